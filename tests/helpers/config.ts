@@ -1,0 +1,263 @@
+// The suite's configuration: every variable of .env.test, typed and validated
+// once. A bad value stops the run before any traffic, with a message naming the
+// variable, the value and what is allowed.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import dotenv from 'dotenv';
+
+export const STACK_CHOICES = ['auto', 'embedded', 'compose', 'external'] as const;
+export type StackChoice = (typeof STACK_CHOICES)[number];
+
+/** One row of the seed's targets table: `target` is good, `acceptable` is the floor. */
+export interface TargetRow {
+  target: number;
+  acceptable: number;
+}
+
+export interface TargetsTable {
+  successRatePercent: TargetRow; // higher is better
+  p50Ms: TargetRow; // lower is better
+  p95Ms: TargetRow;
+  p99Ms: TargetRow;
+  throughputPerMinute: TargetRow; // higher is better
+}
+
+export interface PerfConfig {
+  stack: {
+    choice: StackChoice;
+    webhookUrl: string | undefined;
+    healthUrl: string | undefined;
+    metricsUrl: string | undefined;
+    composeFiles: string[];
+  };
+  secret: string;
+  scale: number;
+  reportDir: string;
+  requestTimeoutMs: number;
+  targets: TargetsTable;
+  standard: { requests: number; ratePerMinute: number; minSuccessPercent: number; maxP95Ms: number };
+  sustained: {
+    requests: number;
+    ratePerMinute: number;
+    minSuccessPercent: number;
+    maxDegradationPercent: number;
+    maxRssGrowthMb: number;
+  };
+  burst: {
+    requests: number;
+    maxDurationMs: number;
+    expectRateLimit: boolean;
+    recoveryRequests: number;
+    recoveryRatePerMinute: number;
+  };
+  profile: { requests: number; metricsRequests: number; ratePerMinute: number; bottleneckPercent: number };
+  custom: { requests: number; requestsPerSecond: number };
+}
+
+/** What a variable accepts; kept so tests and docs can enumerate every variable. */
+export type VariableRule =
+  | { name: string; kind: 'int' | 'number'; min: number; max: number }
+  | { name: string; kind: 'bool' }
+  | { name: string; kind: 'enum'; values: readonly string[] }
+  | { name: string; kind: 'url'; optional: true }
+  | { name: string; kind: 'string' }
+  | { name: string; kind: 'list' };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid performance-suite configuration (fix .env.test or the environment):\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads variables with defaults, collecting every problem instead of stopping at the first. */
+class EnvReader {
+  readonly problems: string[] = [];
+  readonly rules: VariableRule[] = [];
+
+  constructor(private readonly env: Env) {}
+
+  private raw(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value === '' ? undefined : value;
+  }
+
+  number(name: string, fallback: number, min: number, max: number, kind: 'int' | 'number' = 'number'): number {
+    this.rules.push({ name, kind, min, max });
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    const wantInt = kind === 'int';
+    if (!Number.isFinite(value) || (wantInt && !Number.isInteger(value)) || value < min || value > max) {
+      this.problems.push(`${name}=${JSON.stringify(raw)}: expected ${wantInt ? 'an integer' : 'a number'} from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    return this.number(name, fallback, min, max, 'int');
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    this.rules.push({ name, kind: 'bool' });
+    const raw = this.raw(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['true', '1', 'yes'].includes(raw)) return true;
+    if (['false', '0', 'no'].includes(raw)) return false;
+    this.problems.push(`${name}=${JSON.stringify(raw)}: expected true or false`);
+    return fallback;
+  }
+
+  choice<T extends string>(name: string, values: readonly T[], fallback: T): T {
+    this.rules.push({ name, kind: 'enum', values });
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push(`${name}=${JSON.stringify(raw)}: expected one of ${values.join(', ')}`);
+    return fallback;
+  }
+
+  url(name: string): string | undefined {
+    this.rules.push({ name, kind: 'url', optional: true });
+    const raw = this.raw(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name}=${JSON.stringify(raw)}: expected an http:// or https:// URL, e.g. http://127.0.0.1:8801/webhook/freshdesk`);
+    return undefined;
+  }
+
+  string(name: string, fallback: string): string {
+    this.rules.push({ name, kind: 'string' });
+    return this.raw(name) ?? fallback;
+  }
+
+  list(name: string, fallback: string[]): string[] {
+    this.rules.push({ name, kind: 'list' });
+    const raw = this.raw(name);
+    if (raw === undefined) return fallback;
+    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    if (items.length === 0) this.problems.push(`${name}=${JSON.stringify(raw)}: expected a comma-separated list of files`);
+    return items.length > 0 ? items : fallback;
+  }
+}
+
+const MAX_REQUESTS = 1_000_000;
+const MAX_MS = 3_600_000;
+
+/** Multiplies a request count by PERF_SCALE, keeping at least one request. */
+export function scaleCount(count: number, scale: number): number {
+  return Math.max(1, Math.round(count * scale));
+}
+
+function row(r: EnvReader, name: string, target: number, acceptable: number, max: number): TargetRow {
+  return { target: r.number(`TARGET_${name}`, target, 0, max), acceptable: r.number(`ACCEPTABLE_${name}`, acceptable, 0, max) };
+}
+
+function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
+  const r = new EnvReader(env);
+  const scale = r.number('PERF_SCALE', 1, 0.01, 100);
+  const count = (name: string, fallback: number) => scaleCount(r.int(name, fallback, 1, MAX_REQUESTS), scale);
+
+  const secret = r.string('WEBHOOK_SECRET', '');
+  if (secret === '') r.problems.push('WEBHOOK_SECRET is empty: set it to the secret the service verifies signatures with (the test stack uses test_secret_key_12345)');
+
+  const config: PerfConfig = {
+    stack: {
+      choice: r.choice('WEBHOOK_STACK', STACK_CHOICES, 'auto'),
+      webhookUrl: r.url('WEBHOOK_URL'),
+      healthUrl: r.url('WEBHOOK_HEALTH_URL'),
+      metricsUrl: r.url('WEBHOOK_METRICS_URL'),
+      composeFiles: r.list('WEBHOOK_COMPOSE_FILES', ['docker-compose.yml']),
+    },
+    secret,
+    scale,
+    reportDir: r.string('PERF_REPORT_DIR', 'reports/performance'),
+    requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+    targets: {
+      successRatePercent: row(r, 'SUCCESS_RATE_PERCENT', 99, 95, 100),
+      p50Ms: row(r, 'P50_MS', 500, 1000, MAX_MS),
+      p95Ms: row(r, 'P95_MS', 2000, 5000, MAX_MS),
+      p99Ms: row(r, 'P99_MS', 5000, 10000, MAX_MS),
+      throughputPerMinute: row(r, 'THROUGHPUT_PER_MIN', 100, 50, 1_000_000),
+    },
+    standard: {
+      requests: count('STANDARD_REQUESTS', 100),
+      ratePerMinute: r.number('STANDARD_RATE_PER_MIN', 100, 1, 600_000),
+      minSuccessPercent: r.number('STANDARD_MIN_SUCCESS_PERCENT', 95, 0, 100),
+      maxP95Ms: r.number('STANDARD_MAX_P95_MS', 5000, 1, MAX_MS),
+    },
+    sustained: {
+      requests: count('SUSTAINED_REQUESTS', 200),
+      ratePerMinute: r.number('SUSTAINED_RATE_PER_MIN', 100, 1, 600_000),
+      minSuccessPercent: r.number('SUSTAINED_MIN_SUCCESS_PERCENT', 95, 0, 100),
+      maxDegradationPercent: r.number('SUSTAINED_MAX_DEGRADATION_PERCENT', 50, 0, 10_000),
+      maxRssGrowthMb: r.number('SUSTAINED_MAX_RSS_GROWTH_MB', 64, 1, 100_000),
+    },
+    burst: {
+      requests: count('BURST_REQUESTS', 50),
+      maxDurationMs: r.int('BURST_MAX_DURATION_MS', 5000, 100, MAX_MS),
+      expectRateLimit: r.bool('EXPECT_RATE_LIMIT', true),
+      recoveryRequests: r.int('BURST_RECOVERY_REQUESTS', 10, 1, 10_000),
+      recoveryRatePerMinute: r.number('BURST_RECOVERY_RATE_PER_MIN', 100, 1, 600_000),
+    },
+    profile: {
+      requests: count('PROFILE_REQUESTS', 10),
+      metricsRequests: count('PROFILE_METRICS_REQUESTS', 20),
+      ratePerMinute: r.number('PROFILE_RATE_PER_MIN', 100, 1, 600_000),
+      bottleneckPercent: r.number('PROFILE_BOTTLENECK_PERCENT', 10, 0, 100),
+    },
+    custom: {
+      requests: count('CUSTOM_REQUESTS', 20),
+      requestsPerSecond: r.number('CUSTOM_REQUESTS_PER_SECOND', 2, 0.01, 10_000),
+    },
+  };
+
+  if (config.stack.choice === 'external' && !config.stack.webhookUrl) {
+    r.problems.push('WEBHOOK_STACK=external needs WEBHOOK_URL, the service\'s webhook endpoint (e.g. http://127.0.0.1:8801/webhook/freshdesk)');
+  }
+  for (const [key, value] of Object.entries(config.targets) as [keyof TargetsTable, TargetRow][]) {
+    const higherIsBetter = key === 'successRatePercent' || key === 'throughputPerMinute';
+    if (higherIsBetter ? value.acceptable > value.target : value.acceptable < value.target) {
+      r.problems.push(`targets for ${key}: the acceptable value (${value.acceptable}) must be ${higherIsBetter ? 'at most' : 'at least'} the target (${value.target})`);
+    }
+  }
+  return { config, reader: r };
+}
+
+/** Validates an environment (pure: no files read). Throws ConfigError listing every problem. */
+export function parseConfig(env: Env): PerfConfig {
+  const { config, reader } = parse(env);
+  if (reader.problems.length > 0) throw new ConfigError(reader.problems);
+  return config;
+}
+
+/** Every variable the suite reads, with what it accepts. */
+export function configVariables(): VariableRule[] {
+  return parse({}).reader.rules;
+}
+
+/**
+ * Loads .env (a user's local, untracked overrides) and then .env.test into
+ * process.env without overriding variables already set, so the precedence is
+ * environment > .env > .env.test. Returns the validated config.
+ */
+export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): PerfConfig {
+  for (const file of ['.env', '.env.test']) {
+    const path = resolve(root, file);
+    if (existsSync(path)) dotenv.config({ path, override: false, quiet: true, processEnv: env as Record<string, string> });
+  }
+  return parseConfig(env);
+}
+
+/** The config as it may be written into a report: the secret never leaves the process. */
+export function redactConfig(config: PerfConfig): PerfConfig {
+  return { ...config, secret: '[redacted]' };
+}

@@ -1,0 +1,129 @@
+// Reads GET /webhook/metrics. Unknown fields are ignored; contract fields that
+// are missing are listed, so a check that needs one can say why it was skipped.
+import { request } from 'undici';
+
+export interface Percentiles {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface ServerMetrics {
+  successCount?: number;
+  failureCount?: number;
+  successRatePercent?: number;
+  processingTimes?: Percentiles & { average?: number; count?: number };
+  slowOperationCount?: number;
+  freshdeskLatency?: Percentiles;
+  /** Reference-stack extras (not in the contract): memory and the Freshdesk pool. */
+  rssBytes?: number;
+  heapUsedBytes?: number;
+  eventLoopDelayP99Ms?: number;
+  pool?: { connected?: number; pending?: number; running?: number; size?: number };
+  /** Dotted paths of contract fields the document lacks. */
+  missing: string[];
+}
+
+export type MetricsResult = { available: true; metrics: ServerMetrics } | { available: false; reason: string };
+
+type Json = Record<string, unknown>;
+
+function at(doc: unknown, path: string): unknown {
+  let node: unknown = doc;
+  for (const key of path.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Json)[key];
+  }
+  return node;
+}
+
+/** Pure: the fields the suite uses, from a metrics document of any shape. */
+export function parseMetrics(doc: unknown): ServerMetrics {
+  const missing: string[] = [];
+  const num = (path: string, required: boolean): number | undefined => {
+    const value = at(doc, path);
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (required) missing.push(path);
+    return undefined;
+  };
+  const percentiles = (path: string): Percentiles | undefined => {
+    const p50 = num(`${path}.p50`, true);
+    const p95 = num(`${path}.p95`, true);
+    const p99 = num(`${path}.p99`, true);
+    return p50 === undefined || p95 === undefined || p99 === undefined ? undefined : { p50, p95, p99 };
+  };
+
+  const processing = percentiles('webhook_metrics.processing_times');
+  const metrics: ServerMetrics = {
+    successCount: num('webhook_metrics.success_count', true),
+    failureCount: num('webhook_metrics.failure_count', true),
+    successRatePercent: num('webhook_metrics.success_rate_percent', true),
+    processingTimes: processing && {
+      ...processing,
+      average: num('webhook_metrics.processing_times.average', true),
+      count: num('webhook_metrics.processing_times.count', true),
+    },
+    slowOperationCount: num('performance_metrics.slow_operation_count', true),
+    freshdeskLatency: percentiles('performance_metrics.api_latencies.freshdesk'),
+    rssBytes: num('process.rss_bytes', false),
+    heapUsedBytes: num('process.heap_used_bytes', false),
+    eventLoopDelayP99Ms: num('process.event_loop_delay_p99_ms', false),
+    missing,
+  };
+  if (at(doc, 'freshdesk_pool') !== undefined) {
+    metrics.pool = {
+      connected: num('freshdesk_pool.connected', false),
+      pending: num('freshdesk_pool.pending', false),
+      running: num('freshdesk_pool.running', false),
+      size: num('freshdesk_pool.size', false),
+    };
+  }
+  return metrics;
+}
+
+/** Fetches and parses the metrics document; never throws. */
+export async function fetchMetrics(metricsUrl: string, timeoutMs = 5000): Promise<MetricsResult> {
+  try {
+    const response = await request(metricsUrl, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+    const text = await response.body.text();
+    if (response.statusCode === 404) return { available: false, reason: `${metricsUrl} answered 404: the service has no metrics endpoint` };
+    if (response.statusCode !== 200) return { available: false, reason: `${metricsUrl} answered ${response.statusCode}` };
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return { available: false, reason: `${metricsUrl} did not answer JSON (${JSON.stringify(text.slice(0, 60))})` };
+    }
+    return { available: true, metrics: parseMetrics(doc) };
+  } catch (error) {
+    return { available: false, reason: `${metricsUrl} could not be read: ${(error as Error).message}` };
+  }
+}
+
+/** Why a check that needs `fields` cannot run on this snapshot, or undefined when it can. */
+export function missingFor(result: MetricsResult, fields: (keyof ServerMetrics)[]): string | undefined {
+  if (!result.available) return result.reason;
+  const absent = fields.filter((field) => result.metrics[field] === undefined);
+  return absent.length > 0 ? `the metrics document lacks ${absent.join(', ')}` : undefined;
+}
+
+/** Multi-line "Metrics After Load" block in the seed's layout. */
+export function formatMetricsBlock(metrics: ServerMetrics): string {
+  const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}ms`);
+  const total = (metrics.successCount ?? 0) + (metrics.failureCount ?? 0);
+  const lines = [
+    'Metrics After Load:',
+    '='.repeat(70),
+    `Total webhooks: ${total}`,
+    `Success rate: ${metrics.successRatePercent === undefined ? 'n/a' : `${metrics.successRatePercent.toFixed(1)}%`}`,
+    '',
+    'Processing Times:',
+    `  P50: ${ms(metrics.processingTimes?.p50)}`,
+    `  P95: ${ms(metrics.processingTimes?.p95)}`,
+    `  P99: ${ms(metrics.processingTimes?.p99)}`,
+    `  Avg: ${ms(metrics.processingTimes?.average)}`,
+    '='.repeat(70),
+  ];
+  if (metrics.missing.length > 0) lines.push(`(missing from the metrics document: ${metrics.missing.join(', ')})`);
+  return lines.join('\n');
+}

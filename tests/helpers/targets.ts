@@ -1,0 +1,61 @@
+// The seed's targets table as data: classify a run's figures as target,
+// acceptable or action required. Pure functions.
+import type { TargetRow, TargetsTable } from './config.ts';
+
+export type TargetClass = 'target' | 'acceptable' | 'action required';
+
+export interface TargetMeasurements {
+  successRatePercent: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Successful requests per minute over the run. */
+  throughputPerMinute: number;
+}
+
+export interface TargetVerdict {
+  metric: keyof TargetsTable;
+  label: string;
+  value: number;
+  unit: string;
+  target: number;
+  acceptable: number;
+  higherIsBetter: boolean;
+  verdict: TargetClass;
+}
+
+const ROWS: { metric: keyof TargetsTable; label: string; unit: string; higherIsBetter: boolean }[] = [
+  { metric: 'successRatePercent', label: 'Success rate', unit: '%', higherIsBetter: true },
+  { metric: 'p50Ms', label: 'P50 latency', unit: 'ms', higherIsBetter: false },
+  { metric: 'p95Ms', label: 'P95 latency', unit: 'ms', higherIsBetter: false },
+  { metric: 'p99Ms', label: 'P99 latency', unit: 'ms', higherIsBetter: false },
+  { metric: 'throughputPerMinute', label: 'Throughput', unit: 'req/min', higherIsBetter: true },
+];
+
+export function classifyValue(value: number, row: TargetRow, higherIsBetter: boolean): TargetClass {
+  const meets = (limit: number) => (higherIsBetter ? value >= limit : value <= limit);
+  if (meets(row.target)) return 'target';
+  if (meets(row.acceptable)) return 'acceptable';
+  return 'action required';
+}
+
+export function classifyAgainstTargets(measured: TargetMeasurements, targets: TargetsTable): TargetVerdict[] {
+  return ROWS.map(({ metric, label, unit, higherIsBetter }) => {
+    const row = targets[metric];
+    const value = measured[metric];
+    return { metric, label, unit, higherIsBetter, value, target: row.target, acceptable: row.acceptable, verdict: classifyValue(value, row, higherIsBetter) };
+  });
+}
+
+export function formatTargetsTable(verdicts: TargetVerdict[]): string {
+  const cmp = (v: TargetVerdict, limit: number) => `${v.higherIsBetter ? '>=' : '<='} ${limit} ${v.unit}`;
+  const lines = [
+    'Performance targets:',
+    `  ${'Metric'.padEnd(14)} ${'Measured'.padStart(14)}   ${'Target'.padEnd(16)} ${'Acceptable'.padEnd(16)} Class`,
+  ];
+  for (const v of verdicts) {
+    const measured = `${v.value.toFixed(v.unit === '%' ? 1 : 2)} ${v.unit}`;
+    lines.push(`  ${v.label.padEnd(14)} ${measured.padStart(14)}   ${cmp(v, v.target).padEnd(16)} ${cmp(v, v.acceptable).padEnd(16)} ${v.verdict}`);
+  }
+  return lines.join('\n');
+}

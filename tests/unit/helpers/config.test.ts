@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import dotenv from 'dotenv';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configVariables, loadConfig, parseConfig, redactConfig, scaleCount, type VariableRule } from '../../helpers/config.ts';
+
+const root = resolve(import.meta.dirname, '../../..');
+const envTest = dotenv.parse(readFileSync(resolve(root, '.env.test')));
+const valid = { ...envTest };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+/** A value each kind of variable must refuse. */
+function badValueFor(rule: VariableRule): string | undefined {
+  switch (rule.kind) {
+    case 'int':
+      return String(rule.min - 1 >= -1e9 ? rule.min - 1 : 'x');
+    case 'number':
+      return 'not-a-number';
+    case 'bool':
+      return 'maybe';
+    case 'enum':
+      return 'kubernetes';
+    case 'url':
+      return 'ftp://127.0.0.1/webhook';
+    case 'string': // any path is a valid PERF_REPORT_DIR; only the secret can be refused here
+      return rule.name === 'WEBHOOK_SECRET' ? ' ' : undefined;
+    case 'list':
+      return ' , ';
+  }
+}
+
+describe('config', () => {
+  it('.env.test parses to the seed defaults', () => {
+    const config = parseConfig(valid);
+    expect(config.secret).toBe('test_secret_key_12345');
+    expect(config.standard).toEqual({ requests: 100, ratePerMinute: 100, minSuccessPercent: 95, maxP95Ms: 5000 });
+    expect(config.sustained.requests).toBe(200);
+    expect(config.burst).toMatchObject({ requests: 50, maxDurationMs: 5000, expectRateLimit: true });
+    expect(config.targets.p95Ms).toEqual({ target: 2000, acceptable: 5000 });
+    expect(config.stack.choice).toBe('auto');
+  });
+
+  it('.env.test documents every variable the suite reads, and nothing else', () => {
+    const read = configVariables().map((rule) => rule.name).sort();
+    expect(Object.keys(envTest).sort()).toEqual(read);
+  });
+
+  it('rejects a bad value of every variable, naming the variable and the value', () => {
+    const rules = configVariables();
+    expect(rules.length).toBeGreaterThan(30);
+    for (const rule of rules) {
+      const bad = badValueFor(rule);
+      if (bad === undefined) continue;
+      const problems = problemsOf({ ...valid, [rule.name]: bad });
+      expect(problems.length, `${rule.name}=${bad} should be refused`).toBeGreaterThan(0);
+      expect(problems.join('\n')).toContain(rule.name);
+    }
+  });
+
+  it('says what is allowed', () => {
+    expect(problemsOf({ ...valid, STANDARD_REQUESTS: '0' })).toEqual(['STANDARD_REQUESTS="0": expected an integer from 1 to 1000000']);
+    expect(problemsOf({ ...valid, WEBHOOK_STACK: 'k8s' })[0]).toContain('expected one of auto, embedded, compose, external');
+    expect(problemsOf({ ...valid, PERF_SCALE: 'NaN' })[0]).toContain('PERF_SCALE="NaN": expected a number from 0.01 to 100');
+  });
+
+  it('collects every problem at once', () => {
+    const problems = problemsOf({ ...valid, STANDARD_REQUESTS: '-1', BURST_MAX_DURATION_MS: '1.5', EXPECT_RATE_LIMIT: 'perhaps' });
+    expect(problems).toHaveLength(3);
+  });
+
+  it('external needs a URL; targets must be ordered', () => {
+    expect(problemsOf({ ...valid, WEBHOOK_STACK: 'external' })[0]).toContain('WEBHOOK_URL');
+    expect(problemsOf({ ...valid, TARGET_P95_MS: '6000' })[0]).toContain('p95Ms');
+    expect(problemsOf({ ...valid, TARGET_SUCCESS_RATE_PERCENT: '90' })[0]).toContain('successRatePercent');
+  });
+
+  it('PERF_SCALE multiplies counts and keeps rates', () => {
+    const config = parseConfig({ ...valid, PERF_SCALE: '0.1' });
+    expect(config.standard.requests).toBe(10);
+    expect(config.standard.ratePerMinute).toBe(100);
+    expect(config.burst.requests).toBe(5);
+    expect(scaleCount(10, 0.01)).toBe(1);
+  });
+
+  it('environment wins over .env.test; the secret is redacted for reports', () => {
+    const env: NodeJS.ProcessEnv = { STANDARD_REQUESTS: '7' };
+    const config = loadConfig(root, env);
+    expect(config.standard.requests).toBe(7);
+    expect(env.SUSTAINED_REQUESTS).toBe('200'); // filled from .env.test
+    expect(JSON.stringify(redactConfig(config))).not.toContain('test_secret_key_12345');
+  });
+});
