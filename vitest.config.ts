@@ -12,6 +12,24 @@ export default defineConfig({
           hookTimeout: 20_000,
         },
       },
+      {
+        test: {
+          name: 'performance',
+          include: ['tests/performance/**/*.spec.ts'],
+          environment: 'node',
+          // One stack for the whole run, brought up once; endpoints reach the specs via provide/inject.
+          globalSetup: ['tests/helpers/global-setup.ts'],
+          setupFiles: ['tests/helpers/matchers.ts'],
+          // The specs share one service and its rate limiter: one file at a time, each in its own
+          // forked process so the load generator never shares an event loop with anything else.
+          pool: 'forks',
+          fileParallelism: false,
+          maxWorkers: 1,
+          // Each spec sets its own timeout from its planned duration; this is only the ceiling.
+          testTimeout: 15 * 60_000,
+          hookTimeout: 2 * 60_000,
+        },
+      },
     ],
   },
 });

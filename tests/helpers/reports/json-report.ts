@@ -1,0 +1,90 @@
+// One JSON report per spec (reports/performance/<spec>.json): everything needed
+// to read, compare and keep a run. Built as data (pure), written at the edge.
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism, cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { redactConfig, type PerfConfig } from '../config.ts';
+import type { ServerMetrics } from '../metrics-client.ts';
+import type { StackEndpoints } from '../providers/types.ts';
+import type { TargetVerdict } from '../targets.ts';
+
+export interface MachineInfo {
+  node: string;
+  platform: string;
+  arch: string;
+  cpuCount: number;
+  cpuModel: string;
+  totalMemoryMb: number;
+}
+
+/** A named check a spec made, with its outcome; `skipped` carries the reason. */
+export interface CheckRecord {
+  name: string;
+  outcome: 'passed' | 'failed' | 'skipped';
+  detail: string;
+}
+
+export interface SpecReport {
+  spec: string;
+  title: string;
+  /** completed: the load ran to its end; aborted: stopped early; error: something threw. */
+  status: 'completed' | 'aborted' | 'error';
+  error?: string;
+  runStartedAt: string;
+  startedAt: string;
+  finishedAt: string;
+  scale: number;
+  provider: StackEndpoints;
+  config: PerfConfig;
+  machine: MachineInfo;
+  /** Summaries by phase (e.g. `load`, `recovery`), each `results.getSummary()`. */
+  summaries: Record<string, unknown>;
+  degradation?: unknown;
+  targets?: TargetVerdict[];
+  serverMetrics?: { before?: ServerMetrics; after?: ServerMetrics; unavailableReason?: string };
+  checks: CheckRecord[];
+  /** Per-request timelines by phase, columnar (one array per field) to stay compact. */
+  timelines: Record<string, unknown>;
+  extra?: Record<string, unknown>;
+}
+
+export function machineInfo(): MachineInfo {
+  const cpu = cpus()[0];
+  return {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpuCount: availableParallelism(),
+    cpuModel: cpu?.model ?? 'unknown',
+    totalMemoryMb: Math.round(totalmem() / 2 ** 20),
+  };
+}
+
+/** The fields every report shares, with the secret redacted. */
+export function reportBase(
+  spec: string,
+  title: string,
+  context: { config: PerfConfig; stack: StackEndpoints; runStartedAt: string },
+  startedAt: Date,
+): Omit<SpecReport, 'status' | 'finishedAt' | 'summaries' | 'checks' | 'timelines'> {
+  return {
+    spec,
+    title,
+    runStartedAt: context.runStartedAt,
+    startedAt: startedAt.toISOString(),
+    scale: context.config.scale,
+    provider: context.stack,
+    config: redactConfig(context.config),
+    machine: machineInfo(),
+  };
+}
+
+/** Writes `<dir>/<spec>.json` atomically (a reader never sees half a report); returns the path. */
+export async function writeSpecReport(dir: string, report: SpecReport): Promise<string> {
+  const path = join(dir, `${report.spec}.json`);
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, `${JSON.stringify(report, null, 2)}\n`);
+  await rename(temporary, path);
+  return path;
+}
