@@ -1,0 +1,78 @@
+// The webhook service's configuration, read once from the environment.
+import { EnvError, LOG_LEVELS, readChoice, readInteger, readNumber, readString, readUrl } from '../env.ts';
+import type { Env, LogLevel } from '../env.ts';
+
+export interface WebhookConfig {
+  port: number;
+  host: string;
+  /** HMAC-SHA256 key for X-Freshdesk-Signature. */
+  secret: string;
+  logLevel: LogLevel;
+  /** Largest accepted body; larger ones get 413. */
+  bodyLimitBytes: number;
+  /** Token bucket size (burst allowance); 0 turns rate limiting off. */
+  rateLimitCapacity: number;
+  /** Tokens added per second. */
+  rateLimitRefillPerSecond: number;
+  /** Same ticket and event inside this window is answered `duplicate`. */
+  dedupeWindowMs: number;
+  /** Requests slower than this count in `slow_operation_count`. */
+  slowOperationMs: number;
+  /** Samples kept for percentiles (a ring buffer, so memory stays flat). */
+  metricsWindowSize: number;
+  freshdeskUrl: URL;
+  freshdeskApiKey: string;
+  /** Deadline for one Freshdesk call, queueing in the pool included; past it the webhook answers 504. */
+  freshdeskTimeoutMs: number;
+  freshdeskConnections: number;
+  freshdeskCacheTtlMs: number;
+  freshdeskCacheMaxEntries: number;
+  /** Deadline of the Freshdesk probe behind GET /webhook/health. */
+  healthTimeoutMs: number;
+  /** On SIGTERM/SIGINT, in-flight requests get this long before the process gives up. */
+  shutdownTimeoutMs: number;
+}
+
+export const DEFAULT_SECRET_HINT = 'WEBHOOK_SECRET=test_secret_key_12345';
+
+export function webhookConfigFromEnv(env: Env): WebhookConfig {
+  const secret = env.WEBHOOK_SECRET ?? '';
+  if (secret === '') {
+    throw new EnvError(
+      `WEBHOOK_SECRET is not set: the service cannot verify X-Freshdesk-Signature without it. ` +
+        `Set it to the secret the sender signs with (the test suite uses ${DEFAULT_SECRET_HINT}).`,
+    );
+  }
+  const config: WebhookConfig = {
+    port: readInteger(env, 'PORT', 8801, { min: 0, max: 65535 }),
+    host: readString(env, 'HOST', '127.0.0.1'),
+    secret,
+    logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, { min: 1 }),
+    rateLimitCapacity: readInteger(env, 'RATE_LIMIT_CAPACITY', 20, { min: 0 }),
+    rateLimitRefillPerSecond: readNumber(env, 'RATE_LIMIT_REFILL_PER_SECOND', 2, { min: 0 }),
+    dedupeWindowMs: readInteger(env, 'DEDUPE_WINDOW_MS', 60_000, { min: 0 }),
+    slowOperationMs: readNumber(env, 'SLOW_OPERATION_MS', 1000, { min: 0 }),
+    metricsWindowSize: readInteger(env, 'METRICS_WINDOW_SIZE', 10_000, { min: 1, max: 1_000_000 }),
+    freshdeskUrl: readUrl(env, 'FRESHDESK_URL', 'http://127.0.0.1:8802'),
+    freshdeskApiKey: readString(env, 'FRESHDESK_API_KEY', 'test_freshdesk_api_key'),
+    freshdeskTimeoutMs: readInteger(env, 'FRESHDESK_TIMEOUT_MS', 5000, { min: 1 }),
+    freshdeskConnections: readInteger(env, 'FRESHDESK_POOL_CONNECTIONS', 10, { min: 1, max: 1000 }),
+    freshdeskCacheTtlMs: readInteger(env, 'FRESHDESK_CACHE_TTL_MS', 5000, { min: 0 }),
+    freshdeskCacheMaxEntries: readInteger(env, 'FRESHDESK_CACHE_MAX_ENTRIES', 1000, { min: 0 }),
+    healthTimeoutMs: readInteger(env, 'HEALTH_TIMEOUT_MS', 1000, { min: 1 }),
+    shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 8000, { min: 1 }),
+  };
+  if (config.rateLimitCapacity > 0 && config.rateLimitRefillPerSecond === 0) {
+    throw new EnvError(
+      `RATE_LIMIT_REFILL_PER_SECOND=0 with RATE_LIMIT_CAPACITY=${config.rateLimitCapacity} would block for good after ` +
+        `${config.rateLimitCapacity} requests: set a refill rate > 0 (default 2), or RATE_LIMIT_CAPACITY=0 to turn limiting off.`,
+    );
+  }
+  return config;
+}
+
+/** A full config for tests and embedding: defaults plus overrides. */
+export function webhookConfig(overrides: Partial<WebhookConfig> & Pick<WebhookConfig, 'secret'>): WebhookConfig {
+  return { ...webhookConfigFromEnv({ WEBHOOK_SECRET: overrides.secret }), ...overrides };
+}

@@ -1,0 +1,137 @@
+// The Freshdesk REST client: one undici Pool (keep-alive, bounded connections), a deadline per
+// call that covers waiting for a free connection, and a small TTL cache for ticket reads.
+import { Pool } from 'undici';
+import type { PoolStatsDoc } from './metrics.ts';
+
+export interface Ticket {
+  id: number;
+  subject: string;
+  status: number;
+  priority: number;
+  [field: string]: unknown;
+}
+
+export type FreshdeskFailure = 'timeout' | 'status' | 'network';
+
+/** A failed Freshdesk call; the webhook maps `timeout` to 504 and the rest to 502. */
+export class FreshdeskError extends Error {
+  override name = 'FreshdeskError';
+  constructor(
+    readonly failure: FreshdeskFailure,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface FreshdeskClientOptions {
+  baseUrl: URL;
+  apiKey: string;
+  timeoutMs: number;
+  connections: number;
+  cacheTtlMs: number;
+  cacheMaxEntries: number;
+  /** Called with the duration of every real API call (not cache hits). */
+  onCall?: (elapsedMs: number) => void;
+  now?: () => number;
+}
+
+export interface FreshdeskClient {
+  getTicket(id: string): Promise<Ticket>;
+  addNote(id: string, body: string): Promise<void>;
+  /** True when the API answers its health probe in time. */
+  ping(timeoutMs: number): Promise<boolean>;
+  poolStats(): PoolStatsDoc;
+  close(): Promise<void>;
+}
+
+function isTimeout(error: unknown): boolean {
+  const e = error as { name?: string; code?: string } | null;
+  return (
+    e?.name === 'TimeoutError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT'
+  );
+}
+
+export function createFreshdeskClient(options: FreshdeskClientOptions): FreshdeskClient {
+  const now = options.now ?? (() => performance.now());
+  const pool = new Pool(options.baseUrl.origin, {
+    connections: options.connections,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    connectTimeout: options.timeoutMs,
+  });
+  const prefix = options.baseUrl.pathname.replace(/\/$/, '');
+  // Freshdesk's basic auth: the API key as user name, any password.
+  const authorization = `Basic ${Buffer.from(`${options.apiKey}:X`).toString('base64')}`;
+  const cache = new Map<string, { ticket: Ticket; expiresAt: number }>();
+
+  async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
+    const started = now();
+    const label = `${method} ${path}`;
+    try {
+      const response = await pool.request({
+        method,
+        path: prefix + path,
+        headers: {
+          authorization,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      const text = await response.body.text();
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new FreshdeskError('status', `Freshdesk API answered ${response.statusCode} to ${label}`, response.statusCode);
+      }
+      return text === '' ? undefined : JSON.parse(text);
+    } catch (error) {
+      if (error instanceof FreshdeskError) throw error;
+      if (isTimeout(error)) {
+        throw new FreshdeskError('timeout', `Freshdesk API did not answer ${label} within ${options.timeoutMs} ms`);
+      }
+      throw new FreshdeskError('network', `Freshdesk API unreachable for ${label}: ${(error as Error).message}`);
+    } finally {
+      options.onCall?.(now() - started);
+    }
+  }
+
+  return {
+    async getTicket(id) {
+      const t = now();
+      const hit = cache.get(id);
+      if (hit && hit.expiresAt > t) return hit.ticket;
+      cache.delete(id);
+      const ticket = (await call('GET', `/api/v2/tickets/${encodeURIComponent(id)}`)) as Ticket;
+      if (options.cacheTtlMs > 0 && options.cacheMaxEntries > 0) {
+        cache.set(id, { ticket, expiresAt: now() + options.cacheTtlMs });
+        // Oldest entries go first; expired ones are dropped on read.
+        for (const key of cache.keys()) {
+          if (cache.size <= options.cacheMaxEntries) break;
+          cache.delete(key);
+        }
+      }
+      return ticket;
+    },
+    async addNote(id, body) {
+      await call('POST', `/api/v2/tickets/${encodeURIComponent(id)}/notes`, { body, private: true });
+    },
+    async ping(timeoutMs) {
+      try {
+        const response = await pool.request({ method: 'GET', path: `${prefix}/health`, signal: AbortSignal.timeout(timeoutMs) });
+        await response.body.dump();
+        return response.statusCode === 200;
+      } catch {
+        return false;
+      }
+    },
+    poolStats() {
+      const { connected, pending, running, size } = pool.stats;
+      return { connected, pending, running, size };
+    },
+    async close() {
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,119 @@
+// POST /webhook/freshdesk: rate limit -> content type and size -> signature over the raw bytes
+// -> JSON -> schema -> duplicate check -> Freshdesk (read ticket, post note) -> answer.
+// Every request is counted exactly once in the metrics, whatever answers it.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { automationNote } from '../automation.ts';
+import type { WebhookConfig } from '../config.ts';
+import type { Dedupe } from '../dedupe.ts';
+import { HttpError } from '../errors.ts';
+import type { FreshdeskClient } from '../freshdesk-client.ts';
+import type { WebhookMetrics } from '../metrics.ts';
+import { ticketEventBodySchema, ticketEventFrom } from '../payload.ts';
+import type { RateLimiter } from '../rate-limiter.ts';
+import { SIGNATURE_HEADER, signatureMatches } from '../signature.ts';
+
+export interface WebhookRouteOptions {
+  config: WebhookConfig;
+  limiter: RateLimiter;
+  dedupe: Dedupe;
+  metrics: WebhookMetrics;
+  freshdesk: FreshdeskClient;
+}
+
+const answerSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['processed', 'duplicate'] },
+    ticket_id: { type: ['string', 'integer'] },
+    event: { type: 'string' },
+    processing_time_ms: { type: 'number' },
+  },
+  required: ['status', 'ticket_id', 'event'],
+} as const;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function webhookRoutes(app: FastifyInstance, { config, limiter, dedupe, metrics, freshdesk }: WebhookRouteOptions) {
+  // Keep the exact bytes: the signature is over them, so no parser may touch the body first.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  // Requests not yet counted, with their start times. Counting removes the entry, so a
+  // request whose answer finishes after its client aborted is still counted only once.
+  const uncounted = new WeakMap<FastifyRequest, number>();
+  function count(request: FastifyRequest, success: boolean): void {
+    const startedAt = uncounted.get(request);
+    if (startedAt === undefined) return;
+    uncounted.delete(request);
+    metrics.recordWebhook(success, performance.now() - startedAt);
+  }
+
+  app.post(
+    '/webhook/freshdesk',
+    {
+      bodyLimit: config.bodyLimitBytes,
+      schema: { body: ticketEventBodySchema, response: { 200: answerSchema } },
+      onRequest: async (request, reply) => {
+        uncounted.set(request, performance.now());
+        if (!limiter.enabled) return;
+        const decision = limiter.take();
+        reply.header('x-ratelimit-limit', decision.limit);
+        reply.header('x-ratelimit-remaining', decision.remaining);
+        reply.header('x-ratelimit-reset', decision.resetSeconds);
+        if (!decision.allowed) {
+          throw new HttpError(429, 'rate_limited', `too many requests: the limit is a burst of ${decision.limit}, refilled at ${config.rateLimitRefillPerSecond}/s; retry in ${decision.retryAfterSeconds} s`, {
+            'retry-after': decision.retryAfterSeconds,
+          });
+        }
+      },
+      preValidation: async (request) => {
+        const raw = request.body;
+        if (!Buffer.isBuffer(raw)) throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+        if (!signatureMatches(config.secret, raw, request.headers[SIGNATURE_HEADER])) {
+          throw new HttpError(401, 'invalid_signature', 'X-Freshdesk-Signature is missing or does not match the body (lowercase hex HMAC-SHA256 of the raw body)');
+        }
+        let text: string;
+        try {
+          text = utf8.decode(raw);
+        } catch {
+          throw new HttpError(400, 'invalid_json', 'body is not valid UTF-8');
+        }
+        try {
+          request.body = JSON.parse(text);
+        } catch (error) {
+          throw new HttpError(400, 'invalid_json', `body is not valid JSON: ${(error as Error).message}`);
+        }
+      },
+      onResponse: async (request, reply) => count(request, reply.statusCode === 200),
+      // The client went away before its answer: still one failure, never zero.
+      onRequestAbort: async (request) => count(request, false),
+    },
+    async (request, reply) => {
+      const event = ticketEventFrom(request.body, new Date());
+      const key = `${event.ticketId}:${event.event}`;
+      if (!dedupe.claim(key)) {
+        return {
+          status: 'duplicate',
+          ticket_id: event.ticketIdAsSent,
+          event: event.event,
+          processing_time_ms: Math.round(reply.elapsedTime * 100) / 100,
+        };
+      }
+      try {
+        const ticket = await freshdesk.getTicket(event.ticketId);
+        await freshdesk.addNote(event.ticketId, automationNote(ticket, event));
+      } catch (error) {
+        dedupe.release(key); // the sender's retry must be processed, not called a duplicate
+        throw error;
+      }
+      return {
+        status: 'processed',
+        ticket_id: event.ticketIdAsSent,
+        event: event.event,
+        processing_time_ms: Math.round(reply.elapsedTime * 100) / 100,
+      };
+    },
+  );
+}
