@@ -28,6 +28,8 @@ DOCKER_SOCKET=/var/run/docker.sock
 PLUGIN_DIR=/usr/local/lib/docker/cli-plugins # searched by every docker CLI (/usr/bin and /usr/local/bin)
 # Small tools copied into the base image next to node/npm so Dockerfile RUN lines can use them.
 IMAGE_TOOLS=(env mkdir rm cp mv ln ls cat chmod chown)
+# Bump when the image recipe below changes, so existing machines re-import the image.
+IMAGE_RECIPE=2
 
 # stdout carries only the final `export` lines (for eval); everything else goes to stderr.
 exec 3>&1 1>&2
@@ -196,8 +198,9 @@ build_base_image() {
 
   if [[ ${NODE_IMAGE_REBUILD:-0} != 1 &&
         "$(image_env "$NODE_IMAGE" NODE_VERSION)" == "$node_version" &&
-        "$(image_env "$NODE_IMAGE" NPM_VERSION)" == "$npm_version" ]]; then
-    log "base image: $NODE_IMAGE is up to date (node $node_version, npm $npm_version)"
+        "$(image_env "$NODE_IMAGE" NPM_VERSION)" == "$npm_version" &&
+        "$(image_env "$NODE_IMAGE" BASE_IMAGE_RECIPE)" == "$IMAGE_RECIPE" ]]; then
+    log "base image: $NODE_IMAGE is up to date (node $node_version, npm $npm_version, recipe $IMAGE_RECIPE)"
     return
   fi
   log "base image: building $NODE_IMAGE from $node_bin ($node_version) and npm $npm_version"
@@ -236,16 +239,24 @@ build_base_image() {
   chroot "$rootfs" /usr/local/bin/node -e 'process.exit(0)' ||
     die "node does not start inside the assembled root $rootfs (missing shared library?)"
 
+  local old_id
+  old_id="$(docker image inspect --format '{{.Id}}' "$NODE_IMAGE" 2>/dev/null || true)"
   tar -C "$rootfs" --numeric-owner -cf - . | docker import \
     --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
     --change "ENV NODE_VERSION=$node_version" \
     --change "ENV NPM_VERSION=$npm_version" \
+    --change "ENV BASE_IMAGE_RECIPE=$IMAGE_RECIPE" \
     --change 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt' \
+    --change 'ENV NPM_CONFIG_UPDATE_NOTIFIER=false' \
+    --change 'ENV NPM_CONFIG_FUND=false' \
     --change 'WORKDIR /app' \
     --change 'CMD ["node"]' \
     - "$NODE_IMAGE" >/dev/null
   docker run --rm --network none "$NODE_IMAGE" node -e 'console.log("node", process.version, "runs in the image")' ||
     die "the imported image $NODE_IMAGE does not run node"
+  if [[ -n $old_id && $old_id != "$(docker image inspect --format '{{.Id}}' "$NODE_IMAGE")" ]]; then
+    docker image rm "$old_id" >/dev/null 2>&1 || log "base image: previous image $old_id still in use; left in place"
+  fi
   log "base image: $NODE_IMAGE imported ($(docker image inspect --format '{{.Size}}' "$NODE_IMAGE" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 
@@ -256,6 +267,9 @@ write_env() {
   {
     echo "export DOCKER_HOST=unix://$DOCKER_SOCKET"
     echo "export TESTCONTAINERS_RYUK_DISABLED=$ryuk"
+    # The daemon is local; without this, testcontainers on a machine that has /.dockerenv
+    # looks up the "bridge" network's gateway, which --bridge=none removes, and fails.
+    echo "export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1"
     echo "export NODE_IMAGE=$NODE_IMAGE"
   } >"$DOCKER_CI_ENV_FILE"
   log "summary: $(docker version --format 'docker client {{.Client.Version}}, engine {{.Server.Version}}')"
