@@ -1,0 +1,91 @@
+// Console rendering of a summary (the seed's "Expected Output" layout plus the
+// schedule line, service times and warnings) and of progress lines. Pure.
+import type { ProgressSnapshot } from './options.ts';
+import type { LoadTestSummary } from './summary.ts';
+
+const RULE = '='.repeat(60);
+
+function ms(value: number): string {
+  return Number.isFinite(value) ? value.toFixed(2) : 'n/a';
+}
+
+function rate(value: number | null): string {
+  return value !== null && Number.isFinite(value) ? value.toFixed(2) : 'n/a';
+}
+
+/** Default title: "Load Test: 100 requests at 100 req/min" or "... in one burst (concurrency 50)". */
+export function defaultTitle(summary: LoadTestSummary): string {
+  const { targetRps, concurrency } = summary.schedule;
+  if (targetRps === null) return `Load Test: ${summary.plannedRequests} requests in one burst (concurrency ${concurrency})`;
+  const perMinute = targetRps * 60;
+  const pace = perMinute < 600 ? `${+perMinute.toFixed(2)} req/min` : `${+targetRps.toFixed(2)} req/s`;
+  return `Load Test: ${summary.plannedRequests} requests at ${pace}`;
+}
+
+export function formatSummary(summary: LoadTestSummary, title: string = defaultTitle(summary)): string {
+  const s = summary;
+  const r = s.responseTimes;
+  const v = s.serviceTimes;
+  const lines = [
+    RULE,
+    title,
+    RULE,
+    '',
+    `Duration: ${s.durationSeconds.toFixed(2)} seconds`,
+    `Actual rate: ${s.requestsPerSecond.toFixed(2)} req/sec`,
+    '',
+    `Success Rate: ${s.successRatePercent.toFixed(1)}%`,
+    `  Success: ${s.successCount}`,
+    `  Failure: ${s.failureCount}`,
+  ];
+  if (s.cancelledCount > 0 || s.notSentCount > 0) {
+    lines.push(`  Cancelled in flight: ${s.cancelledCount}`, `  Not sent: ${s.notSentCount}`);
+  }
+  lines.push(
+    '',
+    'Response Times (ms):',
+    `  Min:    ${ms(r.minMs)}`,
+    `  Mean:   ${ms(r.meanMs)}`,
+    `  Median: ${ms(r.medianMs)}`,
+    `  P95:    ${ms(r.p95Ms)}`,
+    `  P99:    ${ms(r.p99Ms)}`,
+    `  Max:    ${ms(r.maxMs)}`,
+    `  (from each request's scheduled start; service time from the actual send: ` +
+      `median ${ms(v.medianMs)}, P95 ${ms(v.p95Ms)}, P99 ${ms(v.p99Ms)}, max ${ms(v.maxMs)})`,
+    '',
+    'Status Codes:',
+  );
+  const codes = Object.entries(s.statusCodes).sort(([a], [b]) => Number(a) - Number(b));
+  for (const [code, count] of codes) lines.push(`  ${code === '0' ? 'no response' : code}: ${count}`);
+  if (codes.length === 0) lines.push('  (none)');
+
+  const sch = s.schedule;
+  lines.push(
+    '',
+    sch.mode === 'burst'
+      ? `Schedule: burst, concurrency ${sch.concurrency}; send rate ${rate(sch.achievedSendRps)} req/s; ` +
+          `queueing lag P50 ${ms(sch.lagP50Ms)} ms, P99 ${ms(sch.lagP99Ms)} ms, max ${ms(sch.lagMaxMs)} ms`
+      : `Schedule: target ${rate(sch.targetRps)} req/s, achieved send ${rate(sch.achievedSendRps)} req/s; ` +
+          `lag P50 ${ms(sch.lagP50Ms)} ms, P99 ${ms(sch.lagP99Ms)} ms, max ${ms(sch.lagMaxMs)} ms`,
+  );
+
+  if (s.errors.length > 0) {
+    lines.push('', `Errors (first ${s.errors.length} of ${s.failureCount}):`);
+    for (const e of s.errors) lines.push(`  #${e.index} ticket ${e.ticketId} ${e.errorClass}: ${e.message}`);
+  }
+  if (s.warnings.length > 0) {
+    lines.push('', 'Warnings:');
+    for (const w of s.warnings) lines.push(`  ! ${w}`);
+  }
+  lines.push(RULE);
+  return lines.join('\n');
+}
+
+/** One progress line: "[12.0 s] sent 1200/3000, completed 1195, in flight 5, P95 (last window) 234.5 ms". */
+export function formatProgress(p: ProgressSnapshot): string {
+  const p95 = p.windowCount > 0 ? `${p.currentP95Ms.toFixed(1)} ms over ${p.windowCount}` : 'n/a (no completions)';
+  return (
+    `[${(p.elapsedMs / 1000).toFixed(1)} s] sent ${p.sent}/${p.plannedRequests}, completed ${p.completed} ` +
+    `(${p.failed} failed), in flight ${p.inFlight}, current P95 ${p95}`
+  );
+}

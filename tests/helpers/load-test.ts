@@ -1,0 +1,368 @@
+// runLoadTest: the open-model load generator every spec calls.
+//
+// Request i is due at start + i / rate (scheduler.ts); it is signed over the
+// exact bytes sent and dispatched on one keep-alive undici Pool sized to
+// `concurrency`. Response bodies are discarded as they stream in, so
+// connections are reused. Every outcome lands in preallocated columns
+// (samples.ts); nothing here throws after validation.
+import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Pool, type Dispatcher } from 'undici';
+import { formatProgress } from './console-report.ts';
+import {
+  classifyError,
+  describeError,
+  ErrorCode,
+  errorClassName,
+  RequestTimeoutError,
+  RunStoppedError,
+} from './errors.ts';
+import { validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
+import { encodePayload } from './payloads.ts';
+import { LoadTestResults } from './results.ts';
+import { SampleStore } from './samples.ts';
+import { Scheduler } from './scheduler.ts';
+import { createSigningKey, signBody } from './signing.ts';
+import { percentile, sortedValues } from './statistics.ts';
+import type { EndReason, ErrorRecord } from './summary.ts';
+
+/** How many failures keep details (message, body excerpt) for the summary. */
+const ERROR_DETAILS = 10;
+const BODY_EXCERPT_BYTES = 200;
+
+/**
+ * Runs one load test and resolves with its results. Throws LoadTestOptionError
+ * (before any request) for invalid options; never rejects for request failures.
+ */
+export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestResults> {
+  const resolved = validateOptions(options);
+  return new LoadRun(resolved).run();
+}
+
+/** Per-request state for undici's dispatch API; short-lived (only while in flight). */
+class RequestHandler implements Dispatcher.DispatchHandler {
+  controller: Dispatcher.DispatchController | null = null;
+  status = 0;
+  success = false;
+  /** Set once the run has recorded this request's outcome; later callbacks are ignored. */
+  done = false;
+  /** Body excerpt of a failed response, kept only for the first few failures. */
+  excerpt: Buffer[] | null = null;
+  excerptBytes = 0;
+
+  constructor(
+    private readonly run: LoadRun,
+    readonly index: number,
+    readonly slot: number,
+    readonly sentAtMs: number,
+  ) {}
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Timed out or cancelled while still waiting for a socket: abort now.
+    if (this.done) controller.abort(new RunStoppedError('request already finished'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+    this.status = statusCode;
+    this.success = this.run.isSuccess(statusCode);
+    if (!this.success && this.run.wantsErrorDetail()) this.excerpt = [];
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.excerpt !== null && this.excerptBytes < BODY_EXCERPT_BYTES) {
+      this.excerpt.push(chunk);
+      this.excerptBytes += chunk.length;
+    }
+  }
+
+  onResponseEnd(): void {
+    this.run.finishRequest(this, this.status, null);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.run.finishRequest(this, 0, error);
+  }
+}
+
+class LoadRun {
+  private readonly store: SampleStore;
+  private readonly scheduler: Scheduler;
+  private readonly pool: Pool;
+  private readonly key: KeyObject;
+  /** Static header pairs; each request appends only its signature. */
+  private readonly baseHeaders: string[];
+  private readonly signatureHeader: string;
+  /** In-flight handlers by slot; free slot numbers on a stack. */
+  private readonly slots: (RequestHandler | undefined)[];
+  private readonly freeSlots: number[];
+  private inFlight = 0;
+  private succeeded = 0;
+  private failed = 0;
+  private readonly errors: ErrorRecord[] = [];
+  private errorDetailsClaimed = 0;
+  private readonly warnings: string[] = [];
+  /** Corrected latencies completed since the last progress snapshot (only when progress is on). */
+  private progressWindow: number[] | null;
+  private t0 = 0;
+  private startedAt = '';
+  private allSent = false;
+  private stopping = false;
+  private finished = false;
+  private endReason: EndReason = 'completed';
+  private timeoutTimer: NodeJS.Timeout | undefined;
+  private maxDurationTimer: NodeJS.Timeout | undefined;
+  private progressTimer: NodeJS.Timeout | undefined;
+  private resolveRun: ((results: LoadTestResults) => void) | undefined;
+
+  constructor(private readonly o: ResolvedOptions) {
+    this.store = new SampleStore(o.totalRequests, o.ticketIdStart);
+    this.key = createSigningKey(o.secret);
+    this.baseHeaders = Object.entries(o.headers).flat();
+    this.signatureHeader = o.signatureHeader.toLowerCase();
+    this.slots = new Array<RequestHandler | undefined>(o.concurrency).fill(undefined);
+    this.freeSlots = Array.from({ length: o.concurrency }, (_, i) => o.concurrency - 1 - i);
+    this.progressWindow = o.onProgress !== null || o.consoleProgress ? [] : null;
+    this.pool = new Pool(o.origin, {
+      connections: o.concurrency,
+      pipelining: 1,
+      connectTimeout: o.timeoutMs,
+      // The engine enforces timeoutMs from the send; undici's own timers are a backstop.
+      headersTimeout: o.timeoutMs + 1000,
+      bodyTimeout: o.timeoutMs + 1000,
+    });
+    this.scheduler = new Scheduler(o.totalRequests, o.requestsPerSecond, this, this.onAllSent);
+  }
+
+  run(): Promise<LoadTestResults> {
+    return new Promise<LoadTestResults>((resolve) => {
+      this.resolveRun = resolve;
+      this.startedAt = new Date().toISOString();
+      this.t0 = performance.now();
+      const { signal, maxDurationMs, progressIntervalMs } = this.o;
+      if (signal !== null) {
+        if (signal.aborted) {
+          this.stop('aborted');
+          return;
+        }
+        signal.addEventListener('abort', this.onAbort, { once: true });
+      }
+      if (maxDurationMs !== null) this.maxDurationTimer = setTimeout(this.onMaxDuration, maxDurationMs);
+      if (this.progressWindow !== null) this.progressTimer = setInterval(this.reportProgress, progressIntervalMs);
+      this.scheduler.start();
+    });
+  }
+
+  // --- SendHooks (called by the scheduler) ---
+
+  now(): number {
+    return performance.now() - this.t0;
+  }
+
+  hasCapacity(): boolean {
+    return this.inFlight < this.o.concurrency;
+  }
+
+  send(index: number, intendedMs: number): void {
+    const ticketId = this.o.ticketIdStart + index;
+    let body: Buffer;
+    let signature: string;
+    try {
+      body = encodePayload(this.o.payload(index, ticketId));
+      signature = signBody(this.key, body);
+    } catch (error) {
+      const at = this.now();
+      this.store.recordSend(index, intendedMs, at);
+      this.recordFailure(index, at, 0, ErrorCode.other, `payload factory failed: ${describeError(error)}`);
+      return;
+    }
+    const slot = this.freeSlots.pop() as number;
+    const sentAt = this.now();
+    this.store.recordSend(index, intendedMs, sentAt);
+    const handler = new RequestHandler(this, index, slot, sentAt);
+    this.slots[slot] = handler;
+    this.inFlight++;
+    const headers = this.baseHeaders.concat(this.signatureHeader, signature);
+    try {
+      this.pool.dispatch({ path: this.o.path, method: 'POST', headers, body }, handler);
+    } catch (error) {
+      this.finishRequest(handler, 0, error);
+      return;
+    }
+    if (this.timeoutTimer === undefined && !handler.done) this.armTimeoutCheck(sentAt + this.o.timeoutMs);
+  }
+
+  // --- outcomes ---
+
+  isSuccess(status: number): boolean {
+    try {
+      return this.o.isSuccess(status) === true;
+    } catch (error) {
+      this.warnOnce(`isSuccess threw for status ${status} (${describeError(error)}); such responses count as failures.`);
+      return false;
+    }
+  }
+
+  /** Claims one of the few detailed error records (so only early failures buffer a body excerpt). */
+  wantsErrorDetail(): boolean {
+    if (this.errorDetailsClaimed >= ERROR_DETAILS) return false;
+    this.errorDetailsClaimed++;
+    return true;
+  }
+
+  finishRequest(handler: RequestHandler, status: number, error: unknown): void {
+    if (handler.done) return;
+    handler.done = true;
+    const end = this.now();
+    this.slots[handler.slot] = undefined;
+    this.freeSlots.push(handler.slot);
+    this.inFlight--;
+    const index = handler.index;
+    if (error === null && handler.success) {
+      this.store.recordEnd(index, end, status, ErrorCode.none);
+      this.succeeded++;
+    } else if (error === null) {
+      const excerpt = handler.excerpt === null ? '' : Buffer.concat(handler.excerpt).toString('utf8', 0, BODY_EXCERPT_BYTES);
+      this.recordFailure(index, end, status, ErrorCode.http, `HTTP ${status}${excerpt === '' ? '' : `: ${excerpt}`}`, true);
+    } else {
+      this.recordFailure(index, end, 0, classifyError(error), describeError(error));
+    }
+    if (this.progressWindow !== null && this.store.hasLatency(index)) {
+      this.progressWindow.push(end - (this.store.intendedMs[index] as number));
+    }
+    this.scheduler.slotFreed();
+    this.maybeFinish();
+  }
+
+  private recordFailure(index: number, at: number, status: number, code: ErrorCode, message: string, claimed = false): void {
+    if (code !== ErrorCode.http || status === 0) this.store.recordEnd(index, at, 0, code);
+    else this.store.recordEnd(index, at, status, code);
+    this.failed++;
+    if (this.errors.length < ERROR_DETAILS) {
+      if (!claimed) this.errorDetailsClaimed++;
+      this.errors.push({
+        index,
+        ticketId: this.o.ticketIdStart + index,
+        errorClass: errorClassName(code, status) ?? 'other',
+        status,
+        message: message.replace(/\s+/g, ' ').trim(),
+        atMs: at,
+      });
+    }
+  }
+
+  // --- timeouts: one timer for the oldest in-flight request's deadline ---
+
+  private armTimeoutCheck(deadlineMs: number): void {
+    this.timeoutTimer = setTimeout(this.checkTimeouts, Math.max(0, deadlineMs - this.now()));
+  }
+
+  private readonly checkTimeouts = (): void => {
+    this.timeoutTimer = undefined;
+    const now = this.now();
+    const { timeoutMs } = this.o;
+    let nextDeadline = Number.POSITIVE_INFINITY;
+    for (const handler of this.slots) {
+      if (handler === undefined) continue;
+      const deadline = handler.sentAtMs + timeoutMs;
+      if (deadline <= now) {
+        const error = new RequestTimeoutError(timeoutMs);
+        this.finishRequest(handler, 0, error);
+        handler.controller?.abort(error);
+      } else if (deadline < nextDeadline) {
+        nextDeadline = deadline;
+      }
+    }
+    if (!this.finished && nextDeadline !== Number.POSITIVE_INFINITY) this.armTimeoutCheck(nextDeadline);
+  };
+
+  // --- ending the run ---
+
+  private readonly onAllSent = (): void => {
+    this.allSent = true;
+    this.maybeFinish();
+  };
+
+  private readonly onAbort = (): void => this.stop('aborted');
+  private readonly onMaxDuration = (): void => this.stop('max_duration');
+
+  /** Stops sending, cancels what is in flight (recorded as `aborted`) and finishes. */
+  private stop(reason: Exclude<EndReason, 'completed'>): void {
+    if (this.stopping || this.finished) return;
+    this.stopping = true;
+    this.endReason = reason;
+    this.scheduler.stop();
+    const error = new RunStoppedError(reason === 'max_duration' ? 'maxDurationMs reached' : 'signal aborted');
+    for (const handler of this.slots) {
+      if (handler === undefined) continue;
+      this.finishRequest(handler, 0, error);
+      handler.controller?.abort(error);
+    }
+    this.maybeFinish();
+  }
+
+  private maybeFinish(): void {
+    if (this.finished || this.inFlight > 0 || !(this.allSent || this.stopping)) return;
+    this.finished = true;
+    const durationMs = this.now();
+    this.scheduler.stop();
+    clearTimeout(this.timeoutTimer);
+    clearTimeout(this.maxDurationTimer);
+    clearInterval(this.progressTimer);
+    this.o.signal?.removeEventListener('abort', this.onAbort);
+    const results = new LoadTestResults(
+      {
+        url: this.o.url,
+        plannedRequests: this.o.totalRequests,
+        requestsPerSecond: this.o.requestsPerSecond,
+        concurrency: this.o.concurrency,
+        ticketIdStart: this.o.ticketIdStart,
+        startedAt: this.startedAt,
+        durationMs,
+        endReason: this.endReason,
+        slotWaits: this.scheduler.schedule.slotWaits,
+      },
+      this.store,
+      this.errors,
+      this.warnings,
+    );
+    // Cancelled requests may still hold sockets: destroy rather than wait for them.
+    const closing = this.stopping ? this.pool.destroy() : this.pool.close();
+    const resolve = this.resolveRun as (results: LoadTestResults) => void;
+    closing.then(
+      () => resolve(results),
+      () => resolve(results),
+    );
+  }
+
+  // --- progress ---
+
+  private readonly reportProgress = (): void => {
+    const window = this.progressWindow ?? [];
+    this.progressWindow = [];
+    const snapshot: ProgressSnapshot = {
+      elapsedMs: this.now(),
+      plannedRequests: this.o.totalRequests,
+      sent: this.store.sent,
+      completed: this.store.completed,
+      inFlight: this.inFlight,
+      succeeded: this.succeeded,
+      failed: this.failed,
+      currentP95Ms: percentile(sortedValues(window), 0.95),
+      windowCount: window.length,
+    };
+    if (this.o.onProgress === null) {
+      console.log(formatProgress(snapshot));
+      return;
+    }
+    try {
+      this.o.onProgress(snapshot);
+    } catch (error) {
+      this.warnOnce(`onProgress threw (${describeError(error)}); the run went on.`);
+    }
+  };
+
+  private warnOnce(message: string): void {
+    if (!this.warnings.includes(message)) this.warnings.push(message);
+  }
+}

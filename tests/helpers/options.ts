@@ -1,0 +1,292 @@
+// Load test options: the public type, defaults, and validation that runs
+// before any traffic. Every error names the option, the value and the fix.
+import { flatPayload, type PayloadFactory } from './payloads.ts';
+
+/** What `onProgress` receives every `progressIntervalMs`. */
+export interface ProgressSnapshot {
+  /** Monotonic ms since the run started. */
+  elapsedMs: number;
+  plannedRequests: number;
+  sent: number;
+  completed: number;
+  inFlight: number;
+  succeeded: number;
+  failed: number;
+  /** Corrected P95 of the requests completed since the previous snapshot; NaN when none. */
+  currentP95Ms: number;
+  /** How many completions `currentP95Ms` covers. */
+  windowCount: number;
+}
+
+export interface LoadTestOptions {
+  /** Absolute http(s) URL of the webhook endpoint. */
+  url: string;
+  /** Shared secret for the HMAC-SHA256 signature. */
+  secret: string;
+  /** Number of requests to send (upper bound; maxDurationMs or signal may stop earlier). */
+  totalRequests: number;
+  /** Open-model arrival rate; request i is due at start + i / rate. Omit for burst mode. */
+  requestsPerSecond?: number;
+  /** Ticket id of request 0; request i uses ticketIdStart + i. Default 1000. */
+  ticketIdStart?: number;
+  /** Maximum requests in flight, and the connection pool size. Default min(totalRequests, 256). */
+  concurrency?: number;
+  /** Per-request limit from send to complete response. Default 30000. */
+  timeoutMs?: number;
+  /** Hard bound on the whole run; in-flight requests are then cancelled. */
+  maxDurationMs?: number;
+  /** Aborting it stops the run like maxDurationMs does. */
+  signal?: AbortSignal;
+  /** Body factory; default flatPayload (the contract's flat shape). */
+  payload?: PayloadFactory;
+  /** Header carrying the signature. Default 'X-Freshdesk-Signature'. */
+  signatureHeader?: string;
+  /** Extra request headers (content-type defaults to application/json). */
+  headers?: Record<string, string>;
+  /** Which statuses count as success. Default status === 200. */
+  isSuccess?: (status: number) => boolean;
+  /** Called every progressIntervalMs during the run. */
+  onProgress?: (snapshot: ProgressSnapshot) => void;
+  /** Default 5000. */
+  progressIntervalMs?: number;
+  /**
+   * Console progress lines when no onProgress is given: true always, false never,
+   * undefined (default) only when the planned run is longer than 10 s.
+   */
+  progress?: boolean;
+}
+
+/** Options after validation, with defaults filled in. */
+export interface ResolvedOptions {
+  url: string;
+  origin: string;
+  path: string;
+  secret: string;
+  totalRequests: number;
+  /** null = burst mode. */
+  requestsPerSecond: number | null;
+  ticketIdStart: number;
+  concurrency: number;
+  timeoutMs: number;
+  maxDurationMs: number | null;
+  signal: AbortSignal | null;
+  payload: PayloadFactory;
+  signatureHeader: string;
+  /** Lower-cased names; content-type always present. */
+  headers: Record<string, string>;
+  isSuccess: (status: number) => boolean;
+  onProgress: ((snapshot: ProgressSnapshot) => void) | null;
+  progressIntervalMs: number;
+  /** Print progress lines to the console (resolved from `progress` and the planned duration). */
+  consoleProgress: boolean;
+}
+
+export const DEFAULTS = {
+  ticketIdStart: 1000,
+  maxDefaultConcurrency: 256,
+  timeoutMs: 30_000,
+  signatureHeader: 'X-Freshdesk-Signature',
+  progressIntervalMs: 5000,
+  /** Runs planned longer than this print console progress by default. */
+  consoleProgressAfterMs: 10_000,
+} as const;
+
+/** Samples are preallocated, so the count is capped (27 bytes each: 270 MB at the cap). */
+export const MAX_TOTAL_REQUESTS = 10_000_000;
+export const MAX_CONCURRENCY = 10_000;
+
+export class LoadTestOptionError extends Error {
+  override readonly name = 'LoadTestOptionError';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    expected: string,
+  ) {
+    super(`runLoadTest: invalid option "${option}": got ${show(value)}; expected ${expected}`);
+  }
+}
+
+const KNOWN_OPTIONS = new Set<string>([
+  'url', 'secret', 'totalRequests', 'requestsPerSecond', 'ticketIdStart', 'concurrency', 'timeoutMs',
+  'maxDurationMs', 'signal', 'payload', 'signatureHeader', 'headers', 'isSuccess', 'onProgress',
+  'progressIntervalMs', 'progress',
+]);
+
+// RFC 9110 token characters, for header names.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+// Header values may not contain CR, LF or NUL.
+const BAD_HEADER_VALUE = /[\r\n\0]/;
+// Headers the engine computes from the body; letting callers set them would corrupt requests.
+const RESERVED_HEADERS = new Set(['content-length', 'transfer-encoding', 'host', 'connection']);
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return typeof value;
+  }
+}
+
+function isPositiveInteger(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1 && value <= max;
+}
+
+function isPositiveFinite(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+function optionalFunction<T>(options: Record<string, unknown>, name: string): T | null {
+  const value = options[name];
+  if (value === undefined) return null;
+  if (typeof value !== 'function') throw new LoadTestOptionError(name, value, 'a function, or omit it');
+  return value as T;
+}
+
+function resolveUrl(value: unknown): { url: string; origin: string; path: string } {
+  const example = 'an absolute http:// or https:// URL such as "http://127.0.0.1:8801/webhook/freshdesk"';
+  if (typeof value !== 'string' || value.trim() === '') throw new LoadTestOptionError('url', value, example);
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new LoadTestOptionError('url', value, example);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new LoadTestOptionError('url', value, example);
+  if (parsed.username !== '' || parsed.password !== '') {
+    throw new LoadTestOptionError('url', value, 'a URL without credentials (user:password@)');
+  }
+  return { url: parsed.href, origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+}
+
+function resolveHeaders(value: unknown, signatureHeader: string): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (value === undefined) return headers;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new LoadTestOptionError('headers', value, 'an object of header name to string value, e.g. { "x-trace": "1" }');
+  }
+  for (const [name, headerValue] of Object.entries(value)) {
+    const lower = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) {
+      throw new LoadTestOptionError(`headers.${name}`, name, 'a header name made of token characters (letters, digits, -)');
+    }
+    if (RESERVED_HEADERS.has(lower) || lower === signatureHeader.toLowerCase()) {
+      throw new LoadTestOptionError(
+        `headers.${name}`,
+        headerValue,
+        `no value: ${name} is computed by the engine for every request (use signatureHeader to rename the signature header)`,
+      );
+    }
+    if (typeof headerValue !== 'string' || BAD_HEADER_VALUE.test(headerValue)) {
+      throw new LoadTestOptionError(`headers.${name}`, headerValue, 'a string without CR, LF or NUL');
+    }
+    headers[lower] = headerValue;
+  }
+  return headers;
+}
+
+/** Checks every option and fills defaults; throws LoadTestOptionError on the first bad one. */
+export function validateOptions(input: LoadTestOptions): ResolvedOptions {
+  if (typeof input !== 'object' || input === null) {
+    throw new LoadTestOptionError('options', input, 'an object such as { url, secret, totalRequests }');
+  }
+  const options = input as unknown as Record<string, unknown>;
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      throw new LoadTestOptionError(key, options[key], `no such option; known options are ${[...KNOWN_OPTIONS].join(', ')}`);
+    }
+  }
+
+  const { url, origin, path } = resolveUrl(options.url);
+
+  const secret = options.secret;
+  if (typeof secret !== 'string' || secret.length === 0) {
+    throw new LoadTestOptionError('secret', secret, 'a non-empty string (the WEBHOOK_SECRET the service verifies with)');
+  }
+
+  const totalRequests = options.totalRequests;
+  if (!isPositiveInteger(totalRequests, MAX_TOTAL_REQUESTS)) {
+    throw new LoadTestOptionError('totalRequests', totalRequests, `a positive integer up to ${MAX_TOTAL_REQUESTS}`);
+  }
+
+  const rate = options.requestsPerSecond;
+  if (rate !== undefined && !isPositiveFinite(rate)) {
+    throw new LoadTestOptionError(
+      'requestsPerSecond',
+      rate,
+      'a finite number > 0 (e.g. 100 / 60 for 100 requests per minute), or omit it for burst mode',
+    );
+  }
+
+  const ticketIdStart = options.ticketIdStart ?? DEFAULTS.ticketIdStart;
+  if (
+    typeof ticketIdStart !== 'number' ||
+    !Number.isSafeInteger(ticketIdStart) ||
+    ticketIdStart < 0 ||
+    !Number.isSafeInteger(ticketIdStart + totalRequests)
+  ) {
+    throw new LoadTestOptionError('ticketIdStart', ticketIdStart, 'an integer >= 0 with ticketIdStart + totalRequests a safe integer');
+  }
+
+  const concurrency = options.concurrency ?? Math.min(totalRequests, DEFAULTS.maxDefaultConcurrency);
+  if (!isPositiveInteger(concurrency, MAX_CONCURRENCY)) {
+    throw new LoadTestOptionError('concurrency', concurrency, `a positive integer up to ${MAX_CONCURRENCY} (requests in flight)`);
+  }
+
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  if (!isPositiveFinite(timeoutMs)) {
+    throw new LoadTestOptionError('timeoutMs', timeoutMs, 'a finite number of milliseconds > 0');
+  }
+
+  const maxDurationMs = options.maxDurationMs ?? null;
+  if (maxDurationMs !== null && !isPositiveFinite(maxDurationMs)) {
+    throw new LoadTestOptionError('maxDurationMs', maxDurationMs, 'a finite number of milliseconds > 0, or omit it');
+  }
+
+  const signal = options.signal ?? null;
+  if (signal !== null && !(signal instanceof AbortSignal)) {
+    throw new LoadTestOptionError('signal', signal, 'an AbortSignal (e.g. AbortSignal.timeout(60_000)), or omit it');
+  }
+
+  const payload = optionalFunction<PayloadFactory>(options, 'payload') ?? flatPayload;
+
+  const signatureHeader = options.signatureHeader ?? DEFAULTS.signatureHeader;
+  if (typeof signatureHeader !== 'string' || !HEADER_NAME.test(signatureHeader)) {
+    throw new LoadTestOptionError('signatureHeader', signatureHeader, 'a header name such as "X-Freshdesk-Signature"');
+  }
+
+  const headers = resolveHeaders(options.headers, signatureHeader);
+  const isSuccess = optionalFunction<(status: number) => boolean>(options, 'isSuccess') ?? defaultIsSuccess;
+  const onProgress = optionalFunction<(snapshot: ProgressSnapshot) => void>(options, 'onProgress');
+
+  const progressIntervalMs = options.progressIntervalMs ?? DEFAULTS.progressIntervalMs;
+  if (!isPositiveFinite(progressIntervalMs) || progressIntervalMs < 10) {
+    throw new LoadTestOptionError('progressIntervalMs', progressIntervalMs, 'a finite number of milliseconds >= 10');
+  }
+
+  const progress = options.progress;
+  if (progress !== undefined && typeof progress !== 'boolean') {
+    throw new LoadTestOptionError('progress', progress, 'true, false, or omit it (automatic)');
+  }
+  const plannedMs = plannedDurationMs(totalRequests, rate ?? null);
+  const consoleProgress = onProgress === null && (progress ?? plannedMs > DEFAULTS.consoleProgressAfterMs);
+
+  return {
+    url, origin, path, secret, totalRequests,
+    requestsPerSecond: rate ?? null,
+    ticketIdStart, concurrency, timeoutMs, maxDurationMs, signal, payload, signatureHeader, headers,
+    isSuccess, onProgress, progressIntervalMs, consoleProgress,
+  };
+}
+
+function defaultIsSuccess(status: number): boolean {
+  return status === 200;
+}
+
+/** When the last request is due, in ms from the start (0 in burst mode). */
+export function plannedDurationMs(totalRequests: number, requestsPerSecond: number | null): number {
+  return requestsPerSecond === null ? 0 : ((totalRequests - 1) * 1000) / requestsPerSecond;
+}

@@ -1,0 +1,88 @@
+// What runLoadTest returns: the sample columns plus run metadata, with the
+// summary computed on demand (and cached).
+import type { LoadTestSample, SampleStore } from './samples.ts';
+import { buildSummary, type EndReason, type ErrorRecord, type LoadTestSummary } from './summary.ts';
+
+export interface RunInfo {
+  url: string;
+  plannedRequests: number;
+  requestsPerSecond: number | null;
+  concurrency: number;
+  ticketIdStart: number;
+  /** Wall-clock start, for reports only (durations use the monotonic clock). */
+  startedAt: string;
+  /** Monotonic ms from the start to the last completion or the stop. */
+  durationMs: number;
+  endReason: EndReason;
+  slotWaits: number;
+}
+
+/** Times of the requests that have a latency, in send order. */
+export interface LatencySeries {
+  /** Intended start, ms from the run start. */
+  timesMs: Float64Array;
+  /** Corrected response time, ms. */
+  latenciesMs: Float64Array;
+}
+
+export class LoadTestResults {
+  private summary: LoadTestSummary | undefined;
+  private materialized: LoadTestSample[] | undefined;
+
+  constructor(
+    readonly info: RunInfo,
+    /** The raw columns (typed arrays); indices 0 .. sampleCount - 1 are filled. */
+    readonly store: SampleStore,
+    private readonly errors: readonly ErrorRecord[],
+    private readonly runWarnings: readonly string[],
+  ) {}
+
+  /** Requests sent (one sample each). */
+  get sampleCount(): number {
+    return this.store.sent;
+  }
+
+  /** One record per sent request, in send order; built on first access. */
+  get samples(): readonly LoadTestSample[] {
+    if (this.materialized === undefined) {
+      const list: LoadTestSample[] = new Array(this.store.sent);
+      for (let i = 0; i < this.store.sent; i++) list[i] = this.store.sample(i);
+      this.materialized = list;
+    }
+    return this.materialized;
+  }
+
+  /** One request's record without materialising all of them. */
+  sample(index: number): LoadTestSample {
+    return this.store.sample(index);
+  }
+
+  latencySeries(): LatencySeries {
+    const { store } = this;
+    const times = new Float64Array(store.sent);
+    const latencies = new Float64Array(store.sent);
+    let n = 0;
+    for (let i = 0; i < store.sent; i++) {
+      if (!store.hasLatency(i)) continue;
+      times[n] = store.intendedMs[i] as number;
+      latencies[n] = (store.endMs[i] as number) - (store.intendedMs[i] as number);
+      n++;
+    }
+    return { timesMs: times.slice(0, n), latenciesMs: latencies.slice(0, n) };
+  }
+
+  getSummary(): LoadTestSummary {
+    this.summary ??= buildSummary({
+      store: this.store,
+      plannedRequests: this.info.plannedRequests,
+      requestsPerSecond: this.info.requestsPerSecond,
+      concurrency: this.info.concurrency,
+      durationMs: this.info.durationMs,
+      endReason: this.info.endReason,
+      slotWaits: this.info.slotWaits,
+      errors: this.errors,
+      runWarnings: this.runWarnings,
+    });
+    return this.summary;
+  }
+}

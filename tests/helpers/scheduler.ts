@@ -1,0 +1,128 @@
+// Open-model send schedule. Request i is due at i * 1000 / rate ms after one
+// monotonic start, so lateness never accumulates (no chained sleeps), and when
+// the loop wakes late it sends everything already due at once (catch-up), like
+// loadtest's hrtimer. Sending never waits for responses, only for a free slot
+// when `concurrency` is reached.
+
+/** Due time of request `index` in ms from the start; 0 for every request in burst mode. */
+export function dueTimeMs(index: number, requestsPerSecond: number | null): number {
+  return requestsPerSecond === null ? 0 : (index * 1000) / requestsPerSecond;
+}
+
+/** What the send loop must do after a pass. */
+export type NextStep =
+  | { kind: 'wait'; delayMs: number }
+  | { kind: 'blocked' }
+  | { kind: 'done' };
+
+export interface SendHooks {
+  /** Monotonic ms since the run started. */
+  now(): number;
+  /** Whether another request may be put in flight. */
+  hasCapacity(): boolean;
+  /** Puts request `index` in flight; `intendedMs` is its due time. */
+  send(index: number, intendedMs: number): void;
+}
+
+/**
+ * The pure core: which requests to send now. Deterministic given the clock,
+ * so drift-freeness and catch-up are testable without timers.
+ */
+export class SendSchedule {
+  /** Index of the next request to send. */
+  next = 0;
+  /** How many passes found a due request but no free slot. */
+  slotWaits = 0;
+
+  constructor(
+    readonly totalRequests: number,
+    readonly requestsPerSecond: number | null,
+  ) {}
+
+  /** Sends every request that is due at the current time and fits; says what to wait for next. */
+  sendDue(hooks: SendHooks): NextStep {
+    let now = hooks.now();
+    while (this.next < this.totalRequests) {
+      const due = dueTimeMs(this.next, this.requestsPerSecond);
+      if (due > now) {
+        now = hooks.now(); // sending takes time: more may have become due
+        if (due > now) return { kind: 'wait', delayMs: due - now };
+      }
+      if (!hooks.hasCapacity()) {
+        this.slotWaits++;
+        return { kind: 'blocked' };
+      }
+      const index = this.next++;
+      hooks.send(index, due);
+    }
+    return { kind: 'done' };
+  }
+}
+
+/**
+ * Drives a SendSchedule with timers: setTimeout for waits of 1 ms or more,
+ * setImmediate below that (setTimeout cannot wait less than 1 ms), and a wake-up
+ * from the engine when a slot frees while blocked.
+ */
+export class Scheduler {
+  readonly schedule: SendSchedule;
+  private timeout: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private blocked = false;
+  private stopped = false;
+
+  constructor(
+    totalRequests: number,
+    requestsPerSecond: number | null,
+    private readonly hooks: SendHooks,
+    private readonly onAllSent: () => void,
+  ) {
+    this.schedule = new SendSchedule(totalRequests, requestsPerSecond);
+  }
+
+  get sent(): number {
+    return this.schedule.next;
+  }
+
+  start(): void {
+    this.tick();
+  }
+
+  /** Called when a request completes: if the loop is waiting for a slot, run it soon. */
+  slotFreed(): void {
+    if (this.blocked && !this.stopped && this.immediate === undefined) {
+      this.blocked = false;
+      this.immediate = setImmediate(this.tick);
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timeout !== undefined) clearTimeout(this.timeout);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
+    this.timeout = undefined;
+    this.immediate = undefined;
+  }
+
+  // An arrow property, so the timers need no new closure per wake-up.
+  private readonly tick = (): void => {
+    this.timeout = undefined;
+    this.immediate = undefined;
+    if (this.stopped) return;
+    const step = this.schedule.sendDue(this.hooks);
+    if (this.stopped) return; // a send may have stopped the run
+    switch (step.kind) {
+      case 'wait':
+        if (step.delayMs < 1) this.immediate = setImmediate(this.tick);
+        else this.timeout = setTimeout(this.tick, step.delayMs);
+        break;
+      case 'blocked':
+        this.blocked = true;
+        break;
+      case 'done':
+        this.stopped = true;
+        this.onAllSent();
+        break;
+    }
+  };
+}

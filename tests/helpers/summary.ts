@@ -1,0 +1,185 @@
+// The end-of-run summary: plain data computed from the sample columns. Pure.
+import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
+import type { SampleStore } from './samples.ts';
+import { latencyStats, percentile, sortedValues, type LatencyStats } from './statistics.ts';
+
+/** Lag P99 above this means the generator did not keep its schedule. */
+export const LAG_WARNING_MS = 10;
+
+export type EndReason = 'completed' | 'max_duration' | 'aborted';
+
+/** One of the first failures, kept for the report. */
+export interface ErrorRecord {
+  index: number;
+  ticketId: number;
+  errorClass: ErrorClass;
+  /** 0 when no response arrived. */
+  status: number;
+  message: string;
+  /** Monotonic ms from the run start. */
+  atMs: number;
+}
+
+export interface ScheduleStats {
+  mode: 'rate' | 'burst';
+  /** null in burst mode. */
+  targetRps: number | null;
+  /** Send rate between the first and the last send: (sent - 1) / span. NaN below 2 sends. */
+  achievedSendRps: number;
+  /** Lag = actual send - intended send, over all sent requests. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  concurrency: number;
+  /** How often a due request found every slot busy (the concurrency cap was reached). */
+  slotWaits: number;
+}
+
+export interface LoadTestSummary {
+  /** Requests sent (planned ones not sent because the run stopped early are in notSentCount). */
+  totalRequests: number;
+  plannedRequests: number;
+  notSentCount: number;
+  successCount: number;
+  /** Sent requests that did not succeed, cancelled ones included. */
+  failureCount: number;
+  /** Requests in flight when the run stopped early, recorded as `aborted`. */
+  cancelledCount: number;
+  /** successCount / totalRequests * 100; 0 when nothing was sent. */
+  successRatePercent: number;
+  /** From the start to the last completion (or the stop). */
+  durationSeconds: number;
+  /** totalRequests / durationSeconds. */
+  requestsPerSecond: number;
+  /**
+   * Latency from each request's intended start (coordinated-omission corrected),
+   * over requests that got a response (any status) or timed out.
+   */
+  responseTimes: LatencyStats;
+  /** Latency from the actual send, same requests. */
+  serviceTimes: LatencyStats;
+  /** Count per HTTP status; "0" counts requests that got no response. */
+  statusCodes: Record<string, number>;
+  /** Count per error class (failures only). */
+  errorClasses: Record<string, number>;
+  /** The first 10 failures, in the order they happened. */
+  errors: ErrorRecord[];
+  schedule: ScheduleStats;
+  endReason: EndReason;
+  warnings: string[];
+}
+
+export interface SummaryInput {
+  store: SampleStore;
+  plannedRequests: number;
+  requestsPerSecond: number | null;
+  concurrency: number;
+  durationMs: number;
+  endReason: EndReason;
+  slotWaits: number;
+  errors: readonly ErrorRecord[];
+  /** Warnings the engine collected during the run. */
+  runWarnings: readonly string[];
+}
+
+export function buildSummary(input: SummaryInput): LoadTestSummary {
+  const { store } = input;
+  const sent = store.sent;
+  const responseTimes = new Float64Array(sent);
+  const serviceTimes = new Float64Array(sent);
+  const lags = new Float64Array(sent);
+  const statusCodes: Record<string, number> = {};
+  const errorClasses: Record<string, number> = {};
+  let latencyCount = 0;
+  let successCount = 0;
+  let cancelledCount = 0;
+
+  for (let i = 0; i < sent; i++) {
+    const intended = store.intendedMs[i] as number;
+    const actual = store.actualMs[i] as number;
+    const end = store.endMs[i] as number;
+    const status = store.status[i] as number;
+    const code = store.errorCode[i] as ErrorCode;
+    lags[i] = actual - intended;
+    statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+    if (code === ErrorCode.none) successCount++;
+    else {
+      const name = errorClassName(code, status) as string;
+      errorClasses[name] = (errorClasses[name] ?? 0) + 1;
+      if (code === ErrorCode.aborted) cancelledCount++;
+    }
+    if (store.hasLatency(i)) {
+      responseTimes[latencyCount] = end - intended;
+      serviceTimes[latencyCount] = end - actual;
+      latencyCount++;
+    }
+  }
+
+  const sortedLags = sortedValues(lags);
+  const firstSend = store.actualMs[0] as number;
+  const lastSend = store.actualMs[sent - 1] as number;
+  const schedule: ScheduleStats = {
+    mode: input.requestsPerSecond === null ? 'burst' : 'rate',
+    targetRps: input.requestsPerSecond,
+    achievedSendRps: sent >= 2 && lastSend > firstSend ? ((sent - 1) * 1000) / (lastSend - firstSend) : Number.NaN,
+    lagP50Ms: percentile(sortedLags, 0.5),
+    lagP99Ms: percentile(sortedLags, 0.99),
+    lagMaxMs: sent > 0 ? (sortedLags[sent - 1] as number) : Number.NaN,
+    concurrency: input.concurrency,
+    slotWaits: input.slotWaits,
+  };
+
+  const durationSeconds = input.durationMs / 1000;
+  const summary: LoadTestSummary = {
+    totalRequests: sent,
+    plannedRequests: input.plannedRequests,
+    notSentCount: input.plannedRequests - sent,
+    successCount,
+    failureCount: sent - successCount,
+    cancelledCount,
+    successRatePercent: sent > 0 ? (successCount / sent) * 100 : 0,
+    durationSeconds,
+    requestsPerSecond: durationSeconds > 0 ? sent / durationSeconds : 0,
+    responseTimes: latencyStats(responseTimes.subarray(0, latencyCount)),
+    serviceTimes: latencyStats(serviceTimes.subarray(0, latencyCount)),
+    statusCodes,
+    errorClasses,
+    errors: input.errors.slice(0, 10),
+    schedule,
+    endReason: input.endReason,
+    warnings: [],
+  };
+  summary.warnings = summaryWarnings(summary, input.runWarnings);
+  return summary;
+}
+
+function summaryWarnings(s: LoadTestSummary, runWarnings: readonly string[]): string[] {
+  const warnings: string[] = [];
+  const { schedule } = s;
+  // In burst mode every request is due at 0, so lag is the intended queueing, not a fault.
+  if (schedule.mode === 'rate' && schedule.lagP99Ms > LAG_WARNING_MS) {
+    const cause =
+      schedule.slotWaits > 0
+        ? `due requests waited ${schedule.slotWaits} times for one of the ${schedule.concurrency} concurrency slots; ` +
+          'raise concurrency to keep the open model (the wait is counted in response times)'
+        : 'the generator process was too busy to send on time (CPU contention or a rate too high for one process), ' +
+          'so the server was offered less load than planned';
+    warnings.push(
+      `Schedule lag P99 ${schedule.lagP99Ms.toFixed(1)} ms exceeds ${LAG_WARNING_MS} ms: the load generator, not the server, ` +
+        `fell behind its schedule (achieved send rate ${schedule.achievedSendRps.toFixed(2)} of ` +
+        `${(schedule.targetRps ?? 0).toFixed(2)} req/s); ${cause}.`,
+    );
+  }
+  if (s.endReason !== 'completed') {
+    const why = s.endReason === 'max_duration' ? 'maxDurationMs was reached' : 'the signal aborted the run';
+    warnings.push(
+      `The run stopped early because ${why}: ${s.notSentCount} of ${s.plannedRequests} planned requests were not sent ` +
+        `and ${s.cancelledCount} in flight were cancelled (counted as failures of class "aborted").`,
+    );
+  }
+  if (s.totalRequests > 0 && s.responseTimes.count === 0) {
+    warnings.push('No request got a response or timed out, so there are no latency figures (see errors).');
+  }
+  warnings.push(...runWarnings);
+  return warnings;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { encodePayload, flatPayload, wrappedPayload } from '../../helpers/payloads.ts';
+
+describe('payloads', () => {
+  it('builds the contract flat shape with the ticket id as a string', () => {
+    const p = flatPayload(3, 10003);
+    expect(Object.keys(p).sort()).toEqual(
+      ['event', 'requester_email', 'ticket_id', 'ticket_priority', 'ticket_status', 'ticket_subject', 'triggered_at'],
+    );
+    expect(p).toMatchObject({
+      ticket_id: '10003',
+      event: 'ticket_created',
+      ticket_subject: 'Load Test Ticket 10003',
+      ticket_status: 2,
+      ticket_priority: 1,
+      requester_email: 'loadtest3@example.com',
+    });
+    expect(new Date(p.triggered_at).toISOString()).toBe(p.triggered_at);
+  });
+
+  it('builds Freshdesk wrapped shape without event and triggered_at', () => {
+    const p = wrappedPayload(0, 1228307);
+    expect(Object.keys(p)).toEqual(['freshdesk_webhook']);
+    expect(p.freshdesk_webhook.ticket_id).toBe(1228307);
+    expect(p.freshdesk_webhook).not.toHaveProperty('event');
+    expect(p.freshdesk_webhook).not.toHaveProperty('triggered_at');
+    expect(p.freshdesk_webhook.ticket_status).toBe('Open');
+  });
+
+  it('encodes objects as JSON and passes strings and bytes through', () => {
+    expect(encodePayload({ a: 'é' }).toString('utf8')).toBe('{"a":"é"}');
+    expect(encodePayload('raw body').toString('utf8')).toBe('raw body');
+    const bytes = new Uint8Array([1, 2, 3, 4]).subarray(1, 3);
+    expect([...encodePayload(bytes)]).toEqual([2, 3]);
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { createSigningKey, signBody } from '../../helpers/signing.ts';
+
+describe('signBody (hex HMAC-SHA256)', () => {
+  it('matches RFC 4231 test case 2', () => {
+    expect(signBody('Jefe', 'what do ya want for nothing?')).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+  });
+
+  // Reference values from `printf '%s' BODY | openssl dgst -sha256 -hmac test_secret_key_12345`.
+  it('signs a known webhook body with the test secret', () => {
+    const body = '{"ticket_id":"1000","event":"ticket_created"}';
+    expect(signBody('test_secret_key_12345', body)).toBe('7b14c09e5f398eaa65d717d888c6e98ebf8fcaad88197b5b79d06ea51b13111c');
+  });
+
+  it('signs the UTF-8 bytes of non-ASCII text, whether given a string or a Buffer', () => {
+    const text = '{"ticket_subject":"Rückerstattung €"}';
+    const expected = 'e6a8eabcfea49f0ada0d1e081520da3e11ad7bafc3e93661d0e8e91720cb72b5';
+    expect(signBody('test_secret_key_12345', text)).toBe(expected);
+    expect(signBody('test_secret_key_12345', Buffer.from(text, 'utf8'))).toBe(expected);
+  });
+
+  it('gives the same result with a reusable KeyObject, and differs for another secret or body', () => {
+    const key = createSigningKey('test_secret_key_12345');
+    const body = Buffer.from('{"a":1}');
+    expect(signBody(key, body)).toBe(signBody('test_secret_key_12345', body));
+    expect(signBody(key, body)).not.toBe(signBody('other_secret', body));
+    expect(signBody(key, body)).not.toBe(signBody(key, Buffer.from('{"a":2}')));
+    expect(signBody(key, body)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
