@@ -1,0 +1,89 @@
+// The run is bounded by totalRequests, maxDurationMs and an AbortSignal; what
+// completed is always returned, what was in flight is recorded as aborted.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runLoadTest } from '../../helpers/load-test.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+/** Answers even arrivals at once and never answers odd ones. */
+function halfHanging(): Promise<TestServer> {
+  return startTestServer((_req, res, _body, { arrival }) => {
+    if (arrival % 2 === 0) res.writeHead(200).end('{}');
+  });
+}
+
+describe('run bounds', () => {
+  it('stops at maxDurationMs, cancels what is in flight and keeps what completed', async () => {
+    server = await halfHanging();
+    const started = performance.now();
+    // Planned 2 s; stopped after 400 ms.
+    const results = await runLoadTest({
+      url: server.url, secret: 's', totalRequests: 100, requestsPerSecond: 50, maxDurationMs: 400, timeoutMs: 10_000,
+    });
+    const elapsed = performance.now() - started;
+    const s = results.getSummary();
+    expect(elapsed).toBeLessThan(1500);
+    expect(s.endReason).toBe('max_duration');
+    expect(s.totalRequests).toBeGreaterThanOrEqual(10);
+    expect(s.totalRequests).toBeLessThanOrEqual(30);
+    expect(s.notSentCount).toBe(100 - s.totalRequests);
+    expect(s.durationSeconds).toBeGreaterThanOrEqual(0.39);
+    // completed ones kept their 200, hanging ones were cancelled
+    expect(s.successCount).toBeGreaterThanOrEqual(5);
+    expect(s.cancelledCount).toBeGreaterThanOrEqual(5);
+    expect(s.successCount + s.cancelledCount).toBe(s.totalRequests);
+    expect(s.errorClasses).toEqual({ aborted: s.cancelledCount });
+    expect(results.samples.filter((r) => r.errorClass === 'aborted').every((r) => r.index % 2 === 1)).toBe(true);
+    for (const r of results.samples) expect(r.endMs).toBeLessThanOrEqual(s.durationSeconds * 1000 + 1);
+    expect(s.warnings.join(' ')).toMatch(/maxDurationMs was reached/);
+  });
+
+  it('stops when the signal aborts', async () => {
+    server = await halfHanging();
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = performance.now();
+    const results = await runLoadTest({
+      url: server.url, secret: 's', totalRequests: 1000, requestsPerSecond: 50, signal: controller.signal,
+    });
+    const s = results.getSummary();
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(s.endReason).toBe('aborted');
+    expect(s.totalRequests).toBeLessThan(40);
+    expect(s.cancelledCount).toBeGreaterThan(0);
+    expect(s.successCount).toBeGreaterThan(0);
+    expect(s.notSentCount).toBe(1000 - s.totalRequests);
+  });
+
+  it('sends nothing when the signal is already aborted', async () => {
+    server = await halfHanging();
+    const results = await runLoadTest({
+      url: server.url, secret: 's', totalRequests: 10, signal: AbortSignal.abort(),
+    });
+    const s = results.getSummary();
+    expect(s.endReason).toBe('aborted');
+    expect(s.totalRequests).toBe(0);
+    expect(s.notSentCount).toBe(10);
+    expect(s.successRatePercent).toBe(0);
+    expect(s.responseTimes.count).toBe(0);
+    expect(results.samples).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(server.requests).toBe(0);
+  });
+
+  it('ends after totalRequests with every request accounted for', async () => {
+    server = await startTestServer((_req, res) => res.writeHead(200).end('{}'));
+    const results = await runLoadTest({ url: server.url, secret: 's', totalRequests: 50, requestsPerSecond: 1000, maxDurationMs: 10_000 });
+    const s = results.getSummary();
+    expect(s.endReason).toBe('completed');
+    expect(s.totalRequests).toBe(50);
+    expect(server.requests).toBe(50);
+    expect(results.samples.every((r) => Number.isFinite(r.endMs) && r.endMs >= r.actualStartMs)).toBe(true);
+    expect(results.getSummary()).toBe(s); // computed once
+  });
+});

@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runLoadTest } from '../../helpers/load-test.ts';
+import { LoadTestOptionError, validateOptions, type LoadTestOptions } from '../../helpers/options.ts';
+import { okAfter, startTestServer, type TestServer } from './test-server.ts';
+
+const valid: LoadTestOptions = { url: 'http://127.0.0.1:8801/webhook/freshdesk', secret: 's3cret', totalRequests: 10 };
+
+function errorFor(overrides: Record<string, unknown>): LoadTestOptionError {
+  try {
+    validateOptions({ ...valid, ...overrides } as LoadTestOptions);
+  } catch (error) {
+    if (error instanceof LoadTestOptionError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(overrides)} to be rejected`);
+}
+
+describe('validateOptions', () => {
+  it.each([
+    [{ requestsPerSecond: 0 }, 'requestsPerSecond', /got 0; expected a finite number > 0 .*omit it for burst mode/],
+    [{ requestsPerSecond: -5 }, 'requestsPerSecond', /got -5/],
+    [{ requestsPerSecond: Number.NaN }, 'requestsPerSecond', /got NaN/],
+    [{ requestsPerSecond: Number.POSITIVE_INFINITY }, 'requestsPerSecond', /got Infinity/],
+    [{ secret: undefined }, 'secret', /got undefined; expected a non-empty string/],
+    [{ secret: '' }, 'secret', /got ""/],
+    [{ url: 'not a url' }, 'url', /got "not a url"; expected an absolute http:\/\/ or https:\/\/ URL/],
+    [{ url: 'ftp://127.0.0.1/x' }, 'url', /got "ftp:\/\/127\.0\.0\.1\/x"/],
+    [{ totalRequests: 0 }, 'totalRequests', /got 0; expected a positive integer up to 10000000/],
+    [{ totalRequests: 2.5 }, 'totalRequests', /got 2\.5/],
+    [{ totalRequests: '100' }, 'totalRequests', /got "100"/],
+    [{ concurrency: 0 }, 'concurrency', /positive integer/],
+    [{ timeoutMs: -1 }, 'timeoutMs', /got -1/],
+    [{ maxDurationMs: 0 }, 'maxDurationMs', /got 0/],
+    [{ ticketIdStart: -1 }, 'ticketIdStart', /integer >= 0/],
+    [{ signal: {} }, 'signal', /AbortSignal/],
+    [{ payload: { ticket_id: 1 } }, 'payload', /a function/],
+    [{ signatureHeader: 'bad header' }, 'signatureHeader', /header name/],
+    [{ headers: { 'content-length': '5' } }, 'headers.content-length', /computed by the engine/],
+    [{ headers: { 'x-freshdesk-signature': 'abc' } }, 'headers.x-freshdesk-signature', /computed by the engine/],
+    [{ headers: { 'x-ok': 'a\r\nb' } }, 'headers.x-ok', /without CR, LF/],
+    [{ progressIntervalMs: 1 }, 'progressIntervalMs', />= 10/],
+    [{ requests_per_second: 5 }, 'requests_per_second', /no such option; known options are url, secret, totalRequests, requestsPerSecond/],
+  ])('rejects %j naming %s', (overrides, option, message) => {
+    const error = errorFor(overrides);
+    expect(error.option).toBe(option);
+    expect(error.message).toContain(`invalid option "${option}"`);
+    expect(error.message).toMatch(message);
+  });
+
+  it('fills defaults', () => {
+    const o = validateOptions(valid);
+    expect(o).toMatchObject({
+      origin: 'http://127.0.0.1:8801',
+      path: '/webhook/freshdesk',
+      requestsPerSecond: null,
+      ticketIdStart: 1000,
+      concurrency: 10, // min(totalRequests, 256)
+      timeoutMs: 30_000,
+      maxDurationMs: null,
+      signatureHeader: 'X-Freshdesk-Signature',
+      headers: { 'content-type': 'application/json' },
+      progressIntervalMs: 5000,
+      consoleProgress: false,
+    });
+    expect(o.isSuccess(200)).toBe(true);
+    expect(o.isSuccess(201)).toBe(false);
+    expect(validateOptions({ ...valid, totalRequests: 1000 }).concurrency).toBe(256);
+    expect(validateOptions({ ...valid, url: 'http://127.0.0.1:1/a?b=c' }).path).toBe('/a?b=c');
+  });
+
+  it('prints console progress by default only for runs planned over 10 s, unless told otherwise', () => {
+    const long = { ...valid, totalRequests: 100, requestsPerSecond: 5 }; // 19.8 s
+    const short = { ...valid, totalRequests: 20, requestsPerSecond: 5 }; // 3.8 s
+    expect(validateOptions(long).consoleProgress).toBe(true);
+    expect(validateOptions(short).consoleProgress).toBe(false);
+    expect(validateOptions({ ...long, progress: false }).consoleProgress).toBe(false);
+    expect(validateOptions({ ...short, progress: true }).consoleProgress).toBe(true);
+    expect(validateOptions({ ...long, onProgress: () => {} }).consoleProgress).toBe(false);
+  });
+});
+
+describe('runLoadTest with invalid options', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer(okAfter(0));
+  });
+  afterAll(() => server.close());
+
+  it('rejects before sending any request', async () => {
+    await expect(runLoadTest({ url: server.url, secret: 's', totalRequests: 5, requestsPerSecond: -1 })).rejects.toThrow(
+      LoadTestOptionError,
+    );
+    await expect(runLoadTest({ url: server.url, secret: '', totalRequests: 5 })).rejects.toThrow(/"secret"/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(server.requests).toBe(0);
+    expect(server.connections).toBe(0);
+  });
+});
