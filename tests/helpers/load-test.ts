@@ -326,10 +326,10 @@ class LoadRun {
       this.errors,
       this.warnings,
     );
-    // Cancelled requests may still hold sockets: destroy rather than wait for them.
-    const closing = this.stopping ? this.pool.destroy() : this.pool.close();
+    // Every request is settled from the engine's view; a timed-out or cancelled one may
+    // still hold a socket inside undici, so destroy rather than wait for a graceful close.
     const resolve = this.resolveRun as (results: LoadTestResults) => void;
-    closing.then(
+    this.pool.destroy().then(
       () => resolve(results),
       () => resolve(results),
     );

@@ -63,8 +63,9 @@ export async function startTestServer(handle: TestHandler): Promise<TestServer> 
 
 /** Answers 200 with a small JSON body after `delayMs`. */
 export function okAfter(delayMs: number): TestHandler {
-  return (_req, res) => {
+  return (_req, res, _body, { done }) => {
     const reply = () => {
+      done(); // before the answer leaves, so the client can never overlap it in the count
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"status":"ok"}');
     };
