@@ -40,9 +40,11 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
     done(null, body),
   );
 
-  // Requests not yet counted, with their start times. Counting removes the entry, so a
-  // request whose answer finishes after its client aborted is still counted only once.
+  // Requests not yet counted, with their start times. A request is counted when its answer
+  // is sent (onResponse) or when its connection closes, whichever comes first: a client that
+  // leaves before its answer is still one failure, never zero and never two.
   const uncounted = new WeakMap<FastifyRequest, number>();
+  const answered = new WeakSet<FastifyRequest>(); // the whole answer was handed to the connection
   function count(request: FastifyRequest, success: boolean): void {
     const startedAt = uncounted.get(request);
     if (startedAt === undefined) return;
@@ -57,6 +59,8 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
       schema: { body: ticketEventBodySchema, response: { 200: answerSchema } },
       onRequest: async (request, reply) => {
         uncounted.set(request, performance.now());
+        reply.raw.once('finish', () => answered.add(request));
+        reply.raw.once('close', () => count(request, answered.has(request) && reply.statusCode === 200));
         if (!limiter.enabled) return;
         const decision = limiter.take();
         reply.header('x-ratelimit-limit', decision.limit);
@@ -86,9 +90,8 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
           throw new HttpError(400, 'invalid_json', `body is not valid JSON: ${(error as Error).message}`);
         }
       },
+      // Fastify runs this when the answer has been sent.
       onResponse: async (request, reply) => count(request, reply.statusCode === 200),
-      // The client went away before its answer: still one failure, never zero.
-      onRequestAbort: async (request) => count(request, false),
     },
     async (request, reply) => {
       const event = ticketEventFrom(request.body, new Date());

@@ -1,4 +1,6 @@
 // Every answer of the webhook service through app.inject(), against a real mock on loopback.
+import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../../stack/webhook/app.ts';
@@ -319,6 +321,37 @@ describe('GET /webhook/metrics', () => {
     const doc = (await app.inject({ method: 'GET', url: '/webhook/metrics' })).json();
     expect(doc.performance_metrics.slow_operation_count).toBe(2);
     expect(doc.webhook_metrics.success_rate_percent).toBe(100);
+  });
+});
+
+describe('requests whose client goes away', () => {
+  it('count once as failures: a body cut short, and a client that leaves while its event is processed', async () => {
+    const slow = await startMock({ latencyDistribution: 'fixed', latencyMedianMs: 300 });
+    const app = makeApp({ freshdeskUrl: slow.url });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const { port } = app.server.address() as { port: number };
+      const body = JSON.stringify(flat());
+      const head = (length: number) =>
+        `POST /webhook/freshdesk HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n` +
+        `X-Freshdesk-Signature: ${sign(SECRET, body)}\r\nContent-Length: ${length}\r\n\r\n`;
+      async function sendAndLeave(text: string, leaveAfterMs: number): Promise<void> {
+        const socket = connect(port, '127.0.0.1');
+        await new Promise<void>((resolve) => socket.once('connect', resolve));
+        socket.write(text);
+        await sleep(leaveAfterMs);
+        socket.destroy();
+      }
+      await sendAndLeave(head(body.length) + body.slice(0, 10), 50); // body cut short
+      await sendAndLeave(head(body.length) + body, 100); // leaves during the 2 x 300 ms of processing
+      await sleep(800); // let the abandoned processing finish
+      const doc = (await app.inject({ method: 'GET', url: '/webhook/metrics' })).json();
+      expect(doc.webhook_metrics.success_count).toBe(0);
+      expect(doc.webhook_metrics.failure_count).toBe(2);
+      expect(doc.webhook_metrics.processing_times.count).toBe(2);
+    } finally {
+      await slow.close();
+    }
   });
 });
 
