@@ -119,6 +119,18 @@ describe('POST /webhook/freshdesk answers', () => {
     expect((await post(app, flat('2100'))).json().status).toBe('processed');
   });
 
+  it('reads a ticket once within FRESHDESK_CACHE_TTL_MS, and every time with the cache off', async () => {
+    const getsFor = async (app: FastifyInstance, ticket: string) => {
+      const before = (await mock.stats()).get_ticket;
+      for (const event of ['ticket_created', 'ticket_updated', 'note_added']) {
+        expect((await post(app, flat(ticket, event))).json().status).toBe('processed');
+      }
+      return (await mock.stats()).get_ticket - before;
+    };
+    expect(await getsFor(makeApp({ freshdeskCacheTtlMs: 60_000 }), '2300')).toBe(1);
+    expect(await getsFor(makeApp({ freshdeskCacheTtlMs: 0 }), '2301')).toBe(3);
+  });
+
   it('401 when the signature is missing, wrong, upper-case, or made with another secret', async () => {
     const app = makeApp();
     const body = JSON.stringify(flat());
