@@ -127,3 +127,27 @@ export function formatMetricsBlock(metrics: ServerMetrics): string {
   if (metrics.missing.length > 0) lines.push(`(missing from the metrics document: ${metrics.missing.join(', ')})`);
   return lines.join('\n');
 }
+
+export interface MetricsPoll {
+  /** Stops polling and returns every snapshot taken, with its time since the start. */
+  stop(): Promise<{ atMs: number; metrics: ServerMetrics }[]>;
+}
+
+/** Reads the metrics every `intervalMs` in the background (unavailable reads are skipped). */
+export function pollMetrics(metricsUrl: string, intervalMs: number): MetricsPoll {
+  const started = performance.now();
+  const snapshots: { atMs: number; metrics: ServerMetrics }[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    inFlight = fetchMetrics(metricsUrl, Math.min(intervalMs, 5000)).then((result) => {
+      if (result.available) snapshots.push({ atMs: Math.round(performance.now() - started), metrics: result.metrics });
+    });
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await inFlight;
+      return snapshots;
+    },
+  };
+}

@@ -114,10 +114,13 @@ export function formatProfile(report: ProfileReport, thresholdPercent: number): 
     `${'Operation'.padEnd(28)} ${'Total (ms)'.padStart(11)} ${'Self (ms)'.padStart(11)} ${'Avg (ms)'.padStart(10)} ${'Count'.padStart(6)} ${'% e2e'.padStart(7)}`,
     '-'.repeat(78),
   ];
-  for (const row of report.rows) {
-    lines.push(
-      `${row.operation.padEnd(28)} ${row.totalMs.toFixed(2).padStart(11)} ${row.selfMs.toFixed(2).padStart(11)} ${row.avgMs.toFixed(2).padStart(10)} ${String(row.count).padStart(6)} ${row.percentOfRoot.toFixed(1).padStart(6)}%`,
-    );
+  const format = (name: string, row: ProfileRow, percent: number) =>
+    `${name.padEnd(28)} ${row.totalMs.toFixed(2).padStart(11)} ${row.selfMs.toFixed(2).padStart(11)} ${row.avgMs.toFixed(2).padStart(10)} ${String(row.count).padStart(6)} ${percent.toFixed(1).padStart(6)}%`;
+  const root = report.rows.find((row) => row.operation === report.root);
+  for (const row of report.rows) if (row !== root) lines.push(format(row.operation, row, row.percentOfRoot));
+  if (root) {
+    lines.push(`${'(not in a named operation)'.padEnd(28)} ${''.padStart(11)} ${report.unaccountedMs.toFixed(2).padStart(11)} ${''.padStart(10)} ${''.padStart(6)} ${root.percentOfRoot.toFixed(1).padStart(6)}%`);
+    lines.push('-'.repeat(78), format(report.root, root, 100));
   }
   lines.push(line, '', 'Bottleneck Analysis:', '-'.repeat(78));
   const bottlenecks = findBottlenecks(report, thresholdPercent);

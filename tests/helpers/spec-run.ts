@@ -1,0 +1,136 @@
+// What every performance spec does around its load: read the run context,
+// keep the summaries, timelines, checks and server metrics it produced, and
+// write its report (also when an assertion fails or the spec throws).
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, inject } from 'vitest';
+import { rememberReportPath } from './matchers.ts';
+import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
+import type { PerfContext, SpecName } from './perf-context.ts';
+import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
+import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
+import type { LoadTestResults, LoadTestSummary } from './index.ts';
+
+export function perfContext(): PerfContext {
+  const context = inject('perf');
+  if (!context) {
+    throw new Error('The performance context is missing: run the specs through the `performance` Vitest project (npx vitest run tests/performance)');
+  }
+  return context;
+}
+
+/** Columns of one run's per-request records, for charts and later analysis. */
+export function timelineOf(results: LoadTestResults) {
+  const samples = results.samples;
+  return {
+    ticketId: samples.map((s) => s.ticketId),
+    intendedStartMs: samples.map((s) => round(s.intendedStartMs)),
+    actualStartMs: samples.map((s) => round(s.actualStartMs)),
+    endMs: samples.map((s) => round(s.endMs)),
+    status: samples.map((s) => s.status),
+    errorClass: samples.map((s) => s.errorClass ?? null),
+    responseTimeMs: samples.map((s) => round(s.responseTimeMs)),
+    serviceTimeMs: samples.map((s) => round(s.serviceTimeMs)),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+/** Successful requests per minute over the run: what "holds 100 requests a minute" means. */
+export function successThroughputPerMinute(summary: LoadTestSummary): number {
+  return summary.durationSeconds > 0 ? (summary.successCount / summary.durationSeconds) * 60 : 0;
+}
+
+export class SpecRecorder {
+  readonly startedAt = new Date();
+  readonly reportPath: string;
+  private readonly summaries: Record<string, LoadTestSummary> = {};
+  private readonly timelines: Record<string, unknown> = {};
+  private readonly checks: CheckRecord[] = [];
+  private metrics: NonNullable<SpecReport['serverMetrics']> = {};
+  private targets: TargetVerdict[] | undefined;
+  private degradation: unknown;
+  private readonly extra: Record<string, unknown> = {};
+  private aborted = false;
+
+  /** Registers afterEach/afterAll hooks: call at the top of a spec file. */
+  constructor(
+    readonly spec: SpecName,
+    readonly title: string,
+    readonly context: PerfContext = perfContext(),
+  ) {
+    this.reportPath = join(resolve(context.config.reportDir), `${spec}.json`);
+    afterEach(({ task }) => {
+      const state = task.result?.state;
+      const errors = (task.result?.errors ?? []).map((error) => error.message.split('\n')[0]).join(' | ');
+      this.checks.push({
+        name: task.name,
+        outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',
+        detail: errors,
+      });
+    });
+    afterAll(async () => {
+      const path = await this.save();
+      console.log(`[perf] report: ${path}`);
+    });
+  }
+
+  /** Keeps a run's summary and timeline under `phase`; returns the summary. */
+  addRun(phase: string, results: LoadTestResults): LoadTestSummary {
+    const summary = results.getSummary();
+    this.summaries[phase] = summary;
+    this.timelines[phase] = timelineOf(results);
+    if (summary.cancelledCount > 0) this.aborted = true;
+    rememberReportPath(summary, this.reportPath);
+    return summary;
+  }
+
+  /** Classifies a summary against the seed's targets table and keeps the verdicts. */
+  classify(summary: LoadTestSummary): TargetVerdict[] {
+    this.targets = classifyAgainstTargets(
+      {
+        successRatePercent: summary.successRatePercent,
+        p50Ms: summary.responseTimes.p50Ms,
+        p95Ms: summary.responseTimes.p95Ms,
+        p99Ms: summary.responseTimes.p99Ms,
+        throughputPerMinute: successThroughputPerMinute(summary),
+      },
+      this.context.config.targets,
+    );
+    return this.targets;
+  }
+
+  serverMetrics(before: MetricsResult, after: MetricsResult): void {
+    const pick = (result: MetricsResult): ServerMetrics | undefined => (result.available ? result.metrics : undefined);
+    this.metrics = { before: pick(before), after: pick(after) };
+    const reason = !before.available ? before.reason : !after.available ? after.reason : undefined;
+    if (reason) this.metrics.unavailableReason = reason;
+  }
+
+  setDegradation(analysis: unknown): void {
+    this.degradation = analysis;
+  }
+
+  note(key: string, value: unknown): void {
+    this.extra[key] = value;
+  }
+
+  /** Writes the report as it stands; safe to call more than once. */
+  async save(error?: unknown): Promise<string> {
+    const report: SpecReport = {
+      ...reportBase(this.spec, this.title, this.context, this.startedAt),
+      status: error ? 'error' : this.aborted ? 'aborted' : 'completed',
+      ...(error ? { error: String((error as Error).stack ?? error) } : {}),
+      finishedAt: new Date().toISOString(),
+      summaries: this.summaries,
+      ...(this.degradation === undefined ? {} : { degradation: this.degradation }),
+      ...(this.targets ? { targets: this.targets } : {}),
+      serverMetrics: this.metrics,
+      checks: this.checks,
+      timelines: this.timelines,
+      extra: this.extra,
+    };
+    return writeSpecReport(resolve(this.context.config.reportDir), report);
+  }
+}

@@ -1,0 +1,107 @@
+// Profile: where a request's time goes (the seed's profile_webhook.py), then
+// requests between two metrics snapshots, reconciled against what the client
+// saw: no request dropped or double-counted by the server.
+import { Pool } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { createSigningKey, encodePayload, flatPayload, formatSummary, runLoadTest, signBody } from '../helpers/index.ts';
+import { fetchMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/metrics-client.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
+import { findBottlenecks, formatProfile, Profiler } from '../helpers/profiler.ts';
+import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
+
+const context = perfContext();
+const { config, stack } = context;
+const { requests, metricsRequests, ratePerMinute, bottleneckPercent } = config.profile;
+const title = `Webhook Performance Profiling: ${requests} requests`;
+const recorder = new SpecRecorder('profile', title, context);
+const firstTicket = ticketIdStart(context.ticketIdBase, 'profile');
+
+describe(title, () => {
+  it(
+    'breaks every request into phases without double-counting nested time',
+    async () => {
+      const url = new URL(stack.webhookUrl);
+      const pool = new Pool(url.origin, { connections: 1 });
+      const key = createSigningKey(config.secret);
+      const profiler = new Profiler();
+      const statuses: number[] = [];
+      try {
+        console.log(`Profiling ${requests} webhook requests...`);
+        for (let i = 0; i < requests; i += 1) {
+          await profiler.measure('end_to_end', async () => {
+            // Each request gets its own ticket id: a deduplicating service would answer a reused one without working.
+            const body = profiler.measureSync('payload_generation', () => encodePayload(flatPayload(i, firstTicket + i)));
+            const signature = profiler.measureSync('signature_generation', () => signBody(key, body));
+            const { status, text } = await profiler.measure('http_request', async () => {
+              const response = await pool.request({
+                method: 'POST',
+                path: url.pathname + url.search,
+                headers: { 'content-type': 'application/json', 'x-freshdesk-signature': signature },
+                body,
+                headersTimeout: config.requestTimeoutMs,
+                bodyTimeout: config.requestTimeoutMs,
+              });
+              return { status: response.statusCode, text: await response.body.text() };
+            });
+            profiler.measureSync('response_parsing', () => JSON.parse(text));
+            statuses.push(status);
+            console.log(`Request ${i + 1}/${requests}... Status: ${status}`);
+          });
+        }
+      } finally {
+        await pool.close();
+      }
+
+      const report = profiler.report('end_to_end');
+      console.log(formatProfile(report, bottleneckPercent));
+      recorder.note('profile', report);
+      recorder.note('profileStatuses', statuses);
+      recorder.note('bottlenecks', findBottlenecks(report, bottleneckPercent).map((row) => row.operation));
+      await recorder.save();
+
+      expect(statuses.filter((status) => status !== 200), 'statuses other than 200 while profiling').toEqual([]);
+      const shares = report.rows.filter((row) => row.operation !== report.root).reduce((sum, row) => sum + row.percentOfRoot, 0);
+      expect(shares, 'phase shares of end-to-end time (self time, so at most 100%)').toBeLessThanOrEqual(100.0001);
+    },
+    requests * config.requestTimeoutMs + 30_000,
+  );
+
+  let before: MetricsResult = { available: false, reason: 'the metrics run did not happen' };
+  let after: MetricsResult = before;
+  let clientOk = 0;
+
+  it(
+    `runs ${metricsRequests} requests between two metrics snapshots`,
+    async () => {
+      const plannedMs = plannedDurationMs(metricsRequests, ratePerMinute);
+      before = await fetchMetrics(stack.metricsUrl);
+      const results = await runLoadTest({
+        url: stack.webhookUrl,
+        secret: config.secret,
+        totalRequests: metricsRequests,
+        requestsPerSecond: ratePerMinute / 60,
+        ticketIdStart: firstTicket + requests,
+        timeoutMs: config.requestTimeoutMs,
+        maxDurationMs: plannedMs + config.requestTimeoutMs + 10_000,
+      });
+      after = await fetchMetrics(stack.metricsUrl);
+      const summary = recorder.addRun('metrics', results);
+      recorder.serverMetrics(before, after);
+      clientOk = summary.statusCodes['200'] ?? 0;
+      console.log(formatSummary(summary, `Metrics run: ${metricsRequests} requests at ${ratePerMinute} req/min`));
+      if (after.available) console.log(formatMetricsBlock(after.metrics));
+      await recorder.save();
+      expect(summary).toMeetSuccessRate(95);
+    },
+    specTimeoutMs(plannedDurationMs(metricsRequests, ratePerMinute), config.requestTimeoutMs),
+  );
+
+  it("the server's success_count grew by exactly the 200s the client saw", (ctx) => {
+    const reason = missingFor(before, ['successCount']) ?? missingFor(after, ['successCount']);
+    if (reason) return ctx.skip(`needs webhook_metrics.success_count: ${reason}`);
+    if (!before.available || !after.available) return;
+    const serverGrowth = after.metrics.successCount! - before.metrics.successCount!;
+    recorder.note('reconciliation', { serverGrowth, clientOk });
+    expect(serverGrowth, `success_count went ${before.metrics.successCount} -> ${after.metrics.successCount}; the client saw ${clientOk} answers of 200`).toBe(clientOk);
+  });
+});

@@ -1,0 +1,41 @@
+// Standard load: 100 signed requests at 100 req/min (the seed's
+// test_load_100_requests_per_minute), with the seed's three assertions and
+// every figure classified against its targets table.
+import { describe, expect, it } from 'vitest';
+import { formatSummary, runLoadTest } from '../helpers/index.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
+import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
+import { formatTargetsTable } from '../helpers/targets.ts';
+
+const context = perfContext();
+const { config, stack } = context;
+const { requests, ratePerMinute, minSuccessPercent, maxP95Ms } = config.standard;
+const plannedMs = plannedDurationMs(requests, ratePerMinute);
+const title = `Load Test: ${requests} requests at ${ratePerMinute} req/min`;
+const recorder = new SpecRecorder('standard', title, context);
+
+describe(title, () => {
+  it(
+    `keeps success >= ${minSuccessPercent}% and P95 < ${maxP95Ms} ms with no failures`,
+    async () => {
+      const results = await runLoadTest({
+        url: stack.webhookUrl,
+        secret: config.secret,
+        totalRequests: requests,
+        requestsPerSecond: ratePerMinute / 60,
+        ticketIdStart: ticketIdStart(context.ticketIdBase, 'standard'),
+        timeoutMs: config.requestTimeoutMs,
+        maxDurationMs: plannedMs + config.requestTimeoutMs + 10_000,
+      });
+      const summary = recorder.addRun('load', results);
+      console.log(formatSummary(summary, title));
+      console.log(formatTargetsTable(recorder.classify(summary)));
+      await recorder.save();
+
+      expect(summary).toMeetSuccessRate(minSuccessPercent);
+      expect(summary).toHaveP95Below(maxP95Ms);
+      expect(summary).toHaveNoFailures();
+    },
+    specTimeoutMs(plannedMs, config.requestTimeoutMs),
+  );
+});

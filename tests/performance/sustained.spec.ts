@@ -1,0 +1,77 @@
+// Sustained load: 200 requests at 100 req/min (about 2 minutes). The seed's
+// checks (success rate, degradation < 50 %) plus what it only claimed:
+// no memory growth and no Freshdesk pool requests left pending, read from the
+// server's own metrics before, during and after the run.
+import { describe, expect, it } from 'vitest';
+import { analyzeDegradation, formatSummary, runLoadTest } from '../helpers/index.ts';
+import { fetchMetrics, missingFor, pollMetrics, type MetricsResult } from '../helpers/metrics-client.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
+import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
+import { formatTargetsTable } from '../helpers/targets.ts';
+
+const context = perfContext();
+const { config, stack } = context;
+const { requests, ratePerMinute, minSuccessPercent, maxDegradationPercent, maxRssGrowthMb } = config.sustained;
+const plannedMs = plannedDurationMs(requests, ratePerMinute);
+const title = `Sustained load: ${requests} requests at ${ratePerMinute} req/min`;
+const recorder = new SpecRecorder('sustained', title, context);
+
+let degradationPercent = Number.NaN;
+let before: MetricsResult = { available: false, reason: 'the load run did not happen' };
+let after: MetricsResult = before;
+
+describe(title, () => {
+  it(
+    `keeps success >= ${minSuccessPercent}% and P95 degradation < ${maxDegradationPercent}%`,
+    async () => {
+      before = await fetchMetrics(stack.metricsUrl);
+      const poll = pollMetrics(stack.metricsUrl, 5000);
+      const results = await runLoadTest({
+        url: stack.webhookUrl,
+        secret: config.secret,
+        totalRequests: requests,
+        requestsPerSecond: ratePerMinute / 60,
+        ticketIdStart: ticketIdStart(context.ticketIdBase, 'sustained'),
+        timeoutMs: config.requestTimeoutMs,
+        maxDurationMs: plannedMs + config.requestTimeoutMs + 10_000,
+      });
+      const series = await poll.stop();
+      after = await fetchMetrics(stack.metricsUrl);
+
+      const summary = recorder.addRun('load', results);
+      const degradation = analyzeDegradation(results);
+      degradationPercent = degradation.degradationPercent;
+      recorder.setDegradation(degradation);
+      recorder.serverMetrics(before, after);
+      recorder.note('metricsSeries', series);
+      console.log(formatSummary(summary, title));
+      console.log(formatTargetsTable(recorder.classify(summary)));
+      console.log(`Degradation: ${degradation.verdict}`);
+      await recorder.save();
+
+      expect(summary).toMeetSuccessRate(minSuccessPercent);
+      expect(degradationPercent, `second-half P95 against first-half P95 (${degradation.verdict})`).toBeLessThan(maxDegradationPercent);
+    },
+    specTimeoutMs(plannedMs, config.requestTimeoutMs),
+  );
+
+  it(`server memory grows by less than ${maxRssGrowthMb} MB`, (ctx) => {
+    const reason = missingFor(before, ['rssBytes']) ?? missingFor(after, ['rssBytes']);
+    if (reason) return ctx.skip(`needs process.rss_bytes from ${stack.metricsUrl}: ${reason}`);
+    if (!before.available || !after.available) return;
+    const growthMb = (after.metrics.rssBytes! - before.metrics.rssBytes!) / 2 ** 20;
+    console.log(`Server RSS: ${(before.metrics.rssBytes! / 2 ** 20).toFixed(1)} MB -> ${(after.metrics.rssBytes! / 2 ** 20).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB)`);
+    expect(growthMb, 'RSS growth over the sustained run, in MB').toBeLessThan(maxRssGrowthMb);
+  });
+
+  it('leaves no Freshdesk API requests pending or running (no pool exhaustion)', (ctx) => {
+    const reason = missingFor(after, ['pool']);
+    if (reason) return ctx.skip(`needs freshdesk_pool from ${stack.metricsUrl}: ${reason}`);
+    if (!after.available) return;
+    const pool = after.metrics.pool!;
+    console.log(`Freshdesk pool after the run: connected ${pool.connected}, pending ${pool.pending}, running ${pool.running}, size ${pool.size}`);
+    expect(pool.pending, 'requests queued for a Freshdesk connection').toBe(0);
+    expect(pool.running, 'Freshdesk requests still running after every webhook was answered').toBe(0);
+  });
+
+});
