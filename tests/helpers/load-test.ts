@@ -7,6 +7,7 @@
 // (samples.ts); nothing here throws after validation.
 import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Pool, type Dispatcher } from 'undici';
 import { formatProgress } from './console-report.ts';
 import {
@@ -63,8 +64,9 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     if (this.done) controller.abort(new RunStoppedError('request already finished'));
   }
 
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number): void {
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
+    if (this.run.capturing) this.run.captureHeaders(this.index, headers);
     this.success = this.run.isSuccess(statusCode);
     if (!this.success && this.run.wantsErrorDetail()) this.excerpt = [];
   }
@@ -100,6 +102,9 @@ class LoadRun {
   private succeeded = 0;
   private failed = 0;
   private readonly errors: ErrorRecord[] = [];
+  /** Kept response headers by request index; only filled when captureHeaders is set. */
+  private readonly captured = new Map<number, Record<string, string>>();
+  readonly capturing: boolean;
   private errorDetailsClaimed = 0;
   private readonly warnings: string[] = [];
   /** Corrected latencies completed since the last progress snapshot (only when progress is on). */
@@ -120,6 +125,7 @@ class LoadRun {
     this.key = createSigningKey(o.secret);
     this.baseHeaders = Object.entries(o.headers).flat();
     this.signatureHeader = o.signatureHeader.toLowerCase();
+    this.capturing = o.captureHeaders.length > 0;
     this.slots = new Array<RequestHandler | undefined>(o.concurrency).fill(undefined);
     this.freeSlots = Array.from({ length: o.concurrency }, (_, i) => o.concurrency - 1 - i);
     this.progressWindow = o.onProgress !== null || o.consoleProgress ? [] : null;
@@ -201,6 +207,17 @@ class LoadRun {
       this.warnOnce(`isSuccess threw for status ${status} (${describeError(error)}); such responses count as failures.`);
       return false;
     }
+  }
+
+  captureHeaders(index: number, headers: IncomingHttpHeaders): void {
+    let kept: Record<string, string> | undefined;
+    for (const name of this.o.captureHeaders) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      kept ??= {};
+      kept[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    if (kept !== undefined) this.captured.set(index, kept);
   }
 
   /** Claims one of the few detailed error records (so only early failures buffer a body excerpt). */
@@ -325,6 +342,7 @@ class LoadRun {
       this.store,
       this.errors,
       this.warnings,
+      this.captured,
     );
     // Every request is settled from the engine's view; a timed-out or cancelled one may
     // still hold a socket inside undici, so destroy rather than wait for a graceful close.

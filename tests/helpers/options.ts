@@ -45,6 +45,11 @@ export interface LoadTestOptions {
   headers?: Record<string, string>;
   /** Which statuses count as success. Default status === 200. */
   isSuccess?: (status: number) => boolean;
+  /**
+   * Response headers to keep, e.g. ['retry-after'] to check a rate limiter's answers;
+   * read back with results.capturedHeaders. Default none (nothing kept per request).
+   */
+  captureHeaders?: string[];
   /** Called every progressIntervalMs during the run. */
   onProgress?: (snapshot: ProgressSnapshot) => void;
   /** Default 5000. */
@@ -75,6 +80,8 @@ export interface ResolvedOptions {
   /** Lower-cased names; content-type always present. */
   headers: Record<string, string>;
   isSuccess: (status: number) => boolean;
+  /** Lower-cased names; empty = capture nothing. */
+  captureHeaders: string[];
   onProgress: ((snapshot: ProgressSnapshot) => void) | null;
   progressIntervalMs: number;
   /** Print progress lines to the console (resolved from `progress` and the planned duration). */
@@ -108,7 +115,7 @@ export class LoadTestOptionError extends Error {
 
 const KNOWN_OPTIONS = new Set<string>([
   'url', 'secret', 'totalRequests', 'requestsPerSecond', 'ticketIdStart', 'concurrency', 'timeoutMs',
-  'maxDurationMs', 'signal', 'payload', 'signatureHeader', 'headers', 'isSuccess', 'onProgress',
+  'maxDurationMs', 'signal', 'payload', 'signatureHeader', 'headers', 'isSuccess', 'captureHeaders', 'onProgress',
   'progressIntervalMs', 'progress',
 ]);
 
@@ -262,6 +269,11 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
   const isSuccess = optionalFunction<(status: number) => boolean>(options, 'isSuccess') ?? defaultIsSuccess;
   const onProgress = optionalFunction<(snapshot: ProgressSnapshot) => void>(options, 'onProgress');
 
+  const captureHeaders = options.captureHeaders ?? [];
+  if (!Array.isArray(captureHeaders) || captureHeaders.some((name) => typeof name !== 'string' || !HEADER_NAME.test(name))) {
+    throw new LoadTestOptionError('captureHeaders', captureHeaders, 'an array of response header names, e.g. ["retry-after"]');
+  }
+
   const progressIntervalMs = options.progressIntervalMs ?? DEFAULTS.progressIntervalMs;
   if (!isPositiveFinite(progressIntervalMs) || progressIntervalMs < 10) {
     throw new LoadTestOptionError('progressIntervalMs', progressIntervalMs, 'a finite number of milliseconds >= 10');
@@ -278,7 +290,8 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     url, origin, path, secret, totalRequests,
     requestsPerSecond: rate ?? null,
     ticketIdStart, concurrency, timeoutMs, maxDurationMs, signal, payload, signatureHeader, headers,
-    isSuccess, onProgress, progressIntervalMs, consoleProgress,
+    isSuccess, captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
+    onProgress, progressIntervalMs, consoleProgress,
   };
 }
 

@@ -35,6 +35,8 @@ export class LoadTestResults {
     readonly store: SampleStore,
     private readonly errors: readonly ErrorRecord[],
     private readonly runWarnings: readonly string[],
+    /** Response headers named in the captureHeaders option, by request index (absent when none came). */
+    readonly capturedHeaders: ReadonlyMap<number, Readonly<Record<string, string>>> = new Map(),
   ) {}
 
   /** Requests sent (one sample each). */

@@ -71,6 +71,21 @@ describe('failure classification', () => {
     expect(s.responseTimes.count).toBe(10);
   });
 
+  it('keeps the response headers named in captureHeaders, and only those', async () => {
+    server = await startTestServer((_req, res, _body, { arrival }) => {
+      if (arrival % 2 === 0) res.writeHead(200, { 'x-other': 'no' }).end('{}');
+      else res.writeHead(429, { 'Retry-After': String(arrival), 'x-other': 'no' }).end('{}');
+    });
+    const results = await runLoadTest({ url: server.url, secret: 's', totalRequests: 6, concurrency: 1, captureHeaders: ['Retry-After'] });
+    expect([...results.capturedHeaders.entries()]).toEqual([
+      [1, { 'retry-after': '1' }],
+      [3, { 'retry-after': '3' }],
+      [5, { 'retry-after': '5' }],
+    ]);
+    const plain = await runLoadTest({ url: server.url, secret: 's', totalRequests: 2, concurrency: 1 });
+    expect(plain.capturedHeaders.size).toBe(0);
+  });
+
   it('records a throwing payload factory as "other" and carries on', async () => {
     server = await startTestServer((_req, res) => res.writeHead(200).end('{}'));
     const results = await runLoadTest({

@@ -39,6 +39,8 @@ describe('validateOptions', () => {
     [{ headers: { 'x-freshdesk-signature': 'abc' } }, 'headers.x-freshdesk-signature', /computed by the engine/],
     [{ headers: { 'x-ok': 'a\r\nb' } }, 'headers.x-ok', /without CR, LF/],
     [{ progressIntervalMs: 1 }, 'progressIntervalMs', />= 10/],
+    [{ captureHeaders: 'retry-after' }, 'captureHeaders', /an array of response header names/],
+    [{ captureHeaders: ['bad header'] }, 'captureHeaders', /an array of response header names/],
     [{ requests_per_second: 5 }, 'requests_per_second', /no such option; known options are url, secret, totalRequests, requestsPerSecond/],
   ])('rejects %j naming %s', (overrides, option, message) => {
     const error = errorFor(overrides);
