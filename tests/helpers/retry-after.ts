@@ -1,0 +1,9 @@
+// Reading a rate limiter's answers.
+
+/** Retry-After in seconds (delta-seconds or an HTTP date, RFC 9110 §10.2.3), or NaN when unreadable. */
+export function retryAfterSeconds(value: string, nowMs = Date.now()): number {
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? Number.NaN : Math.max(0, (date - nowMs) / 1000);
+}
