@@ -14,6 +14,18 @@ export default defineConfig({
       },
       {
         test: {
+          // Slow tests of faults, bad input and shutdown against real processes (issue 8); run by .ci/run.
+          name: 'reliability',
+          include: ['tests/reliability/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'performance',
           include: ['tests/performance/**/*.spec.ts'],
           environment: 'node',
