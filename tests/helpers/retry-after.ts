@@ -4,6 +4,7 @@
 export function retryAfterSeconds(value: string, nowMs = Date.now()): number {
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
+  // Every HTTP-date form starts with a day name; Date.parse alone would take "-1" as a year.
+  const date = /^[A-Za-z]{3}/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   return Number.isNaN(date) ? Number.NaN : Math.max(0, (date - nowMs) / 1000);
 }
