@@ -31,6 +31,16 @@ export interface WebhookConfig {
   healthTimeoutMs: number;
   /** On SIGTERM/SIGINT, in-flight requests get this long before the process gives up. */
   shutdownTimeoutMs: number;
+  /** Consecutive Freshdesk outage failures that open the circuit breaker; 0 turns it off. */
+  freshdeskBreakerThreshold: number;
+  /** How long the open circuit answers at once (502) before one trial call. */
+  freshdeskBreakerCooldownMs: number;
+  /** A client must finish sending its headers within this (slow clients get 408). */
+  headersTimeoutMs: number;
+  /** A client must finish sending its whole request within this (408 otherwise). */
+  requestTimeoutMs: number;
+  /** When set, the final metrics document is written here as JSON when the process exits. */
+  metricsSnapshotPath: string | undefined;
 }
 
 export const DEFAULT_SECRET_HINT = 'WEBHOOK_SECRET=test_secret_key_12345';
@@ -62,7 +72,18 @@ export function webhookConfigFromEnv(env: Env): WebhookConfig {
     freshdeskCacheMaxEntries: readInteger(env, 'FRESHDESK_CACHE_MAX_ENTRIES', 1000, { min: 0 }),
     healthTimeoutMs: readInteger(env, 'HEALTH_TIMEOUT_MS', 1000, { min: 1 }),
     shutdownTimeoutMs: readInteger(env, 'SHUTDOWN_TIMEOUT_MS', 8000, { min: 1 }),
+    freshdeskBreakerThreshold: readInteger(env, 'FRESHDESK_BREAKER_THRESHOLD', 5, { min: 0, max: 1_000_000 }),
+    freshdeskBreakerCooldownMs: readInteger(env, 'FRESHDESK_BREAKER_COOLDOWN_MS', 5000, { min: 1, max: 3_600_000 }),
+    headersTimeoutMs: readInteger(env, 'HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 3_600_000 }),
+    requestTimeoutMs: readInteger(env, 'REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+    metricsSnapshotPath: env.METRICS_SNAPSHOT_PATH?.trim() || undefined,
   };
+  if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    throw new EnvError(
+      `HEADERS_TIMEOUT_MS=${config.headersTimeoutMs} is above REQUEST_TIMEOUT_MS=${config.requestTimeoutMs}: ` +
+        'the headers are part of the request, so set HEADERS_TIMEOUT_MS <= REQUEST_TIMEOUT_MS (defaults 10000 and 30000).',
+    );
+  }
   if (config.rateLimitCapacity > 0 && config.rateLimitRefillPerSecond === 0) {
     throw new EnvError(
       `RATE_LIMIT_REFILL_PER_SECOND=0 with RATE_LIMIT_CAPACITY=${config.rateLimitCapacity} would block for good after ` +

@@ -32,9 +32,12 @@ export function errorAnswer(error: unknown, bodyLimitBytes: number): ErrorAnswer
     return { statusCode: error.statusCode, body: { code: error.code, message: error.message }, headers: error.headers };
   }
   if (error instanceof FreshdeskError) {
-    return error.failure === 'timeout'
-      ? { statusCode: 504, body: { code: 'freshdesk_timeout', message: error.message }, headers: {} }
-      : { statusCode: 502, body: { code: 'freshdesk_error', message: error.message }, headers: {} };
+    if (error.failure === 'timeout') return { statusCode: 504, body: { code: 'freshdesk_timeout', message: error.message }, headers: {} };
+    if (error.failure === 'circuit_open') {
+      const retryAfter = Math.max(1, Math.ceil((error.retryAfterMs ?? 0) / 1000));
+      return { statusCode: 502, body: { code: 'freshdesk_unavailable', message: error.message }, headers: { 'retry-after': retryAfter } };
+    }
+    return { statusCode: 502, body: { code: 'freshdesk_error', message: error.message }, headers: {} };
   }
   const e = error as { code?: string; statusCode?: number; validation?: unknown; message?: string };
   if (e.validation) {

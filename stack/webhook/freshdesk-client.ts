@@ -1,6 +1,8 @@
 // The Freshdesk REST client: one undici Pool (keep-alive, bounded connections), a deadline per
 // call that covers waiting for a free connection, and a small TTL cache for ticket reads.
 import { Pool } from 'undici';
+import { createCircuitBreaker } from './circuit-breaker.ts';
+import type { CircuitStats } from './circuit-breaker.ts';
 import type { PoolStatsDoc } from './metrics.ts';
 
 export interface Ticket {
@@ -11,7 +13,7 @@ export interface Ticket {
   [field: string]: unknown;
 }
 
-export type FreshdeskFailure = 'timeout' | 'status' | 'network';
+export type FreshdeskFailure = 'timeout' | 'status' | 'network' | 'circuit_open';
 
 /** A failed Freshdesk call; the webhook maps `timeout` to 504 and the rest to 502. */
 export class FreshdeskError extends Error {
@@ -20,6 +22,8 @@ export class FreshdeskError extends Error {
     readonly failure: FreshdeskFailure,
     message: string,
     readonly status?: number,
+    /** For `circuit_open`: when a call will be let through again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }
@@ -32,6 +36,10 @@ export interface FreshdeskClientOptions {
   connections: number;
   cacheTtlMs: number;
   cacheMaxEntries: number;
+  /** Consecutive outage-like failures (unreachable, timeout, 5xx, 429) that open the circuit; 0 = no breaker. */
+  breakerThreshold?: number;
+  /** How long an open circuit refuses calls before one trial call. */
+  breakerCooldownMs?: number;
   /** Called with the duration of every real API call (not cache hits). */
   onCall?: (elapsedMs: number) => void;
   now?: () => number;
@@ -43,6 +51,7 @@ export interface FreshdeskClient {
   /** True when the API answers its health probe in time. */
   ping(timeoutMs: number): Promise<boolean>;
   poolStats(): PoolStatsDoc;
+  circuitStats(): CircuitStats;
   close(): Promise<void>;
 }
 
@@ -65,10 +74,24 @@ export function createFreshdeskClient(options: FreshdeskClientOptions): Freshdes
   // Freshdesk's basic auth: the API key as user name, any password.
   const authorization = `Basic ${Buffer.from(`${options.apiKey}:X`).toString('base64')}`;
   const cache = new Map<string, { ticket: Ticket; expiresAt: number }>();
+  const breaker = createCircuitBreaker({
+    threshold: options.breakerThreshold ?? 0,
+    cooldownMs: options.breakerCooldownMs ?? 5000,
+    now,
+  });
 
   async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<unknown> {
-    const started = now();
     const label = `${method} ${path}`;
+    if (!breaker.allow()) {
+      const retryAfterMs = breaker.retryInMs();
+      throw new FreshdeskError(
+        'circuit_open',
+        `Freshdesk API circuit is open after repeated failures; ${label} was not attempted (next try in ${Math.ceil(retryAfterMs)} ms)`,
+        undefined,
+        retryAfterMs,
+      );
+    }
+    const started = now();
     try {
       const response = await pool.request({
         method,
@@ -83,11 +106,16 @@ export function createFreshdeskClient(options: FreshdeskClientOptions): Freshdes
       });
       const text = await response.body.text();
       if (response.statusCode < 200 || response.statusCode >= 300) {
+        // A 4xx other than 429 is an answer about this call, not an outage.
+        if (response.statusCode >= 500 || response.statusCode === 429) breaker.failure();
+        else breaker.success();
         throw new FreshdeskError('status', `Freshdesk API answered ${response.statusCode} to ${label}`, response.statusCode);
       }
+      breaker.success();
       return text === '' ? undefined : JSON.parse(text);
     } catch (error) {
       if (error instanceof FreshdeskError) throw error;
+      breaker.failure();
       if (isTimeout(error)) {
         throw new FreshdeskError('timeout', `Freshdesk API did not answer ${label} within ${options.timeoutMs} ms`);
       }
@@ -125,6 +153,9 @@ export function createFreshdeskClient(options: FreshdeskClientOptions): Freshdes
       } catch {
         return false;
       }
+    },
+    circuitStats() {
+      return breaker.stats();
     },
     poolStats() {
       const { connected, pending, running, size } = pool.stats;

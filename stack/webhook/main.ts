@@ -4,6 +4,7 @@ import { serve } from '../serve.ts';
 import { buildApp } from './app.ts';
 import { webhookConfigFromEnv } from './config.ts';
 import type { WebhookConfig } from './config.ts';
+import { writeMetricsSnapshot } from './snapshot.ts';
 
 let config: WebhookConfig;
 try {
@@ -14,4 +15,17 @@ try {
   process.exit(1);
 }
 
-await serve(buildApp(config), { name: 'webhook', port: config.port, host: config.host, shutdownTimeoutMs: config.shutdownTimeoutMs });
+const app = buildApp(config);
+const snapshotPath = config.metricsSnapshotPath;
+if (snapshotPath !== undefined) {
+  // 'exit' runs on every way out (clean shutdown, shutdown timeout, fatal error), after the
+  // answers of a clean shutdown have all been counted.
+  process.once('exit', (code) => {
+    try {
+      writeMetricsSnapshot(snapshotPath, app.metricsDocument(), code);
+    } catch (error) {
+      console.error(`webhook: could not write METRICS_SNAPSHOT_PATH=${snapshotPath}: ${(error as Error).message}`);
+    }
+  });
+}
+await serve(app, { name: 'webhook', port: config.port, host: config.host, shutdownTimeoutMs: config.shutdownTimeoutMs });

@@ -2,6 +2,7 @@
 // of the most recent samples, so memory stays flat however long the service runs; counts and
 // averages are over the whole lifetime.
 import { quantileSorted } from 'simple-statistics';
+import type { CircuitStats } from './circuit-breaker.ts';
 
 export class SampleWindow {
   private readonly samples: Float64Array;
@@ -67,6 +68,8 @@ export interface MetricsDocument {
     success_count: number;
     failure_count: number;
     success_rate_percent: number;
+    /** Connections refused before routing (malformed HTTP, too slow to send): part of failure_count. */
+    client_error_count: number;
     processing_times: Percentiles & { average: number; count: number };
   };
   performance_metrics: {
@@ -75,12 +78,14 @@ export interface MetricsDocument {
   };
   process: ProcessStats;
   freshdesk_pool: PoolStatsDoc;
+  freshdesk_circuit?: CircuitStats;
 }
 
 export class WebhookMetrics {
   successCount = 0;
   failureCount = 0;
   slowOperationCount = 0;
+  clientErrorCount = 0;
   readonly processing: SampleWindow;
   readonly freshdesk: SampleWindow;
 
@@ -100,12 +105,21 @@ export class WebhookMetrics {
     if (elapsedMs > this.slowOperationMs) this.slowOperationCount += 1;
   }
 
+  /**
+   * One connection the HTTP server refused before any route saw a request (unparsable HTTP,
+   * headers or body too slow): a failure with no processing time.
+   */
+  recordClientError(): void {
+    this.failureCount += 1;
+    this.clientErrorCount += 1;
+  }
+
   /** One call to the Freshdesk API (cache hits are not calls). */
   recordFreshdeskCall(elapsedMs: number): void {
     this.freshdesk.add(elapsedMs);
   }
 
-  document(process: ProcessStats, pool: PoolStatsDoc): MetricsDocument {
+  document(process: ProcessStats, pool: PoolStatsDoc, circuit?: CircuitStats): MetricsDocument {
     const total = this.successCount + this.failureCount;
     const processing = this.processing;
     return {
@@ -113,6 +127,7 @@ export class WebhookMetrics {
         success_count: this.successCount,
         failure_count: this.failureCount,
         success_rate_percent: total === 0 ? 0 : round2((this.successCount / total) * 100),
+        client_error_count: this.clientErrorCount,
         processing_times: {
           ...percentilesOf(processing.sorted()),
           average: processing.count === 0 ? 0 : round2(processing.sum / processing.count),
@@ -125,6 +140,7 @@ export class WebhookMetrics {
       },
       process,
       freshdesk_pool: pool,
+      ...(circuit ? { freshdesk_circuit: circuit } : {}),
     };
   }
 }

@@ -2,11 +2,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance } from 'fastify';
 import type { FreshdeskClient } from '../freshdesk-client.ts';
-import type { ProcessStats, WebhookMetrics } from '../metrics.ts';
+import type { MetricsDocument, ProcessStats, WebhookMetrics } from '../metrics.ts';
 
 export interface MetricsRouteOptions {
-  metrics: WebhookMetrics;
-  freshdesk: FreshdeskClient;
+  document: () => MetricsDocument;
 }
 
 const percentiles = {
@@ -23,6 +22,7 @@ const metricsSchema = {
         success_count: { type: 'integer' },
         failure_count: { type: 'integer' },
         success_rate_percent: { type: 'number' },
+        client_error_count: { type: 'integer' },
         processing_times: {
           type: 'object',
           properties: { ...percentiles.properties, average: { type: 'number' }, count: { type: 'integer' } },
@@ -54,14 +54,26 @@ const metricsSchema = {
         size: { type: 'integer' },
       },
     },
+    freshdesk_circuit: {
+      type: 'object',
+      properties: {
+        state: { type: 'string' },
+        opened_count: { type: 'integer' },
+        rejected_count: { type: 'integer' },
+        consecutive_failures: { type: 'integer' },
+      },
+    },
   },
 } as const;
 
-export async function metricsRoutes(app: FastifyInstance, { metrics, freshdesk }: MetricsRouteOptions) {
+export async function metricsRoutes(app: FastifyInstance, { document }: MetricsRouteOptions) {
+  app.get('/webhook/metrics', { schema: { response: { 200: metricsSchema } } }, async () => document());
+}
+
+/** The metrics document of a running process: counters plus process, pool and circuit figures. */
+export function metricsDocumentSource(metrics: WebhookMetrics, freshdesk: FreshdeskClient): { document: () => MetricsDocument; stop: () => void } {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  app.addHook('onClose', async () => loopDelay.disable());
-
   function processStats(): ProcessStats {
     const memory = process.memoryUsage();
     return {
@@ -71,8 +83,8 @@ export async function metricsRoutes(app: FastifyInstance, { metrics, freshdesk }
       uptime_seconds: Math.round(process.uptime() * 10) / 10,
     };
   }
-
-  app.get('/webhook/metrics', { schema: { response: { 200: metricsSchema } } }, async () =>
-    metrics.document(processStats(), freshdesk.poolStats()),
-  );
+  return {
+    document: () => metrics.document(processStats(), freshdesk.poolStats(), freshdesk.circuitStats()),
+    stop: () => loopDelay.disable(),
+  };
 }

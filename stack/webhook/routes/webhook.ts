@@ -1,6 +1,7 @@
 // POST /webhook/freshdesk: rate limit -> content type and size -> signature over the raw bytes
 // -> JSON -> schema -> duplicate check -> Freshdesk (read ticket, post note) -> answer.
 // Every request is counted exactly once in the metrics, whatever answers it.
+import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { automationNote } from '../automation.ts';
 import type { WebhookConfig } from '../config.ts';
@@ -18,6 +19,8 @@ export interface WebhookRouteOptions {
   dedupe: Dedupe;
   metrics: WebhookMetrics;
   freshdesk: FreshdeskClient;
+  /** Sockets with a request of this route not yet counted (the server's clientError handler skips them). */
+  routedSockets: WeakSet<Socket>;
 }
 
 const answerSchema = {
@@ -33,7 +36,7 @@ const answerSchema = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function webhookRoutes(app: FastifyInstance, { config, limiter, dedupe, metrics, freshdesk }: WebhookRouteOptions) {
+export async function webhookRoutes(app: FastifyInstance, { config, limiter, dedupe, metrics, freshdesk, routedSockets }: WebhookRouteOptions) {
   // Keep the exact bytes: the signature is over them, so no parser may touch the body first.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes }, (_request, body, done) =>
@@ -49,6 +52,7 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
     const startedAt = uncounted.get(request);
     if (startedAt === undefined) return;
     uncounted.delete(request);
+    routedSockets.delete(request.raw.socket);
     metrics.recordWebhook(success, performance.now() - startedAt);
   }
 
@@ -59,6 +63,7 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
       schema: { body: ticketEventBodySchema, response: { 200: answerSchema } },
       onRequest: async (request, reply) => {
         uncounted.set(request, performance.now());
+        routedSockets.add(request.raw.socket);
         reply.raw.once('finish', () => answered.add(request));
         reply.raw.once('close', () => count(request, answered.has(request) && reply.statusCode === 200));
         if (!limiter.enabled) return;

@@ -297,7 +297,7 @@ describe('GET /webhook/metrics', () => {
     const response = await app.inject({ method: 'GET', url: '/webhook/metrics' });
     expect(response.statusCode).toBe(200);
     const doc = response.json();
-    expect(Object.keys(doc).sort()).toEqual(['freshdesk_pool', 'performance_metrics', 'process', 'webhook_metrics']);
+    expect(Object.keys(doc).sort()).toEqual(['freshdesk_circuit', 'freshdesk_pool', 'performance_metrics', 'process', 'webhook_metrics']);
     const w = doc.webhook_metrics;
     expect(w.success_count).toBe(4);
     expect(w.failure_count).toBe(4);
@@ -326,6 +326,7 @@ describe('GET /webhook/metrics', () => {
       success_count: 0,
       failure_count: 0,
       success_rate_percent: 0,
+      client_error_count: 0,
       processing_times: { p50: 0, p95: 0, p99: 0, average: 0, count: 0 },
     });
     await post(app, flat());

@@ -117,6 +117,7 @@ describe('metrics', () => {
       success_count: 3,
       failure_count: 1,
       success_rate_percent: 75,
+      client_error_count: 0,
       processing_times: { p50: 250, p95: 1320, p99: 1464, average: 525, count: 4 },
     });
     expect(doc.performance_metrics).toEqual({ slow_operation_count: 1, api_latencies: { freshdesk: { p50: 100, p95: 145, p99: 149 } } });
