@@ -1,0 +1,314 @@
+// reports/performance/index.html: one self-contained page (inline CSS and SVG,
+// no script, no network) built from the specs' JSON reports. Pure: data in,
+// HTML text out. Every piece of report text is escaped.
+import type { ProfileReport } from '../profiler.ts';
+import type { HttpPhaseReport } from '../http-phases.ts';
+import { findHttpBottlenecks } from '../http-phases.ts';
+import type { LoadTestSummary } from '../summary.ts';
+import type { TargetVerdict } from '../targets.ts';
+import type { BaselineComparison } from './baseline.ts';
+import { escapeHtml as esc } from './escape.ts';
+import type { SpecReport } from './json-report.ts';
+import {
+  COLORS,
+  latencyHistogramChart,
+  latencyOverTimeChart,
+  scheduleLagChart,
+  statusCodesChart,
+  type TimedPoint,
+} from './svg-charts.ts';
+
+/** The columnar timeline a SpecRecorder writes per phase (null where JSON had NaN). */
+export interface TimelineColumns {
+  intendedStartMs: (number | null)[];
+  actualStartMs: (number | null)[];
+  endMs: (number | null)[];
+  status: number[];
+  errorClass: (string | null)[];
+  responseTimeMs: (number | null)[];
+}
+
+export interface HtmlReportOptions {
+  /** ISO time shown in the header. */
+  generatedAt: string;
+  /** Where the JSON came from, shown in the header. */
+  sourceDir?: string;
+  /** Profile bottleneck threshold (percent of end-to-end). Default 10. */
+  bottleneckPercent?: number;
+}
+
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
+
+function fixed(value: unknown, digits = 1, unit = ''): string {
+  const n = num(value);
+  return Number.isFinite(n) ? `${n.toFixed(digits)}${unit}` : 'n/a';
+}
+
+/** A request's time counts as a latency when it got an answer or timed out (as in the engine). */
+function hasLatency(errorClass: string | null): boolean {
+  return errorClass === null || errorClass === 'timeout' || errorClass.startsWith('http_');
+}
+
+/** Pure: the chart inputs of one phase's timeline. */
+export function chartData(timeline: TimelineColumns) {
+  const points: TimedPoint[] = [];
+  const latencies: number[] = [];
+  const timesS: number[] = [];
+  const lagsMs: number[] = [];
+  const n = timeline.intendedStartMs.length;
+  for (let i = 0; i < n; i++) {
+    const intended = timeline.intendedStartMs[i];
+    const actual = timeline.actualStartMs[i];
+    const errorClass = timeline.errorClass[i] ?? null;
+    const latency = timeline.responseTimeMs[i];
+    if (typeof intended !== 'number') continue;
+    timesS.push(intended / 1000);
+    lagsMs.push(typeof actual === 'number' ? actual - intended : Number.NaN);
+    if (typeof latency === 'number' && Number.isFinite(latency) && hasLatency(errorClass)) {
+      points.push({ tS: intended / 1000, valueMs: latency, failed: errorClass !== null });
+      latencies.push(latency);
+    } else if (errorClass !== null && typeof latency === 'number') {
+      // No latency (refused, reset, cancelled), still marked where it happened.
+      points.push({ tS: intended / 1000, valueMs: Math.max(0, latency), failed: true });
+    }
+  }
+  return { points, latencies, timesS, lagsMs, statuses: timeline.status.slice(0, n) };
+}
+
+function isTimeline(value: unknown): value is TimelineColumns {
+  const t = value as TimelineColumns;
+  return typeof t === 'object' && t !== null && Array.isArray(t.intendedStartMs) && Array.isArray(t.status) && Array.isArray(t.responseTimeMs);
+}
+
+function table(head: string[], rows: string[][], className = ''): string {
+  return `<table class="${className}"><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((cells) => `<tr>${cells.join('')}</tr>`)
+    .join('')}</tbody></table>`;
+}
+
+const td = (text: unknown, attrs = '') => `<td${attrs}>${esc(text)}</td>`;
+
+function summaryTable(summary: LoadTestSummary): string {
+  const r = summary.responseTimes;
+  return table(
+    ['Requests', 'Success', 'Success rate', 'P50', 'P95', 'P99', 'Max', 'Req/s', 'Lag P99', 'End'],
+    [[
+      td(summary.totalRequests),
+      td(summary.successCount),
+      td(fixed(summary.successRatePercent, 1, ' %')),
+      td(fixed(r?.p50Ms, 1, ' ms')),
+      td(fixed(r?.p95Ms, 1, ' ms')),
+      td(fixed(r?.p99Ms, 1, ' ms')),
+      td(fixed(r?.maxMs, 1, ' ms')),
+      td(fixed(summary.requestsPerSecond, 2)),
+      td(fixed(summary.schedule?.lagP99Ms, 1, ' ms')),
+      td(summary.endReason),
+    ]],
+    'figures',
+  );
+}
+
+function phaseSection(phase: string, summary: LoadTestSummary | undefined, timeline: unknown): string {
+  const parts = [`<section class="phase"><h3>Phase: ${esc(phase)}</h3>`];
+  if (summary && typeof summary === 'object') parts.push(summaryTable(summary));
+  if (isTimeline(timeline)) {
+    const data = chartData(timeline);
+    const r = summary?.responseTimes;
+    const markers = [
+      { label: 'P50', valueMs: num(r?.p50Ms), color: COLORS.p50 },
+      { label: 'P95', valueMs: num(r?.p95Ms), color: COLORS.p95 },
+      { label: 'P99', valueMs: num(r?.p99Ms), color: COLORS.p99 },
+    ];
+    parts.push('<div class="charts">');
+    parts.push(`<figure>${latencyOverTimeChart(data.points)}<figcaption>Latency over time (corrected for coordinated omission); red crosses are failures</figcaption></figure>`);
+    parts.push(`<figure>${latencyHistogramChart(data.latencies, markers)}<figcaption>Latency distribution with P50, P95 and P99</figcaption></figure>`);
+    parts.push(`<figure>${statusCodesChart(data.timesS, data.statuses)}<figcaption>Status codes over time</figcaption></figure>`);
+    parts.push(`<figure>${scheduleLagChart(data.timesS, data.lagsMs)}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`);
+    parts.push('</div>');
+  } else {
+    parts.push('<p class="muted">No per-request timeline in this report.</p>');
+  }
+  const warnings = Array.isArray(summary?.warnings) ? summary.warnings : [];
+  if (warnings.length > 0) parts.push(`<ul class="warnings">${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>`);
+  parts.push('</section>');
+  return parts.join('');
+}
+
+export function targetsTable(verdicts: readonly TargetVerdict[]): string {
+  const cmp = (v: TargetVerdict, limit: number) => `${v.higherIsBetter ? '≥' : '≤'} ${limit} ${v.unit}`;
+  const rows = verdicts.map((v) => {
+    const cls = v.verdict === 'target' ? 'target' : v.verdict === 'acceptable' ? 'acceptable' : 'action';
+    return [
+      td(v.label),
+      td(`${fixed(v.value, v.unit === '%' ? 1 : 2)} ${v.unit}`),
+      td(cmp(v, v.target)),
+      td(cmp(v, v.acceptable)),
+      `<td class="verdict ${cls}">${esc(v.verdict)}</td>`,
+    ];
+  });
+  return `<h3>Targets</h3>${table(['Metric', 'Measured', 'Target', 'Acceptable', 'Class'], rows, 'targets')}`;
+}
+
+function checksList(checks: SpecReport['checks']): string {
+  if (!Array.isArray(checks) || checks.length === 0) return '';
+  const items = checks.map(
+    (c) => `<li class="check ${esc(c.outcome)}"><span class="badge ${esc(c.outcome)}">${esc(c.outcome)}</span> ${esc(c.name)}${c.detail ? `<div class="detail">${esc(c.detail)}</div>` : ''}</li>`,
+  );
+  return `<h3>Checks</h3><ul class="checks">${items.join('')}</ul>`;
+}
+
+export function profileTables(profile: ProfileReport | undefined, http: HttpPhaseReport | undefined, thresholdPercent: number): string {
+  const parts: string[] = [];
+  if (profile && Array.isArray(profile.rows)) {
+    const rows = profile.rows.map((row) => [
+      td(row.operation),
+      td(fixed(row.totalMs, 2)),
+      td(fixed(row.selfMs, 2)),
+      td(fixed(row.avgMs, 2)),
+      td(row.count),
+      `<td class="${row.operation !== profile.root && row.percentOfRoot > thresholdPercent ? 'hot' : ''}">${esc(fixed(row.percentOfRoot, 1, ' %'))}</td>`,
+    ]);
+    rows.push([td('(not in a named operation)'), td(''), td(fixed(profile.unaccountedMs, 2)), td(''), td(''), td('')]);
+    parts.push(`<h3>Client-side profile (self time)</h3>${table(['Operation', 'Total (ms)', 'Self (ms)', 'Avg (ms)', 'Count', `% of ${profile.root}`], rows, 'profile')}`);
+  }
+  if (http && Array.isArray(http.rows)) {
+    const rows = http.rows.map((row) => [
+      td(row.phase),
+      td(row.side),
+      td(fixed(row.totalMs, 2)),
+      td(fixed(row.avgMs, 2)),
+      td(fixed(row.p50Ms, 2)),
+      td(fixed(row.p95Ms, 2)),
+      `<td class="${row.percentOfRoot > thresholdPercent ? 'hot' : ''}">${esc(fixed(row.percentOfRoot, 1, ' %'))}</td>`,
+    ]);
+    parts.push(
+      `<h3>HTTP phases (undici diagnostics): ${esc(http.requests)} requests, ${esc(http.newConnections)} new connections</h3>` +
+        table(['Phase', 'Side', 'Total (ms)', 'Avg (ms)', 'P50 (ms)', 'P95 (ms)', `% of ${http.rootName}`], rows, 'profile'),
+    );
+    const bottlenecks = findHttpBottlenecks(http, thresholdPercent);
+    parts.push(
+      bottlenecks.length === 0
+        ? `<p>No HTTP phase over ${esc(thresholdPercent)} % of ${esc(http.rootName)}.</p>`
+        : `<ul class="bottlenecks">${bottlenecks.map((b) => `<li>${esc(b.message)}</li>`).join('')}</ul>`,
+    );
+  }
+  return parts.join('');
+}
+
+export function baselineSection(comparison: BaselineComparison | undefined): string {
+  if (!comparison || !Array.isArray(comparison.rows)) return '';
+  const rows = comparison.rows.map((row) => [
+    td(row.phase),
+    td(row.metric),
+    td(fixed(row.baseline, 2)),
+    td(fixed(row.current, 2)),
+    `<td class="${row.regressed ? 'action' : ''}">${esc(Number.isFinite(row.change) ? `${row.change >= 0 ? '+' : ''}${row.change.toFixed(1)} ${row.unit}` : 'n/a')}</td>`,
+    td(row.note ?? ''),
+  ]);
+  return (
+    `<h3>Against the baseline (${esc(comparison.baselineSource)})</h3>` +
+    `<p class="${comparison.regressions.length > 0 ? 'fail' : 'pass'}">${esc(comparison.verdict)}</p>` +
+    table(['Phase', 'Metric', 'Baseline', 'Now', 'Change', 'Note'], rows, 'baseline')
+  );
+}
+
+function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
+  if (!serverMetrics) return '';
+  if (!serverMetrics.before && !serverMetrics.after) {
+    return serverMetrics.unavailableReason ? `<p class="muted">Server metrics unavailable: ${esc(serverMetrics.unavailableReason)}</p>` : '';
+  }
+  const { before, after } = serverMetrics;
+  const row = (label: string, pick: (m: NonNullable<typeof before>) => number | undefined, digits = 1) => [
+    td(label),
+    td(before ? fixed(pick(before), digits) : 'n/a'),
+    td(after ? fixed(pick(after), digits) : 'n/a'),
+  ];
+  return (
+    '<h3>Server metrics</h3>' +
+    table(['Metric', 'Before', 'After'], [
+      row('success_count', (m) => m.successCount, 0),
+      row('failure_count', (m) => m.failureCount, 0),
+      row('processing P95 (ms)', (m) => m.processingTimes?.p95),
+      row('Freshdesk P95 (ms)', (m) => m.freshdeskLatency?.p95),
+      row('slow operations', (m) => m.slowOperationCount, 0),
+      row('RSS (MB)', (m) => (m.rssBytes === undefined ? undefined : m.rssBytes / 2 ** 20)),
+    ])
+  );
+}
+
+function specSection(report: SpecReport, thresholdPercent: number): string {
+  const extra = (report.extra ?? {}) as Record<string, unknown>;
+  const parts = [
+    `<section class="spec" id="spec-${esc(report.spec)}">`,
+    `<h2>${esc(report.title)} <span class="badge ${esc(report.status)}">${esc(report.status)}</span></h2>`,
+    `<p class="meta">${esc(report.spec)} · started ${esc(report.startedAt)} · provider ${esc(report.provider?.provider)} · scale ${esc(report.scale)} · Node ${esc(report.machine?.node)} on ${esc(report.machine?.cpuCount)} CPUs</p>`,
+  ];
+  if (report.error) parts.push(`<pre class="error">${esc(report.error)}</pre>`);
+  parts.push(checksList(report.checks));
+  parts.push(baselineSection(extra.baseline as BaselineComparison | undefined));
+  if (Array.isArray(report.targets)) parts.push(targetsTable(report.targets));
+  const degradation = report.degradation as { verdict?: unknown } | undefined;
+  if (degradation && typeof degradation.verdict === 'string') parts.push(`<p><strong>Degradation:</strong> ${esc(degradation.verdict)}</p>`);
+  const summaries = (report.summaries ?? {}) as Record<string, LoadTestSummary>;
+  const timelines = (report.timelines ?? {}) as Record<string, unknown>;
+  for (const phase of new Set([...Object.keys(summaries), ...Object.keys(timelines)])) {
+    parts.push(phaseSection(phase, summaries[phase], timelines[phase]));
+  }
+  parts.push(profileTables(extra.profile as ProfileReport | undefined, extra.httpPhases as HttpPhaseReport | undefined, thresholdPercent));
+  parts.push(metricsTable(report.serverMetrics));
+  parts.push('</section>');
+  return parts.join('');
+}
+
+function overview(reports: readonly SpecReport[]): string {
+  const rows = reports.map((r) => {
+    const checks = Array.isArray(r.checks) ? r.checks : [];
+    const failed = checks.filter((c) => c.outcome === 'failed').length;
+    const first = Object.values((r.summaries ?? {}) as Record<string, LoadTestSummary>)[0];
+    return [
+      `<td><a href="#spec-${esc(r.spec)}">${esc(r.spec)}</a></td>`,
+      `<td><span class="badge ${esc(r.status)}">${esc(r.status)}</span></td>`,
+      `<td class="${failed > 0 ? 'action' : 'target'}">${esc(`${checks.length - failed}/${checks.length} passed`)}</td>`,
+      td(first ? fixed(first.successRatePercent, 1, ' %') : 'n/a'),
+      td(first ? fixed(first.responseTimes?.p95Ms, 1, ' ms') : 'n/a'),
+    ];
+  });
+  return table(['Spec', 'Status', 'Checks', 'Success rate (first phase)', 'P95 (first phase)'], rows, 'overview');
+}
+
+const STYLE = `
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1360px;padding:16px 24px;color:#1a202c;background:#fff}
+h1{font-size:1.5em;margin:.2em 0} h2{font-size:1.25em;border-bottom:2px solid #e2e8f0;padding-bottom:4px;margin-top:2em} h3{font-size:1.05em;margin:1.2em 0 .4em}
+table{border-collapse:collapse;margin:.4em 0;font-size:.9em} th,td{border:1px solid #e2e8f0;padding:4px 8px;text-align:left} th{background:#f7fafc}
+td.target{background:#c6f6d5} td.acceptable{background:#fefcbf} td.action{background:#fed7d7} td.hot{background:#fed7d7;font-weight:bold}
+.badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.75em;font-weight:600;vertical-align:middle}
+.badge.completed,.badge.passed{background:#c6f6d5;color:#22543d} .badge.aborted,.badge.skipped{background:#fefcbf;color:#744210} .badge.error,.badge.failed{background:#fed7d7;color:#822727}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(640px,1fr));gap:8px} figure{margin:0} figcaption{font-size:.8em;color:#4a5568}
+svg.chart{max-width:100%;height:auto;background:#fff}
+.meta,.muted{color:#4a5568;font-size:.85em} pre.error{background:#fff5f5;border:1px solid #feb2b2;padding:8px;white-space:pre-wrap;font-size:.8em}
+ul.checks{list-style:none;padding:0} .detail{color:#822727;font-size:.85em;margin-left:5em} ul.warnings li,ul.bottlenecks li{color:#744210}
+p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
+`;
+
+/** Pure: the whole page for `reports` (in the given order). */
+export function renderHtmlReport(reports: readonly SpecReport[], options: HtmlReportOptions): string {
+  const threshold = options.bottleneckPercent ?? 10;
+  const body =
+    reports.length === 0
+      ? '<p>No spec reports were found: run <code>npx vitest run tests/performance</code> first.</p>'
+      : overview(reports) + reports.map((r) => specSection(r, threshold)).join('');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // No network at view time: nothing may be fetched, not even a favicon.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`,
+    '<title>Webhook performance report</title>',
+    `<style>${STYLE}</style></head><body>`,
+    '<h1>Webhook performance report</h1>',
+    `<p class="meta">Generated ${esc(options.generatedAt)}${options.sourceDir ? ` from ${esc(options.sourceDir)}` : ''} · ${reports.length} spec reports</p>`,
+    body,
+    '</body></html>',
+    '',
+  ].join('\n');
+}

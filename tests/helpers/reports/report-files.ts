@@ -1,0 +1,59 @@
+// The file edge of the reports: read the specs' JSON reports back, and write
+// index.html beside them.
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderHtmlReport, type HtmlReportOptions } from './html-report.ts';
+import type { SpecReport } from './json-report.ts';
+
+export class ReportFileError extends Error {
+  override name = 'ReportFileError';
+}
+
+export function isSpecReport(value: unknown): value is SpecReport {
+  const r = value as SpecReport;
+  return typeof r === 'object' && r !== null && typeof r.spec === 'string' && typeof r.startedAt === 'string' && typeof r.summaries === 'object' && r.summaries !== null;
+}
+
+export async function readSpecReportFile(path: string): Promise<SpecReport> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new ReportFileError(`${path} is not a readable JSON report: ${(error as Error).message}`);
+  }
+  if (!isSpecReport(parsed)) throw new ReportFileError(`${path} is not a spec report (it lacks spec, startedAt or summaries)`);
+  return parsed;
+}
+
+/** Every spec report in `dir` (other JSON files are skipped), ordered by start time. */
+export async function readSpecReports(dir: string): Promise<{ reports: SpecReport[]; skipped: string[] }> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  } catch {
+    return { reports: [], skipped: [] };
+  }
+  const reports: SpecReport[] = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    try {
+      reports.push(await readSpecReportFile(join(dir, name)));
+    } catch (error) {
+      skipped.push((error as Error).message);
+    }
+  }
+  reports.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { reports, skipped };
+}
+
+/** Renders `<dir>/index.html` from the reports in `dir` (atomically); returns its path. */
+export async function writeHtmlReport(dir: string, options: Partial<HtmlReportOptions> = {}): Promise<{ path: string; specs: number; skipped: string[] }> {
+  const { reports, skipped } = await readSpecReports(dir);
+  const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'index.html');
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, html);
+  await rename(temporary, path);
+  return { path, specs: reports.length, skipped };
+}

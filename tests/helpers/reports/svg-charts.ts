@@ -1,0 +1,242 @@
+// Inline SVG charts for the HTML report: pure functions from numbers to SVG
+// text, so the report needs no script and no network to draw. Every chart is
+// an <svg class="chart" data-chart="..."> with a <title> for screen readers.
+import { escapeHtml } from './escape.ts';
+
+export const CHART_WIDTH = 640;
+export const CHART_HEIGHT = 240;
+const MARGIN = { left: 56, right: 16, top: 14, bottom: 38 };
+
+export const COLORS = {
+  ok: '#2b6cb0',
+  failure: '#d62728',
+  lag: '#6b46c1',
+  p50: '#2f855a',
+  p95: '#dd6b20',
+  p99: '#c53030',
+  bar: '#4a90c2',
+  grid: '#e2e8f0',
+  axis: '#4a5568',
+};
+
+/** Colour of an HTTP status (0 = no response). */
+export function statusColor(status: number): string {
+  if (status === 0) return '#718096';
+  if (status === 429) return '#d69e2e';
+  if (status < 300) return '#38a169';
+  if (status < 400) return '#3182ce';
+  if (status < 500) return '#dd6b20';
+  return '#c53030';
+}
+
+/** Round tick values covering [min, max]: steps of 1, 2 or 5 times a power of ten. */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  if (max <= min) max = min + 1;
+  const raw = (max - min) / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * power >= raw) ?? 10) * power;
+  const ticks: number[] = [];
+  for (let v = Math.floor(min / step) * step; v <= max + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+  if ((ticks[ticks.length - 1] as number) < max) ticks.push(Number(((ticks[ticks.length - 1] as number) + step).toPrecision(12)));
+  return ticks;
+}
+
+function formatTick(value: number): string {
+  if (value === 0) return '0';
+  if (Math.abs(value) >= 10_000) return `${(value / 1000).toFixed(0)}k`;
+  return String(Number(value.toPrecision(4)));
+}
+
+const fmt = (value: number) => (Math.round(value * 10) / 10).toString();
+
+interface Frame {
+  x(value: number): number;
+  y(value: number): number;
+  parts: string[];
+}
+
+/** Axes, grid and labels for x in [xMin, xMax] and y in [0, yMax]. */
+function frame(name: string, title: string, xLabel: string, yLabel: string, xRange: [number, number], yMax: number): Frame {
+  const w = CHART_WIDTH - MARGIN.left - MARGIN.right;
+  const h = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
+  const xTicks = niceTicks(xRange[0], xRange[1]);
+  const yTicks = niceTicks(0, yMax > 0 ? yMax : 1);
+  const x0 = xTicks[0] as number;
+  const x1 = xTicks[xTicks.length - 1] as number;
+  const y1 = yTicks[yTicks.length - 1] as number;
+  const x = (v: number) => MARGIN.left + ((v - x0) / (x1 - x0 || 1)) * w;
+  const y = (v: number) => MARGIN.top + h - (Math.max(0, v) / (y1 || 1)) * h;
+  const parts = [
+    `<svg class="chart" data-chart="${name}" role="img" viewBox="0 0 ${CHART_WIDTH} ${CHART_HEIGHT}" width="${CHART_WIDTH}" height="${CHART_HEIGHT}" xmlns="http://www.w3.org/2000/svg">`,
+    `<title>${escapeHtml(title)}</title>`,
+  ];
+  for (const t of yTicks) {
+    parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + w}" y1="${fmt(y(t))}" y2="${fmt(y(t))}" stroke="${COLORS.grid}"/>`);
+    parts.push(`<text x="${MARGIN.left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" font-size="11" fill="${COLORS.axis}">${formatTick(t)}</text>`);
+  }
+  for (const t of xTicks) {
+    parts.push(`<text x="${fmt(x(t))}" y="${MARGIN.top + h + 16}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${formatTick(t)}</text>`);
+  }
+  parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + w}" y1="${MARGIN.top + h}" y2="${MARGIN.top + h}" stroke="${COLORS.axis}"/>`);
+  parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + h}" stroke="${COLORS.axis}"/>`);
+  parts.push(`<text x="${MARGIN.left + w / 2}" y="${CHART_HEIGHT - 4}" text-anchor="middle" font-size="12" fill="${COLORS.axis}">${escapeHtml(xLabel)}</text>`);
+  parts.push(`<text x="14" y="${MARGIN.top + h / 2}" text-anchor="middle" font-size="12" fill="${COLORS.axis}" transform="rotate(-90 14 ${MARGIN.top + h / 2})">${escapeHtml(yLabel)}</text>`);
+  return { x, y, parts };
+}
+
+function emptyChart(name: string, title: string, why: string): string {
+  return (
+    `<svg class="chart empty" data-chart="${name}" role="img" viewBox="0 0 ${CHART_WIDTH} 60" width="${CHART_WIDTH}" height="60" xmlns="http://www.w3.org/2000/svg">` +
+    `<title>${escapeHtml(title)}</title><text x="${CHART_WIDTH / 2}" y="34" text-anchor="middle" font-size="13" fill="${COLORS.axis}">${escapeHtml(why)}</text></svg>`
+  );
+}
+
+function finiteMax(values: Iterable<number>): number {
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) if (Number.isFinite(v) && v > max) max = v;
+  return max;
+}
+
+function legend(items: { label: string; color: string }[]): string {
+  let x = MARGIN.left + 8;
+  return items
+    .map(({ label, color }) => {
+      const item = `<rect x="${x}" y="${MARGIN.top + 2}" width="10" height="10" fill="${color}"/><text x="${x + 14}" y="${MARGIN.top + 11}" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`;
+      x += 24 + label.length * 6.5;
+      return item;
+    })
+    .join('');
+}
+
+export interface TimedPoint {
+  /** Intended start, seconds from the run start. */
+  tS: number;
+  /** Corrected latency, ms. */
+  valueMs: number;
+  failed: boolean;
+}
+
+/** At most `max` points, spread evenly, keeping every failure (they are what the reader looks for). */
+export function thinPoints(points: readonly TimedPoint[], max: number): TimedPoint[] {
+  if (points.length <= max) return [...points];
+  const failures = points.filter((p) => p.failed);
+  const room = Math.max(1, max - failures.length);
+  const step = points.length / room;
+  const kept: TimedPoint[] = [];
+  for (let i = 0; i < room; i++) {
+    const p = points[Math.floor(i * step)] as TimedPoint;
+    if (!p.failed) kept.push(p);
+  }
+  return [...kept, ...failures].sort((a, b) => a.tS - b.tS);
+}
+
+/** Latency over time: one dot per request at its intended start; failures as red crosses. */
+export function latencyOverTimeChart(points: readonly TimedPoint[], maxPoints = 4000): string {
+  const title = 'Latency over time: corrected latency (ms) against intended start (s)';
+  const finite = points.filter((p) => Number.isFinite(p.tS) && Number.isFinite(p.valueMs));
+  if (finite.length === 0) return emptyChart('latency-over-time', title, 'No requests with a latency');
+  const shown = thinPoints(finite, maxPoints);
+  const f = frame('latency-over-time', title, 'intended start (s)', 'latency (ms)', [0, finiteMax(finite.map((p) => p.tS))], finiteMax(finite.map((p) => p.valueMs)));
+  for (const p of shown) {
+    const cx = fmt(f.x(p.tS));
+    const cy = fmt(f.y(p.valueMs));
+    if (p.failed) {
+      f.parts.push(`<path class="failure" d="M${cx} ${cy}m-4 -4l8 8m0 -8l-8 8" stroke="${COLORS.failure}" stroke-width="2"/>`);
+    } else {
+      f.parts.push(`<circle class="point" cx="${cx}" cy="${cy}" r="2.5" fill="${COLORS.ok}" fill-opacity="0.7"/>`);
+    }
+  }
+  f.parts.push(legend([{ label: 'success', color: COLORS.ok }, { label: 'failure', color: COLORS.failure }]));
+  f.parts.push('</svg>');
+  return f.parts.join('');
+}
+
+export interface PercentileMarker {
+  label: string;
+  valueMs: number;
+  color: string;
+}
+
+/** Histogram of latencies with vertical lines at the given percentiles. */
+export function latencyHistogramChart(valuesMs: readonly number[], markers: readonly PercentileMarker[], binCount = 30): string {
+  const title = 'Latency distribution (ms) with P50, P95 and P99';
+  const values = valuesMs.filter(Number.isFinite);
+  if (values.length === 0) return emptyChart('latency-histogram', title, 'No latencies to show');
+  const min = Math.min(...values, 0);
+  const max = Math.max(finiteMax(values), ...markers.map((m) => m.valueMs).filter(Number.isFinite));
+  const width = (max - min) / binCount || 1;
+  const counts = new Array<number>(binCount).fill(0);
+  for (const v of values) counts[Math.min(binCount - 1, Math.floor((v - min) / width))]! += 1;
+  const f = frame('latency-histogram', title, 'latency (ms)', 'requests', [min, min + width * binCount], finiteMax(counts));
+  counts.forEach((count, i) => {
+    if (count === 0) return;
+    const x0 = f.x(min + i * width);
+    const x1 = f.x(min + (i + 1) * width);
+    f.parts.push(`<rect class="bar" x="${fmt(x0)}" y="${fmt(f.y(count))}" width="${fmt(Math.max(1, x1 - x0 - 1))}" height="${fmt(f.y(0) - f.y(count))}" fill="${COLORS.bar}"/>`);
+  });
+  markers.forEach((m, i) => {
+    if (!Number.isFinite(m.valueMs)) return;
+    const x = fmt(f.x(m.valueMs));
+    f.parts.push(`<line class="marker" data-label="${escapeHtml(m.label)}" x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${fmt(f.y(0))}" stroke="${m.color}" stroke-width="2" stroke-dasharray="5 3"/>`);
+    f.parts.push(`<text x="${x}" y="${MARGIN.top + 12 + i * 13}" dx="4" font-size="11" fill="${m.color}">${escapeHtml(`${m.label} ${m.valueMs.toFixed(0)} ms`)}</text>`);
+  });
+  f.parts.push('</svg>');
+  return f.parts.join('');
+}
+
+export interface StatusBin {
+  startS: number;
+  counts: Record<string, number>;
+}
+
+/** Pure: request counts per status code in equal time bins over the run. */
+export function binStatuses(timesS: readonly number[], statuses: readonly number[], binCount = 20): { binWidthS: number; bins: StatusBin[] } {
+  const span = Math.max(finiteMax(timesS), 0);
+  const binWidthS = span > 0 ? span / binCount : 1;
+  const bins: StatusBin[] = Array.from({ length: span > 0 ? binCount : 1 }, (_, i) => ({ startS: i * binWidthS, counts: {} }));
+  timesS.forEach((t, i) => {
+    const bin = bins[Math.min(bins.length - 1, Math.max(0, Math.floor(t / binWidthS)))] as StatusBin;
+    const key = String(statuses[i] ?? 0);
+    bin.counts[key] = (bin.counts[key] ?? 0) + 1;
+  });
+  return { binWidthS, bins };
+}
+
+/** Status codes over time: stacked bars per time bin, one colour per status. */
+export function statusCodesChart(timesS: readonly number[], statuses: readonly number[]): string {
+  const title = 'Status codes over time (requests per time bin, by intended start)';
+  if (timesS.length === 0) return emptyChart('status-codes', title, 'No requests');
+  const { binWidthS, bins } = binStatuses(timesS, statuses);
+  const codes = [...new Set(statuses.map(String))].sort();
+  const f = frame('status-codes', title, 'intended start (s)', 'requests', [0, bins.length * binWidthS], finiteMax(bins.map((b) => Object.values(b.counts).reduce((a, c) => a + c, 0))));
+  for (const bin of bins) {
+    let stacked = 0;
+    const x0 = f.x(bin.startS);
+    const x1 = f.x(bin.startS + binWidthS);
+    for (const code of codes) {
+      const count = bin.counts[code] ?? 0;
+      if (count === 0) continue;
+      const top = f.y(stacked + count);
+      f.parts.push(`<rect class="bar" data-status="${escapeHtml(code)}" x="${fmt(x0)}" y="${fmt(top)}" width="${fmt(Math.max(1, x1 - x0 - 1))}" height="${fmt(f.y(stacked) - top)}" fill="${statusColor(Number(code))}"/>`);
+      stacked += count;
+    }
+  }
+  f.parts.push(legend(codes.map((code) => ({ label: code === '0' ? 'no response' : code, color: statusColor(Number(code)) }))));
+  f.parts.push('</svg>');
+  return f.parts.join('');
+}
+
+/** Schedule lag (actual send - intended send) over the run, as a line. */
+export function scheduleLagChart(timesS: readonly number[], lagsMs: readonly number[], maxPoints = 4000): string {
+  const title = 'Schedule lag (ms): actual send minus intended send';
+  const pairs = timesS.map((t, i) => [t, lagsMs[i] as number] as const).filter(([t, l]) => Number.isFinite(t) && Number.isFinite(l));
+  if (pairs.length === 0) return emptyChart('schedule-lag', title, 'No requests sent');
+  const step = Math.max(1, Math.ceil(pairs.length / maxPoints));
+  const shown = pairs.filter((_, i) => i % step === 0);
+  const f = frame('schedule-lag', title, 'intended start (s)', 'lag (ms)', [0, finiteMax(pairs.map(([t]) => t))], finiteMax(pairs.map(([, l]) => l)));
+  const d = shown.map(([t, l], i) => `${i === 0 ? 'M' : 'L'}${fmt(f.x(t))} ${fmt(f.y(l))}`).join('');
+  f.parts.push(`<path class="line" d="${d}" fill="none" stroke="${COLORS.lag}" stroke-width="1.5"/>`);
+  f.parts.push('</svg>');
+  return f.parts.join('');
+}

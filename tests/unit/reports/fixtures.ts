@@ -1,0 +1,99 @@
+// Spec reports built from synthetic runs (real SampleStore, summary and
+// timeline code), so report tests exercise the same shapes the specs write.
+import { ErrorCode } from '../../helpers/errors.ts';
+import { LoadTestResults } from '../../helpers/results.ts';
+import { SampleStore } from '../../helpers/samples.ts';
+import { classifyAgainstTargets } from '../../helpers/targets.ts';
+import { parseConfig } from '../../helpers/config.ts';
+import type { SpecReport } from '../../helpers/reports/json-report.ts';
+
+export interface PhaseInput {
+  /** Corrected latency per request, ms. */
+  latencies: readonly number[];
+  /** Request indices answered with this status instead of 200 (an http failure). */
+  failures?: Readonly<Record<number, number>>;
+  /** Requests refused (no response). */
+  refused?: readonly number[];
+  intervalMs?: number;
+  lagMs?: number;
+}
+
+export const config = parseConfig({ WEBHOOK_SECRET: 'test_secret_key_12345' });
+
+export function resultsOf(input: PhaseInput): LoadTestResults {
+  const n = input.latencies.length;
+  const store = new SampleStore(n, 1000);
+  const interval = input.intervalMs ?? 600;
+  for (let i = 0; i < n; i++) {
+    const intended = i * interval;
+    const actual = intended + (input.lagMs ?? 0.5);
+    store.recordSend(i, intended, actual);
+    const end = intended + (input.latencies[i] as number);
+    const status = input.failures?.[i];
+    if (input.refused?.includes(i)) store.recordEnd(i, actual + 1, 0, ErrorCode.connectionRefused);
+    else if (status !== undefined) store.recordEnd(i, end, status, ErrorCode.http);
+    else store.recordEnd(i, end, 200, ErrorCode.none);
+  }
+  const durationMs = (n - 1) * interval + Math.max(...input.latencies);
+  return new LoadTestResults(
+    { url: 'http://127.0.0.1:1/webhook', plannedRequests: n, requestsPerSecond: 1000 / interval, concurrency: 10, ticketIdStart: 1000, startedAt: '2025-01-01T00:00:00.000Z', durationMs, endReason: 'completed', slotWaits: 0 },
+    store,
+    [],
+    [],
+  );
+}
+
+function timelineOf(results: LoadTestResults) {
+  const s = results.samples;
+  return {
+    ticketId: s.map((x) => x.ticketId),
+    intendedStartMs: s.map((x) => x.intendedStartMs),
+    actualStartMs: s.map((x) => x.actualStartMs),
+    endMs: s.map((x) => x.endMs),
+    status: s.map((x) => x.status),
+    errorClass: s.map((x) => x.errorClass),
+    responseTimeMs: s.map((x) => x.responseTimeMs),
+    serviceTimeMs: s.map((x) => x.serviceTimeMs),
+  };
+}
+
+/** A report as SpecRecorder writes it, after a JSON round trip (NaN becomes null). */
+export function makeReport(spec: string, phases: Record<string, PhaseInput>, overrides: Partial<SpecReport> = {}): SpecReport {
+  const summaries: Record<string, unknown> = {};
+  const timelines: Record<string, unknown> = {};
+  let targets;
+  for (const [phase, input] of Object.entries(phases)) {
+    const results = resultsOf(input);
+    const summary = results.getSummary();
+    summaries[phase] = summary;
+    timelines[phase] = timelineOf(results);
+    targets ??= classifyAgainstTargets(
+      { successRatePercent: summary.successRatePercent, p50Ms: summary.responseTimes.p50Ms, p95Ms: summary.responseTimes.p95Ms, p99Ms: summary.responseTimes.p99Ms, throughputPerMinute: (summary.successCount / summary.durationSeconds) * 60 },
+      config.targets,
+    );
+  }
+  const report: SpecReport = {
+    spec,
+    title: `${spec} test`,
+    status: 'completed',
+    runStartedAt: '2025-01-01T00:00:00.000Z',
+    startedAt: '2025-01-01T00:00:01.000Z',
+    finishedAt: '2025-01-01T00:01:00.000Z',
+    scale: 1,
+    provider: { provider: 'embedded', reason: 'test', webhookUrl: 'http://127.0.0.1:1/webhook/freshdesk', healthUrl: 'http://127.0.0.1:1/webhook/health', metricsUrl: 'http://127.0.0.1:1/webhook/metrics', details: {} },
+    config: { ...config, secret: '[redacted]' },
+    machine: { node: 'v20', platform: 'linux', arch: 'x64', cpuCount: 2, cpuModel: 'test', totalMemoryMb: 1024 },
+    summaries,
+    targets,
+    checks: [{ name: 'keeps success >= 95%', outcome: 'passed', detail: '' }],
+    timelines,
+    extra: {},
+    ...overrides,
+  };
+  return JSON.parse(JSON.stringify(report)) as SpecReport;
+}
+
+/** Deterministic latencies around `median` (a fixed spread, no randomness). */
+export function latencies(count: number, median: number, spread = 0.4): number[] {
+  return Array.from({ length: count }, (_, i) => median * (1 - spread + (2 * spread * ((i * 37) % count)) / count));
+}
