@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createSigningKey, encodePayload, flatPayload, formatSummary, runLoadTest, signBody } from '../helpers/index.ts';
 import { fetchMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/metrics-client.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
+import { findHttpBottlenecks, formatHttpPhases, HttpPhaseRecorder, summarizeHttpPhases } from '../helpers/http-phases.ts';
 import { findBottlenecks, formatProfile, Profiler } from '../helpers/profiler.ts';
 import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
 
@@ -25,6 +26,8 @@ describe(title, () => {
       const key = createSigningKey(config.secret);
       const profiler = new Profiler();
       const statuses: number[] = [];
+      // undici's own events split http_request further: connection wait, connect, send, first byte, body.
+      const httpPhases = new HttpPhaseRecorder(url.origin).start();
       try {
         console.log(`Profiling ${requests} webhook requests...`);
         for (let i = 0; i < requests; i += 1) {
@@ -49,19 +52,27 @@ describe(title, () => {
           });
         }
       } finally {
+        httpPhases.stop();
         await pool.close();
       }
 
       const report = profiler.report('end_to_end');
+      const http = summarizeHttpPhases(httpPhases.samples, { name: report.root, totalMs: report.rootTotalMs }, httpPhases.errors);
       console.log(formatProfile(report, bottleneckPercent));
+      console.log(formatHttpPhases(http, bottleneckPercent));
       recorder.note('profile', report);
+      recorder.note('httpPhases', http);
       recorder.note('profileStatuses', statuses);
       recorder.note('bottlenecks', findBottlenecks(report, bottleneckPercent).map((row) => row.operation));
+      recorder.note('httpBottlenecks', findHttpBottlenecks(http, bottleneckPercent).map((b) => b.message));
       await recorder.save();
 
       expect(statuses.filter((status) => status !== 200), 'statuses other than 200 while profiling').toEqual([]);
       const shares = report.rows.filter((row) => row.operation !== report.root).reduce((sum, row) => sum + row.percentOfRoot, 0);
       expect(shares, 'phase shares of end-to-end time (self time, so at most 100%)').toBeLessThanOrEqual(100.0001);
+      expect(http.requests, 'requests whose HTTP phases undici reported').toBe(requests);
+      const httpShare = http.rows.reduce((sum, row) => sum + row.percentOfRoot, 0);
+      expect(httpShare, 'HTTP phases are part of end_to_end, so at most 100% of it').toBeLessThanOrEqual(100.0001);
     },
     requests * config.requestTimeoutMs + 30_000,
   );
