@@ -29,10 +29,14 @@ export interface PerfConfig {
     healthUrl: string | undefined;
     metricsUrl: string | undefined;
     composeFiles: string[];
+    /** Extra environment for the embedded stack's Freshdesk mock (e.g. a raised FRESHDESK_LATENCY_MS). */
+    embeddedMockEnv: Record<string, string>;
   };
   secret: string;
   scale: number;
   reportDir: string;
+  /** Compare each spec with an earlier run's report (PERF_BASELINE); path undefined = no comparison. */
+  baseline: { path: string | undefined; maxRegressionPercent: number; maxSuccessDropPoints: number };
   requestTimeoutMs: number;
   targets: TargetsTable;
   standard: { requests: number; ratePerMinute: number; minSuccessPercent: number; maxP95Ms: number };
@@ -161,6 +165,17 @@ function row(r: EnvReader, name: string, target: number, acceptable: number, max
   return { target: r.number(`TARGET_${name}`, target, 0, max), acceptable: r.number(`ACCEPTABLE_${name}`, acceptable, 0, max) };
 }
 
+/** `FRESHDESK_X=value FRESHDESK_Y=value` (space-separated: values such as stall windows hold commas). */
+function mockEnv(r: EnvReader, raw: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const item of raw.split(/\s+/).filter(Boolean)) {
+    const match = /^(FRESHDESK_[A-Z0-9_]+)=(.*)$/.exec(item);
+    if (match) env[match[1] as string] = match[2] as string;
+    else r.problems.push(`EMBEDDED_MOCK_ENV: ${JSON.stringify(item)} is not FRESHDESK_NAME=value (space-separated pairs of the mock's variables, e.g. FRESHDESK_LATENCY_MS=600)`);
+  }
+  return env;
+}
+
 function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
   const r = new EnvReader(env);
   const scale = r.number('PERF_SCALE', 1, 0.01, 100);
@@ -176,10 +191,16 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       healthUrl: r.url('WEBHOOK_HEALTH_URL'),
       metricsUrl: r.url('WEBHOOK_METRICS_URL'),
       composeFiles: r.list('WEBHOOK_COMPOSE_FILES', ['docker-compose.yml']),
+      embeddedMockEnv: mockEnv(r, r.string('EMBEDDED_MOCK_ENV', '')),
     },
     secret,
     scale,
     reportDir: r.string('PERF_REPORT_DIR', 'reports/performance'),
+    baseline: {
+      path: r.string('PERF_BASELINE', '') || undefined,
+      maxRegressionPercent: r.number('PERF_BASELINE_MAX_REGRESSION_PERCENT', 50, 0, 100_000),
+      maxSuccessDropPoints: r.number('PERF_BASELINE_MAX_SUCCESS_DROP_POINTS', 5, 0, 100),
+    },
     requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     targets: {
       successRatePercent: row(r, 'SUCCESS_RATE_PERCENT', 99, 95, 100),

@@ -4,8 +4,8 @@ import { basename, join } from 'node:path';
 import { startStack } from '../../../stack/start-stack.ts';
 import type { RunningStack } from './types.ts';
 
-export async function embeddedStack(secret: string, reason: string): Promise<RunningStack> {
-  const stack = await startStack({ secret });
+export async function embeddedStack(secret: string, reason: string, mockEnv: Record<string, string> = {}): Promise<RunningStack> {
+  const stack = await startStack({ secret, mockEnv });
   const logFiles = [stack.logFiles.webhook, stack.logFiles.mock];
   return {
     endpoints: {
