@@ -6,6 +6,7 @@ import { afterAll, afterEach, inject } from 'vitest';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
 import type { PerfContext, SpecName } from './perf-context.ts';
+import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
 import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
 import type { LoadTestResults, LoadTestSummary } from './index.ts';
@@ -73,6 +74,7 @@ export class SpecRecorder {
     afterAll(async () => {
       const path = await this.save();
       console.log(`[perf] report: ${path}`);
+      await this.compareWithBaseline();
     });
   }
 
@@ -116,9 +118,30 @@ export class SpecRecorder {
     this.extra[key] = value;
   }
 
+  /**
+   * With PERF_BASELINE set: compares the report with the baseline's, keeps the outcome in the
+   * report, and fails the spec file (an afterAll error) on a regression, naming the metric.
+   */
+  private async compareWithBaseline(): Promise<void> {
+    const result = await checkAgainstBaseline(this.build(), this.context.config.baseline);
+    if (!result.ran) {
+      if (this.context.config.baseline.path !== undefined) console.log(`[perf] baseline: not compared: ${result.reason}`);
+      return;
+    }
+    this.note('baseline', result.comparison);
+    this.checks.push(result.check);
+    await this.save();
+    console.log(formatBaselineComparison(result.comparison));
+    if (result.check.outcome === 'failed') throw new Error(`Performance regression against the baseline: ${result.comparison.verdict}`);
+  }
+
   /** Writes the report as it stands; safe to call more than once. */
   async save(error?: unknown): Promise<string> {
-    const report: SpecReport = {
+    return writeSpecReport(resolve(this.context.config.reportDir), this.build(error));
+  }
+
+  private build(error?: unknown): SpecReport {
+    return {
       ...reportBase(this.spec, this.title, this.context, this.startedAt),
       status: error ? 'error' : this.aborted ? 'aborted' : 'completed',
       ...(error ? { error: String((error as Error).stack ?? error) } : {}),
@@ -131,6 +154,5 @@ export class SpecRecorder {
       timelines: this.timelines,
       extra: this.extra,
     };
-    return writeSpecReport(resolve(this.context.config.reportDir), report);
   }
 }

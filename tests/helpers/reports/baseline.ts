@@ -236,3 +236,27 @@ export async function saveBaseline(fromDir: string, toDir: string): Promise<stri
   }
   return written;
 }
+
+export interface BaselineSettings {
+  path: string | undefined;
+  maxRegressionPercent: number;
+  maxSuccessDropPoints: number;
+}
+
+export type BaselineCheck =
+  | { ran: false; reason: string }
+  | { ran: true; comparison: BaselineComparison; check: { name: string; outcome: 'passed' | 'failed'; detail: string } };
+
+/** What SpecRecorder does with PERF_BASELINE: load the spec's baseline and compare (no baseline for this spec: not run). */
+export async function checkAgainstBaseline(report: SpecReport, settings: BaselineSettings): Promise<BaselineCheck> {
+  if (settings.path === undefined) return { ran: false, reason: 'PERF_BASELINE is not set' };
+  const loaded = await loadBaseline(settings.path, report.spec);
+  if (loaded.report === undefined) return { ran: false, reason: loaded.reason };
+  const comparison = compareWithBaseline(report, loaded.report, { ...settings, baselineSource: loaded.source });
+  const failed = comparison.regressions.length > 0;
+  return {
+    ran: true,
+    comparison,
+    check: { name: 'no regression against the baseline (PERF_BASELINE)', outcome: failed ? 'failed' : 'passed', detail: failed ? comparison.regressions.join(' | ') : '' },
+  };
+}
