@@ -7,6 +7,7 @@ import { loadConfig } from './config.ts';
 import { ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
 import { preflight } from './preflight.ts';
 import { chooseProvider, startProvider } from './providers/choose.ts';
+import { writeHtmlReport } from './reports/report-files.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = resolve(project.config.root);
@@ -34,6 +35,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
 
   return async () => {
+    await renderHtml(reportDir, runStartedAt, config.profile.bottleneckPercent);
     if (project.vitest.state.getCountOfFailedTests() > 0) await saveLogs(stack, join(reportDir, 'logs'));
     await stack.stop();
   };
@@ -45,5 +47,15 @@ async function saveLogs(stack: { saveLogs(dir: string): Promise<string[]> }, dir
     if (files.length > 0) console.warn(`[perf] server logs saved: ${files.join(', ')}`);
   } catch (error) {
     console.warn(`[perf] could not save server logs: ${(error as Error).message}`);
+  }
+}
+
+/** index.html from this run's JSON reports, also when specs failed; never fails the teardown. */
+async function renderHtml(reportDir: string, runStartedAt: string, bottleneckPercent: number): Promise<void> {
+  try {
+    const { path, specs } = await writeHtmlReport(reportDir, { onlyRunStartedAt: runStartedAt, bottleneckPercent });
+    console.log(`[perf] HTML report (${specs} specs): ${path}`);
+  } catch (error) {
+    console.warn(`[perf] could not write the HTML report: ${(error as Error).message}`);
   }
 }

@@ -47,8 +47,15 @@ export async function readSpecReports(dir: string): Promise<{ reports: SpecRepor
 }
 
 /** Renders `<dir>/index.html` from the reports in `dir` (atomically); returns its path. */
-export async function writeHtmlReport(dir: string, options: Partial<HtmlReportOptions> = {}): Promise<{ path: string; specs: number; skipped: string[] }> {
-  const { reports, skipped } = await readSpecReports(dir);
+export async function writeHtmlReport(
+  dir: string,
+  options: Partial<HtmlReportOptions> & { onlyRunStartedAt?: string } = {},
+): Promise<{ path: string; specs: number; skipped: string[] }> {
+  const all = await readSpecReports(dir);
+  const skipped = [...all.skipped];
+  // Reports left by earlier runs in the same directory are not part of this run.
+  const reports = all.reports.filter((r) => options.onlyRunStartedAt === undefined || r.runStartedAt === options.onlyRunStartedAt);
+  if (reports.length < all.reports.length) skipped.push(`${all.reports.length - reports.length} report(s) of an earlier run`);
   const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
   await mkdir(dir, { recursive: true });
   const path = join(dir, 'index.html');
