@@ -1,0 +1,23 @@
+// What every benchmark receives: its sizes, the servers (each in its own process) and the peers found.
+import type { Figure } from './report.ts';
+import type { BenchServer } from './server.ts';
+import type { Settings } from './settings.ts';
+
+export interface BenchContext {
+  settings: Settings;
+  /** Answers 200 at once. */
+  minimal: BenchServer;
+  /** Answers 200 after settings.overhead.delayMs. */
+  delayed: BenchServer;
+  /** Answers at once except during one stall (settings.coordinatedOmission). */
+  stalling: BenchServer;
+  /** wrk's version, or null when it is not installed. */
+  wrk: string | null;
+  log(message: string): void;
+}
+
+export interface BenchOutcome {
+  figures: Figure[];
+  /** Every repetition's numbers, for results.json. */
+  raw: unknown;
+}

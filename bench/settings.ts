@@ -1,0 +1,36 @@
+// Sizes of every benchmark in the full run and in the smoke run (--smoke, ~2 s of traffic
+// that only proves the harness works: its numbers are too short to judge targets).
+//
+// The full run must finish in under 5 minutes on a 2-core machine with each figure
+// repeated 3 times and every tool measured side by side, so runs are shorter than the
+// 10 s the issue names where the figure is stable sooner (README.md says which).
+
+export interface Settings {
+  smoke: boolean;
+  repetitions: number;
+  throughput: { seconds: number; connections: number };
+  pacing: { rates: number[]; seconds: number; connections: number };
+  overhead: { requestsPerSecond: number; seconds: number; connections: number; delayMs: number };
+  coordinatedOmission: { requestsPerSecond: number; seconds: number; connections: number; stallAtMs: number; stallMs: number };
+  memory: { requests: number; concurrency: number };
+}
+
+export const FULL: Settings = {
+  smoke: false,
+  repetitions: 3,
+  throughput: { seconds: 4, connections: 50 },
+  pacing: { rates: [100, 1000, 5000], seconds: 3, connections: 50 },
+  overhead: { requestsPerSecond: 200, seconds: 4, connections: 10, delayMs: 20 },
+  coordinatedOmission: { requestsPerSecond: 100, seconds: 10, connections: 10, stallAtMs: 4000, stallMs: 2000 },
+  memory: { requests: 1_000_000, concurrency: 50 },
+};
+
+export const SMOKE: Settings = {
+  smoke: true,
+  repetitions: 1,
+  throughput: { seconds: 0.3, connections: 50 },
+  pacing: { rates: [1000], seconds: 0.3, connections: 50 },
+  overhead: { requestsPerSecond: 200, seconds: 0.3, connections: 10, delayMs: 20 },
+  coordinatedOmission: { requestsPerSecond: 100, seconds: 0.6, connections: 10, stallAtMs: 200, stallMs: 200 },
+  memory: { requests: 20_000, concurrency: 50 },
+};
