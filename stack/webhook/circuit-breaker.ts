@@ -79,7 +79,10 @@ export function createCircuitBreaker({ threshold, cooldownMs, now = () => perfor
       if (state === 'half_open' || (state === 'closed' && consecutive >= threshold)) open();
     },
     stats() {
-      return { state, opened_count: openedCount, rejected_count: rejectedCount, consecutive_failures: consecutive };
+      // An open circuit whose cooldown has passed lets the next call through: report that, so
+      // health turns good again without waiting for traffic.
+      const effective = state === 'open' && now() - openedAt >= cooldownMs ? 'half_open' : state;
+      return { state: effective, opened_count: openedCount, rejected_count: rejectedCount, consecutive_failures: consecutive };
     },
   };
 }

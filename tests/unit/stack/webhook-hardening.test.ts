@@ -63,6 +63,7 @@ describe('circuit breaker (fake clock)', () => {
     expect([breaker.allow(), breaker.allow()]).toEqual([false, false]);
     expect(breaker.retryInMs()).toBe(600);
     t = 1000;
+    expect(breaker.stats().state).toBe('half_open'); // reported before any call, so health recovers without traffic
     expect(breaker.allow()).toBe(true); // the trial
     expect(breaker.allow()).toBe(false); // only one at a time
     expect(breaker.stats()).toMatchObject({ state: 'half_open', rejected_count: 3 });
