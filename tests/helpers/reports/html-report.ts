@@ -49,9 +49,16 @@ function hasLatency(errorClass: string | null): boolean {
   return errorClass === null || errorClass === 'timeout' || errorClass.startsWith('http_');
 }
 
-/** Pure: the chart inputs of one phase's timeline. */
+/**
+ * Pure: the chart inputs of one phase's timeline. Requests are placed at their intended
+ * start; in a burst (every request due at once) at their completion instead, so they spread out.
+ */
 export function chartData(timeline: TimelineColumns) {
+  const intendedTimes = timeline.intendedStartMs.filter((v): v is number => typeof v === 'number');
+  const burst = intendedTimes.length > 1 && Math.max(...intendedTimes) === Math.min(...intendedTimes);
+  const timeLabel = burst ? 'completion (s)' : 'intended start (s)';
   const points: TimedPoint[] = [];
+  const placedS: number[] = [];
   const latencies: number[] = [];
   const timesS: number[] = [];
   const lagsMs: number[] = [];
@@ -62,17 +69,20 @@ export function chartData(timeline: TimelineColumns) {
     const errorClass = timeline.errorClass[i] ?? null;
     const latency = timeline.responseTimeMs[i];
     if (typeof intended !== 'number') continue;
+    const end = timeline.endMs?.[i];
+    const tS = (burst && typeof end === 'number' ? end : intended) / 1000;
     timesS.push(intended / 1000);
+    placedS.push(tS);
     lagsMs.push(typeof actual === 'number' ? actual - intended : Number.NaN);
     if (typeof latency === 'number' && Number.isFinite(latency) && hasLatency(errorClass)) {
-      points.push({ tS: intended / 1000, valueMs: latency, failed: errorClass !== null });
+      points.push({ tS, valueMs: latency, failed: errorClass !== null });
       latencies.push(latency);
     } else if (errorClass !== null && typeof latency === 'number') {
       // No latency (refused, reset, cancelled), still marked where it happened.
-      points.push({ tS: intended / 1000, valueMs: Math.max(0, latency), failed: true });
+      points.push({ tS, valueMs: Math.max(0, latency), failed: true });
     }
   }
-  return { points, latencies, timesS, lagsMs, statuses: timeline.status.slice(0, n) };
+  return { points, latencies, timesS, placedS, timeLabel, lagsMs, statuses: timeline.status.slice(0, n) };
 }
 
 function isTimeline(value: unknown): value is TimelineColumns {
@@ -120,9 +130,9 @@ function phaseSection(phase: string, summary: LoadTestSummary | undefined, timel
       { label: 'P99', valueMs: num(r?.p99Ms), color: COLORS.p99 },
     ];
     parts.push('<div class="charts">');
-    parts.push(`<figure>${latencyOverTimeChart(data.points)}<figcaption>Latency over time (corrected for coordinated omission); red crosses are failures</figcaption></figure>`);
+    parts.push(`<figure>${latencyOverTimeChart(data.points, 4000, data.timeLabel)}<figcaption>Latency over time (corrected for coordinated omission); red crosses are failures</figcaption></figure>`);
     parts.push(`<figure>${latencyHistogramChart(data.latencies, markers)}<figcaption>Latency distribution with P50, P95 and P99</figcaption></figure>`);
-    parts.push(`<figure>${statusCodesChart(data.timesS, data.statuses)}<figcaption>Status codes over time</figcaption></figure>`);
+    parts.push(`<figure>${statusCodesChart(data.placedS, data.statuses, data.timeLabel)}<figcaption>Status codes over time</figcaption></figure>`);
     parts.push(`<figure>${scheduleLagChart(data.timesS, data.lagsMs)}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`);
     parts.push('</div>');
   } else {

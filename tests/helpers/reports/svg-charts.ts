@@ -5,7 +5,7 @@ import { escapeHtml } from './escape.ts';
 
 export const CHART_WIDTH = 640;
 export const CHART_HEIGHT = 240;
-const MARGIN = { left: 56, right: 16, top: 14, bottom: 38 };
+const MARGIN = { left: 56, right: 16, top: 26, bottom: 38 };
 
 export const COLORS = {
   ok: '#2b6cb0',
@@ -102,7 +102,8 @@ function legend(items: { label: string; color: string }[]): string {
   let x = MARGIN.left + 8;
   return items
     .map(({ label, color }) => {
-      const item = `<rect x="${x}" y="${MARGIN.top + 2}" width="10" height="10" fill="${color}"/><text x="${x + 14}" y="${MARGIN.top + 11}" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`;
+      // Above the plot area, so it never hides data.
+      const item = `<rect x="${x}" y="6" width="10" height="10" fill="${color}"/><text x="${x + 14}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`;
       x += 24 + label.length * 6.5;
       return item;
     })
@@ -132,12 +133,12 @@ export function thinPoints(points: readonly TimedPoint[], max: number): TimedPoi
 }
 
 /** Latency over time: one dot per request at its intended start; failures as red crosses. */
-export function latencyOverTimeChart(points: readonly TimedPoint[], maxPoints = 4000): string {
-  const title = 'Latency over time: corrected latency (ms) against intended start (s)';
+export function latencyOverTimeChart(points: readonly TimedPoint[], maxPoints = 4000, timeLabel = 'intended start (s)'): string {
+  const title = `Latency over time: corrected latency (ms) against ${timeLabel}`;
   const finite = points.filter((p) => Number.isFinite(p.tS) && Number.isFinite(p.valueMs));
   if (finite.length === 0) return emptyChart('latency-over-time', title, 'No requests with a latency');
   const shown = thinPoints(finite, maxPoints);
-  const f = frame('latency-over-time', title, 'intended start (s)', 'latency (ms)', [0, finiteMax(finite.map((p) => p.tS))], finiteMax(finite.map((p) => p.valueMs)));
+  const f = frame('latency-over-time', title, timeLabel, 'latency (ms)', [0, finiteMax(finite.map((p) => p.tS))], finiteMax(finite.map((p) => p.valueMs)));
   for (const p of shown) {
     const cx = fmt(f.x(p.tS));
     const cy = fmt(f.y(p.valueMs));
@@ -179,7 +180,9 @@ export function latencyHistogramChart(valuesMs: readonly number[], markers: read
     if (!Number.isFinite(m.valueMs)) return;
     const x = fmt(f.x(m.valueMs));
     f.parts.push(`<line class="marker" data-label="${escapeHtml(m.label)}" x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${fmt(f.y(0))}" stroke="${m.color}" stroke-width="2" stroke-dasharray="5 3"/>`);
-    f.parts.push(`<text x="${x}" y="${MARGIN.top + 12 + i * 13}" dx="4" font-size="11" fill="${m.color}">${escapeHtml(`${m.label} ${m.valueMs.toFixed(0)} ms`)}</text>`);
+    // Labels of lines near the right edge go to the line's left, so they stay inside the chart.
+    const leftOfLine = f.x(m.valueMs) > CHART_WIDTH * 0.7;
+    f.parts.push(`<text x="${x}" y="${MARGIN.top + 12 + i * 13}" dx="${leftOfLine ? -4 : 4}" text-anchor="${leftOfLine ? 'end' : 'start'}" font-size="11" fill="${m.color}">${escapeHtml(`${m.label} ${m.valueMs.toFixed(0)} ms`)}</text>`);
   });
   f.parts.push('</svg>');
   return f.parts.join('');
@@ -204,12 +207,12 @@ export function binStatuses(timesS: readonly number[], statuses: readonly number
 }
 
 /** Status codes over time: stacked bars per time bin, one colour per status. */
-export function statusCodesChart(timesS: readonly number[], statuses: readonly number[]): string {
-  const title = 'Status codes over time (requests per time bin, by intended start)';
+export function statusCodesChart(timesS: readonly number[], statuses: readonly number[], timeLabel = 'intended start (s)'): string {
+  const title = `Status codes over time (requests per time bin, by ${timeLabel})`;
   if (timesS.length === 0) return emptyChart('status-codes', title, 'No requests');
   const { binWidthS, bins } = binStatuses(timesS, statuses);
   const codes = [...new Set(statuses.map(String))].sort();
-  const f = frame('status-codes', title, 'intended start (s)', 'requests', [0, bins.length * binWidthS], finiteMax(bins.map((b) => Object.values(b.counts).reduce((a, c) => a + c, 0))));
+  const f = frame('status-codes', title, timeLabel, 'requests', [0, bins.length * binWidthS], finiteMax(bins.map((b) => Object.values(b.counts).reduce((a, c) => a + c, 0))));
   for (const bin of bins) {
     let stacked = 0;
     const x0 = f.x(bin.startS);
