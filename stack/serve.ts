@@ -47,8 +47,10 @@ export async function serve(app: FastifyInstance, { name, port, host, shutdownTi
     }
   }
 
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  // `on`, not `once`: a second signal while closing must not fall back to the default action
+  // (instant death, no metrics snapshot); shutdown() ignores repeats.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   // Started by a parent with an IPC channel (startStack): when the parent dies, so do we.
   process.once('disconnect', () => void shutdown('parent process went away'));
 
