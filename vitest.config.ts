@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Reporters are set for the whole run (Vitest has no per-project reporters): the console
+    // as usual, plus JUnit XML for CI pipelines.
+    reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }]],
     projects: [
       {
         test: {
