@@ -1,0 +1,247 @@
+// The suite under a bad target or a bad configuration (issue 8): a target that is down, one that
+// hangs, one that answers garbage, and every variable of .env.test set to a bad value in turn.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { ConfigError, configVariables, parseConfig } from '../helpers/config.ts';
+import type { VariableRule } from '../helpers/config.ts';
+import setup from '../helpers/global-setup.ts';
+import { runLoadTest } from '../helpers/load-test.ts';
+import { fetchMetrics } from '../helpers/metrics-client.ts';
+import type { PerfContext } from '../helpers/perf-context.ts';
+import { preflight, PreflightError } from '../helpers/preflight.ts';
+import type { StackEndpoints } from '../helpers/providers/types.ts';
+import { SpecRecorder } from '../helpers/spec-run.ts';
+import { closedPortUrl } from '../unit/stack/fixtures/mock-server.ts';
+
+const SECRET = 'test_secret_key_12345';
+const servers: Server[] = [];
+afterAll(async () => {
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ base: string; server: Server; counts: { requests: number; connections: number } }> {
+  const counts = { requests: 0, connections: 0 };
+  const server = createServer((req, res) => {
+    counts.requests += 1;
+    handler(req, res);
+  });
+  server.requestTimeout = 0; // a hanging target must really hang
+  server.on('connection', () => (counts.connections += 1));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (typeof address !== 'object' || address === null) throw new Error('no address');
+  return { base: `http://127.0.0.1:${address.port}`, server, counts };
+}
+
+function endpoints(base: string): StackEndpoints {
+  return {
+    provider: 'external',
+    reason: 'reliability test',
+    webhookUrl: `${base}/webhook/freshdesk`,
+    healthUrl: `${base}/webhook/health`,
+    metricsUrl: `${base}/webhook/metrics`,
+    details: {},
+  };
+}
+
+describe('target down', () => {
+  it('the preflight fails in under 5 s and names the URL', async () => {
+    const base = (await closedPortUrl()).origin;
+    const started = performance.now();
+    const error = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 1 }).catch((e: unknown) => e);
+    const ms = performance.now() - started;
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toContain(`${base}/webhook/health`);
+    expect((error as Error).message).toMatch(/ECONNREFUSED/);
+    expect(ms).toBeLessThan(5000);
+  });
+
+  it('a target that accepts but never answers health also fails the preflight in under 5 s, naming the URL', async () => {
+    const { base } = await listen(() => undefined);
+    const started = performance.now();
+    const error = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PreflightError);
+    expect((error as Error).message).toContain(`${base}/webhook/health`);
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+});
+
+describe('target hangs', () => {
+  it('a spec-like run ends within its bounds, every request a timeout, and the report is written explaining it', async () => {
+    const { base, counts } = await listen(() => undefined);
+    const reportDir = mkdtempSync(join(tmpdir(), 'hang-report-'));
+    const config = parseConfig({ WEBHOOK_SECRET: SECRET, PERF_REPORT_DIR: reportDir, WEBHOOK_STACK: 'external', WEBHOOK_URL: `${base}/webhook/freshdesk` });
+    const context: PerfContext = {
+      config,
+      stack: endpoints(base),
+      preflight: { healthStatus: 0, healthMs: 0, probeStatus: 0, metrics: { available: false, reason: 'not asked' }, warnings: [] },
+      runStartedAt: new Date().toISOString(),
+      ticketIdBase: 1_000_000,
+    };
+    const recorder = new SpecRecorder('custom', 'hanging target', context);
+    const started = performance.now();
+    const results = await runLoadTest({
+      url: `${base}/webhook/freshdesk`,
+      secret: SECRET,
+      totalRequests: 20,
+      requestsPerSecond: 10,
+      timeoutMs: 1500,
+      maxDurationMs: 10_000,
+    });
+    const elapsed = performance.now() - started;
+    const summary = recorder.addRun('load', results);
+    const path = await recorder.save();
+
+    expect(elapsed).toBeLessThan(1900 + 1500 + 2000); // schedule + one timeout + slack, far below maxDurationMs
+    expect(counts.requests).toBe(20);
+    expect(summary.successCount).toBe(0);
+    expect(summary.errorClasses).toEqual({ timeout: 20 });
+    const report = JSON.parse(readFileSync(path, 'utf8'));
+    expect(report.summaries.load.errorClasses).toEqual({ timeout: 20 });
+    expect(report.summaries.load.errors[0].message).toMatch(/1500 ms/);
+  });
+
+  it('maxDurationMs stops a run whose schedule is longer, and cancelled requests are counted as aborted', async () => {
+    const { base } = await listen(() => undefined);
+    const started = performance.now();
+    const results = await runLoadTest({ url: `${base}/webhook/freshdesk`, secret: SECRET, totalRequests: 1000, requestsPerSecond: 20, timeoutMs: 60_000, maxDurationMs: 2000 });
+    const summary = results.getSummary();
+    expect(performance.now() - started).toBeLessThan(4000);
+    expect(summary.endReason).toBe('max_duration');
+    expect(summary.totalRequests + summary.notSentCount).toBe(1000);
+    expect(summary.cancelledCount).toBe(summary.totalRequests);
+    expect(summary.errorClasses).toEqual({ aborted: summary.totalRequests });
+  });
+});
+
+describe('target answers garbage', () => {
+  it('HTML, invalid JSON, empty 200s, broken bodies and cut connections are counted and classified, never thrown', async () => {
+    // The answer depends on the ticket id's last digit, so the expected counts are exact.
+    const { base } = await listen((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        if (req.url !== '/webhook/freshdesk') {
+          res.writeHead(200, { 'content-type': 'application/json' }).end('{"webhook_metrics": not json');
+          return;
+        }
+        const digit = Number(/"ticket_id":"(\d+)"/.exec(body)?.[1] ?? '0') % 10;
+        if (digit === 0) res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>It works!</body></html>');
+        else if (digit === 1) res.writeHead(502, { 'content-type': 'text/html' }).end('<html>Bad Gateway</html>');
+        else if (digit === 2) res.writeHead(200, { 'content-type': 'application/json' }).end('{"status": proc');
+        else if (digit === 3) res.writeHead(200).end();
+        else if (digit === 4) res.writeHead(204).end();
+        else if (digit === 5) {
+          res.writeHead(200, { 'content-length': '100' });
+          res.write('{"status"');
+          res.destroy(); // body shorter than promised
+        } else if (digit === 6) req.socket.destroy(); // no answer at all
+        else if (digit === 7) req.socket.end('NOT HTTP\r\n\r\n');
+        else if (digit === 8) res.writeHead(200, { 'content-type': 'application/json' }).end('null');
+        else res.writeHead(418).end('teapot');
+      });
+    });
+    const results = await runLoadTest({ url: `${base}/webhook/freshdesk`, secret: SECRET, totalRequests: 50, ticketIdStart: 0, concurrency: 5, timeoutMs: 5000, maxDurationMs: 20_000 });
+    const summary = results.getSummary();
+    expect(summary.totalRequests).toBe(50);
+    expect(summary.successCount + summary.failureCount).toBe(50);
+    // A 200 is a success by status, whatever its body (the engine never parses bodies): digits 0, 2, 3, 8.
+    expect(summary.successCount).toBe(20);
+    expect(summary.statusCodes).toMatchObject({ '200': 20, '502': 5, '204': 5, '418': 5, '0': 15 });
+    expect(summary.errorClasses).toMatchObject({ http_502: 5, http_204: 5, http_418: 5 });
+    const noResponse = Object.entries(summary.errorClasses).filter(([name]) => !name.startsWith('http_')).reduce((n, [, c]) => n + c, 0);
+    expect(noResponse).toBe(15);
+
+    const metrics = await fetchMetrics(`${base}/webhook/metrics`, 2000);
+    expect(metrics.available).toBe(false);
+    // Health answered 200 (with garbage): the preflight goes on and explains what it could not use.
+    const checked = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 1 });
+    expect(checked.warnings.some((w) => w.startsWith('metrics unavailable'))).toBe(true);
+  });
+});
+
+/** A value each rule refuses, or undefined when the rule accepts any text. */
+function badValue(rule: VariableRule): string | undefined {
+  switch (rule.kind) {
+    case 'int':
+    case 'number':
+      return 'not-a-number';
+    case 'bool':
+      return 'maybe';
+    case 'enum':
+      return 'no-such-choice';
+    case 'url':
+      return 'ftp://127.0.0.1/x';
+    case 'list':
+      return ' , ';
+    case 'string':
+      return rule.name === 'WEBHOOK_SECRET' ? ' ' : undefined;
+  }
+}
+
+describe('bad configuration', () => {
+  it('every variable of .env.test set to a bad value in turn: a clear error naming it, and zero requests at a listening server', async () => {
+    const { base, counts } = await listen((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+    const root = mkdtempSync(join(tmpdir(), 'bad-env-')); // no .env or .env.test here: only the variables below count
+    const project = {
+      config: { root },
+      provide: () => undefined,
+      vitest: { state: { getCountOfFailedTests: () => 0 } },
+    } as unknown as TestProject;
+    const good = { WEBHOOK_STACK: 'external', WEBHOOK_URL: `${base}/webhook/freshdesk`, WEBHOOK_SECRET: SECRET, PERF_REPORT_DIR: join(root, 'reports') };
+    const saved = { ...process.env };
+    const restore = () => {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    };
+
+    const envTest = readFileSync(join(import.meta.dirname, '..', '..', '.env.test'), 'utf8');
+    const inEnvTest = [...envTest.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]!);
+    const rules = configVariables();
+    expect(inEnvTest.filter((name) => !rules.some((r) => r.name === name))).toEqual([]); // every .env.test variable has a rule
+
+    const refused: string[] = [];
+    const acceptsAnyText: string[] = [];
+    try {
+      for (const rule of rules) {
+        const value = badValue(rule);
+        if (value === undefined) {
+          acceptsAnyText.push(rule.name);
+          continue;
+        }
+        restore();
+        for (const name of rules.map((r) => r.name)) delete process.env[name];
+        Object.assign(process.env, good, { [rule.name]: value });
+        const error = await setup(project).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(error, `${rule.name}=${value} was accepted`).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).toContain(rule.name);
+        refused.push(rule.name);
+      }
+      expect(counts).toEqual({ requests: 0, connections: 0 });
+
+      // Control: the same set-up with the good values does reach the server, so the zero above is meaningful.
+      restore();
+      for (const name of rules.map((r) => r.name)) delete process.env[name];
+      Object.assign(process.env, good);
+      const teardown = await setup(project).catch(() => undefined);
+      await teardown?.();
+    } finally {
+      restore();
+    }
+    console.log(`[reliability] bad config: ${refused.length} variables refused before any traffic; accepting any text: ${acceptsAnyText.join(', ')}`);
+    expect(counts.requests).toBeGreaterThan(0);
+    expect(refused.length).toBe(rules.length - acceptsAnyText.length);
+  });
+});
