@@ -20,6 +20,11 @@ export interface BaselineOptions {
   maxSuccessDropPoints: number;
   /** Significance level of the rank-sum test. Default 0.01. */
   alpha?: number;
+  /**
+   * A latency must also rise by at least this many ms (default 50): a few tens of ms on a
+   * fast answer (a 40 ms 429) are CPU noise on a shared machine, whatever the percentage.
+   */
+  minRiseMs?: number;
   /** Shown in messages: where the baseline came from. */
   baselineSource: string;
 }
@@ -71,6 +76,7 @@ const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms`
 
 export function compareWithBaseline(current: SpecReport, baseline: SpecReport, options: BaselineOptions): BaselineComparison {
   const alpha = options.alpha ?? 0.01;
+  const minRiseMs = options.minRiseMs ?? 50;
   const rows: BaselineRow[] = [];
   const regressions: string[] = [];
   const notes: string[] = [];
@@ -112,7 +118,7 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
       const c = now.responseTimes?.[key] ?? Number.NaN;
       const change = percentChange(b, c);
       const beyond = Number.isFinite(change) && change > options.maxRegressionPercent;
-      const regressed = beyond && (test === undefined || slower);
+      const regressed = beyond && c - b >= minRiseMs && (test === undefined || slower);
       rows.push({
         phase,
         metric,
@@ -121,7 +127,9 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
         change,
         unit: '%',
         regressed,
-        ...(beyond && !regressed ? { note: 'beyond the limit, but the rank-sum test finds no significant shift (noise)' } : {}),
+        ...(beyond && !regressed
+          ? { note: c - b < minRiseMs ? `beyond the limit, but only ${(c - b).toFixed(1)} ms (under ${minRiseMs} ms: noise)` : 'beyond the limit, but the rank-sum test finds no significant shift (noise)' }
+          : {}),
       });
       if (regressed) {
         regressions.push(

@@ -46,6 +46,15 @@ describe('compareWithBaseline', () => {
     expect(comparison.regressions).toEqual([]);
   });
 
+  it('does not fail a fast answer that rose by a few ms, however large the percentage', () => {
+    const fast = makeReport('burst', { burst: { latencies: latencies(40, 40) } });
+    const comparison = compareWithBaseline(makeReport('burst', { burst: { latencies: latencies(40, 65) } }), fast, options);
+    expect(comparison.rows.find((r) => r.metric === 'P50')!.change).toBeGreaterThan(50);
+    expect(comparison.regressions).toEqual([]);
+    expect(comparison.rows.find((r) => r.metric === 'P50')!.note).toMatch(/under 50 ms: noise/);
+    expect(compareWithBaseline(makeReport('burst', { burst: { latencies: latencies(40, 65) } }), fast, { ...options, minRiseMs: 10 }).regressions).toHaveLength(3);
+  });
+
   it('lets the percentage decide when there are too few samples for the rank-sum test', () => {
     const small = makeReport('custom', { load: { latencies: latencies(4, 100) } });
     const comparison = compareWithBaseline(makeReport('custom', { load: { latencies: latencies(4, 300) } }), small, options);

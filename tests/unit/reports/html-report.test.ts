@@ -115,6 +115,13 @@ describe('renderHtmlReport', () => {
     expect(html).toContain(escapeHtml("waiting_for_first_byte: 94.1% of end_to_end (avg 95.00 ms) is the server's time"));
   });
 
+  it('charts a burst (all due at once) by completion time', () => {
+    const data = chartData(burst.timelines.burst as TimelineColumns);
+    expect(data.timeLabel).toBe('completion (s)');
+    expect(new Set(data.placedS).size).toBeGreaterThan(1);
+    expect(chartData(standard.timelines.load as TimelineColumns).timeLabel).toBe('intended start (s)');
+  });
+
   it('says so when there are no reports', () => {
     expect(renderHtmlReport([], { generatedAt })).toContain('No spec reports were found');
   });
