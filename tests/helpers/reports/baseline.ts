@@ -3,7 +3,8 @@
 // rank-sum test on the latencies. A latency rise beyond the allowed percentage
 // is a regression only when the rank-sum test says the distributions differ
 // (p < alpha), so one noisy P99 on a small sample does not fail a run; with
-// too few samples for the test, the percentage alone decides.
+// too few samples for the test (e.g. 2 requests at PERF_SCALE=0.1) latencies are
+// shown but not judged: two answers cannot tell a regression from noise.
 // compareWithBaseline is pure; loadBaseline/saveBaseline are the file edges.
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -110,7 +111,7 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
       regressed: false,
       note: test
         ? `p = ${test.pValue.toPrecision(2)}: ${slower ? 'significantly slower' : test.z < 0 && test.pValue < alpha ? 'significantly faster' : 'no significant shift'} (alpha ${alpha})`
-        : `too few latencies (${x.length} and ${y.length}; needs ${MIN_RANK_SUM_SAMPLES} each): the percentages alone decide`,
+        : `too few latencies (${x.length} and ${y.length}; needs ${MIN_RANK_SUM_SAMPLES} each): latencies not judged`,
     });
 
     for (const [metric, key] of [['P50', 'p50Ms'], ['P95', 'p95Ms'], ['P99', 'p99Ms']] as const) {
@@ -118,7 +119,7 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
       const c = now.responseTimes?.[key] ?? Number.NaN;
       const change = percentChange(b, c);
       const beyond = Number.isFinite(change) && change > options.maxRegressionPercent;
-      const regressed = beyond && c - b >= minRiseMs && (test === undefined || slower);
+      const regressed = beyond && c - b >= minRiseMs && slower;
       rows.push({
         phase,
         metric,
@@ -128,7 +129,14 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
         unit: '%',
         regressed,
         ...(beyond && !regressed
-          ? { note: c - b < minRiseMs ? `beyond the limit, but only ${(c - b).toFixed(1)} ms (under ${minRiseMs} ms: noise)` : 'beyond the limit, but the rank-sum test finds no significant shift (noise)' }
+          ? {
+              note:
+                test === undefined
+                  ? 'beyond the limit, but too few latencies to tell a regression from noise (not judged)'
+                  : c - b < minRiseMs
+                    ? `beyond the limit, but only ${(c - b).toFixed(1)} ms (under ${minRiseMs} ms: noise)`
+                    : 'beyond the limit, but the rank-sum test finds no significant shift (noise)',
+            }
           : {}),
       });
       if (regressed) {

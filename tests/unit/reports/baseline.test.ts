@@ -55,11 +55,12 @@ describe('compareWithBaseline', () => {
     expect(compareWithBaseline(makeReport('burst', { burst: { latencies: latencies(40, 65) } }), fast, { ...options, minRiseMs: 10 }).regressions).toHaveLength(3);
   });
 
-  it('lets the percentage decide when there are too few samples for the rank-sum test', () => {
+  it('does not judge latencies with too few samples for the rank-sum test (but still the success rate)', () => {
     const small = makeReport('custom', { load: { latencies: latencies(4, 100) } });
-    const comparison = compareWithBaseline(makeReport('custom', { load: { latencies: latencies(4, 300) } }), small, options);
+    const comparison = compareWithBaseline(makeReport('custom', { load: { latencies: latencies(4, 300), failures: { 1: 500 } } }), small, options);
     expect(comparison.rows.find((r) => r.metric === 'latency rank-sum')!.note).toContain('too few latencies');
-    expect(comparison.regressions.length).toBe(3);
+    expect(comparison.rows.find((r) => r.metric === 'P50')!.note).toContain('not judged');
+    expect(comparison.regressions).toEqual(['custom/load: success rate fell 25.0 points (100.0% -> 75.0%), beyond the allowed 5 points']);
   });
 
   it('fails a success-rate drop beyond the allowed points', () => {
