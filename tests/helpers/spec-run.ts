@@ -71,7 +71,18 @@ export class SpecRecorder {
         detail: errors,
       });
     });
+    // Ctrl-C (SIGINT) or SIGTERM mid-spec: afterAll will never run, so write what there is,
+    // marked aborted, before this worker goes.
+    const onSignal = (signal: NodeJS.Signals) => {
+      this.aborted = true;
+      this.extra.interrupted = `${signal} at ${new Date().toISOString()}`;
+      void this.save().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     afterAll(async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       const path = await this.save();
       console.log(`[perf] report: ${path}`);
       await this.compareWithBaseline();
