@@ -68,7 +68,10 @@ export function buildApp(config: WebhookConfig, deps: AppDeps = {}): FastifyInst
       // A peer that reset or went away: nothing to answer, and no request to count.
       if (code === 'ECONNRESET' || code === 'EPIPE' || socket.destroyed) return;
       const [statusCode, errorCode, message] = clientErrorAnswer(code, config);
-      if (!routedSockets.has(socket as Socket)) metrics.recordClientError();
+      // Count it unless a route request on this connection is (or was) counted for it: the
+      // route counts its own requests, and an error after an answer on the same connection is
+      // the tail of that request (e.g. the rest of a body refused with 413), not a new one.
+      if (!routedSockets.has(socket as Socket) && (socket as Socket).bytesWritten === 0) metrics.recordClientError();
       app.log.info({ code: errorCode, statusCode, cause: code }, message);
       if (socket.writable) {
         const body = JSON.stringify({ code: errorCode, message });
