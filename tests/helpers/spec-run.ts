@@ -11,6 +11,9 @@ import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from '
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
 import type { LoadTestResults, LoadTestSummary } from './index.ts';
 
+/** How long an interrupted spec waits for its run to hand back partial results before exiting. */
+const INTERRUPT_GRACE_MS = 1000;
+
 export function perfContext(): PerfContext {
   const context = inject('perf');
   if (!context) {
@@ -54,6 +57,9 @@ export class SpecRecorder {
   private degradation: unknown;
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
+  private readonly interrupt = new AbortController();
+  /** Aborted on SIGINT/SIGTERM: pass it to runLoadTest so an interrupted run still reports. */
+  readonly signal = this.interrupt.signal;
 
   /** Registers afterEach/afterAll hooks: call at the top of a spec file. */
   constructor(
@@ -72,11 +78,13 @@ export class SpecRecorder {
       });
     });
     // Ctrl-C (SIGINT) or SIGTERM mid-spec: afterAll will never run, so write what there is,
-    // marked aborted, before this worker goes.
+    // marked aborted, before this worker goes. Aborting `signal` first lets a run in progress
+    // (given `signal: recorder.signal`) return its partial results to the spec, which records them.
     const onSignal = (signal: NodeJS.Signals) => {
       this.aborted = true;
       this.extra.interrupted = `${signal} at ${new Date().toISOString()}`;
-      void this.save().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+      this.interrupt.abort();
+      setTimeout(() => void this.save().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143)), INTERRUPT_GRACE_MS);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);

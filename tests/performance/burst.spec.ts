@@ -30,6 +30,7 @@ describe(title, () => {
       const results = await runLoadTest({
         url: stack.webhookUrl,
         secret: config.secret,
+        signal: recorder.signal,
         totalRequests: requests,
         // no requestsPerSecond: burst mode, all due at once, all in flight together
         concurrency: requests,
@@ -73,6 +74,7 @@ describe(title, () => {
       const results = await runLoadTest({
         url: stack.webhookUrl,
         secret: config.secret,
+        signal: recorder.signal,
         totalRequests: recoveryRequests,
         requestsPerSecond: recoveryRatePerMinute / 60,
         ticketIdStart: firstTicket + requests,

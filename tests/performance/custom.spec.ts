@@ -20,6 +20,7 @@ describe('custom load test', () => {
       const results = await runLoadTest({
         url: context.stack.webhookUrl,
         secret: context.config.secret,
+        signal: recorder.signal, // Ctrl-C: the run stops and its partial results reach the report
         totalRequests: requests, // custom request count
         requestsPerSecond, // custom rate (open model: requests leave on schedule)
         ticketIdStart: ticketIdStart(context.ticketIdBase, 'custom'), // custom ticket id range

@@ -89,6 +89,7 @@ describe(title, () => {
       const results = await runLoadTest({
         url: stack.webhookUrl,
         secret: config.secret,
+        signal: recorder.signal,
         totalRequests: metricsRequests,
         requestsPerSecond: ratePerMinute / 60,
         ticketIdStart: firstTicket + requests,

@@ -21,6 +21,7 @@ describe(title, () => {
       const results = await runLoadTest({
         url: stack.webhookUrl,
         secret: config.secret,
+        signal: recorder.signal,
         totalRequests: requests,
         requestsPerSecond: ratePerMinute / 60,
         ticketIdStart: ticketIdStart(context.ticketIdBase, 'standard'),

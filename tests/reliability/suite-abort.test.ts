@@ -76,6 +76,10 @@ describe('SIGINT during a spec', () => {
       const report = JSON.parse(readFileSync(reportPath, 'utf8'));
       expect(report.status).toBe('aborted');
       expect(report.extra.interrupted).toMatch(/^SIGINT/);
+      // The run in progress was stopped through recorder.signal and its partial results kept.
+      expect(report.summaries.load?.endReason).toBe('aborted');
+      expect(report.summaries.load.totalRequests).toBeGreaterThan(0);
+      expect(report.summaries.load.totalRequests).toBeLessThan(100);
 
       const lingerDeadline = Date.now() + 15_000;
       while (before.some((p) => alive(p.pid)) && Date.now() < lingerDeadline) await sleep(200);
