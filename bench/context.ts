@@ -9,8 +9,8 @@ export interface BenchContext {
   minimal: BenchServer;
   /** Answers 200 after settings.overhead.delayMs. */
   delayed: BenchServer;
-  /** Answers at once except during one stall (settings.coordinatedOmission). */
-  stalling: BenchServer;
+  /** Two servers that answer at once except during one stall (settings.coordinatedOmission): ours and autocannon run at the same time. */
+  stalling: [BenchServer, BenchServer];
   /** wrk's version, or null when it is not installed. */
   wrk: string | null;
   log(message: string): void;

@@ -20,10 +20,10 @@ function retainedBytes(): number {
 }
 
 export async function benchMemory(ctx: BenchContext): Promise<BenchOutcome> {
-  const { requests, concurrency } = ctx.settings.memory;
+  const { requests, concurrency, repetitions } = ctx.settings.memory;
   const server = ctx.minimal;
   const reps: { bytesPerRequest: number; requestsPerSecond: number; seconds: number }[] = [];
-  for (let rep = 1; rep <= ctx.settings.repetitions; rep++) {
+  for (let rep = 1; rep <= repetitions; rep++) {
     await server.reset();
     const before = retainedBytes();
     const results = await runLoadTest({ url: server.url, secret: SECRET, totalRequests: requests, concurrency, progress: false });
@@ -39,7 +39,7 @@ export async function benchMemory(ctx: BenchContext): Promise<BenchOutcome> {
     figures: [
       {
         benchmark: '5 memory',
-        figure: `retained bytes/request after ${thousands(requests)} requests (forced GC)`,
+        figure: `retained bytes/request after ${thousands(requests)} requests (forced GC)${repetitions === 1 ? ', 1 run' : ''}`,
         ours: `${fixed(bytes, 1)} B/request`,
         peers: '-',
         target: `<= ${TARGET_BYTES} B/request`,

@@ -50,11 +50,11 @@ interface Lag {
 }
 
 export async function benchPacing(ctx: BenchContext): Promise<BenchOutcome> {
-  const { rates, seconds, connections } = ctx.settings.pacing;
+  const { runs, connections } = ctx.settings.pacing;
   const server = ctx.minimal;
   const figures: Figure[] = [];
   const raw: Record<string, unknown> = {};
-  for (const rate of rates) {
+  for (const { rate, seconds } of runs) {
     const total = Math.round(rate * seconds);
     const reps: { ours: Arrivals; lag: Lag; autocannon: Arrivals; loadtest: Arrivals }[] = [];
     for (let rep = 1; rep <= ctx.settings.repetitions; rep++) {

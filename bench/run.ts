@@ -72,12 +72,15 @@ async function main(): Promise<void> {
   log(wrk === null ? 'wrk not installed (apt-get install wrk): the native reference is skipped' : `native reference: ${wrk}`);
 
   const { coordinatedOmission: co, overhead } = settings;
-  const [minimal, delayed, stalling] = await Promise.all([
+  const stall = { mode: 'stall', stallAtMs: co.stallAtMs, stallMs: co.stallMs } as const;
+  const servers = await Promise.all([
     startBenchServer({ mode: 'minimal' }),
     startBenchServer({ mode: 'delay', delayMs: overhead.delayMs }),
-    startBenchServer({ mode: 'stall', stallAtMs: co.stallAtMs, stallMs: co.stallMs }),
+    startBenchServer(stall),
+    startBenchServer(stall),
   ]);
-  const ctx: BenchContext = { settings, minimal, delayed, stalling, wrk, log };
+  const [minimal, delayed, stallingOurs, stallingPeer] = servers;
+  const ctx: BenchContext = { settings, minimal, delayed, stalling: [stallingOurs, stallingPeer], wrk, log };
   const figures: Figure[] = [];
   const raw: Record<string, unknown> = {};
   try {
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
       raw[name] = outcome.raw;
     }
   } finally {
-    await Promise.all([minimal.close(), delayed.close(), stalling.close()]);
+    await Promise.all(servers.map((server) => server.close()));
   }
 
   const seconds = (performance.now() - started) / 1000;

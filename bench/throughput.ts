@@ -1,6 +1,8 @@
 // 1. Throughput: burst mode against the minimal server; ours sends a unique signed
 // payload per request, autocannon (and wrk) one fixed signed body. Requests per second
-// are counted by the server: (arrivals - 1) / (last arrival - first arrival).
+// are counted by the server: (arrivals - 1) / (last arrival - first arrival). The CPU
+// time the generator process spent per request (user + system) shows where a
+// CPU-bound generator's ceiling comes from; it is steadier than req/s on a busy machine.
 import { runLoadTest } from '../tests/helpers/index.ts';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { median, rateFromSpan } from './measures.ts';
@@ -11,48 +13,67 @@ import type { BenchServer } from './server.ts';
 /** Samples are preallocated: plan for this rate, well above what one process reaches here. */
 const PLANNED_RPS_CEILING = 150_000;
 
-async function serverRate(server: BenchServer, run: () => Promise<unknown>): Promise<number> {
+interface Measured {
+  requestsPerSecond: number;
+  /** CPU time of this process per request counted by the server (null for a tool in another process). */
+  cpuMicrosPerRequest: number | null;
+}
+
+async function measure(server: BenchServer, inProcess: boolean, run: () => Promise<unknown>): Promise<Measured> {
   await server.reset();
+  const cpuBefore = process.cpuUsage();
   await run();
+  const cpu = process.cpuUsage(cpuBefore);
   const report = await server.report();
-  return rateFromSpan(report.count, report.spanMs);
+  return {
+    requestsPerSecond: rateFromSpan(report.count, report.spanMs),
+    cpuMicrosPerRequest: inProcess && report.count > 0 ? (cpu.user + cpu.system) / report.count : null,
+  };
 }
 
 export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> {
-  const { seconds, connections } = ctx.settings.throughput;
+  const { seconds, connections, warmupSeconds } = ctx.settings.throughput;
   const server = ctx.minimal;
-  const reps: { ours: number; autocannon: number; wrk: number | null }[] = [];
+  const reps: { ours: Measured; autocannon: Measured; wrk: Measured | null }[] = [];
+  const runOurs = (runSeconds: number) =>
+    runLoadTest({
+      url: server.url,
+      secret: SECRET,
+      totalRequests: Math.ceil(PLANNED_RPS_CEILING * runSeconds),
+      concurrency: connections,
+      maxDurationMs: runSeconds * 1000,
+      progress: false,
+    });
+  await runOurs(warmupSeconds);
+  await runAutocannon({ url: server.url, connections, durationSeconds: warmupSeconds });
   for (let rep = 1; rep <= ctx.settings.repetitions; rep++) {
-    const ours = await serverRate(server, async () => {
-      const results = await runLoadTest({
-        url: server.url,
-        secret: SECRET,
-        totalRequests: Math.ceil(PLANNED_RPS_CEILING * seconds),
-        concurrency: connections,
-        maxDurationMs: seconds * 1000,
-        progress: false,
-      });
-      const summary = results.getSummary();
+    const ours = await measure(server, true, async () => {
+      const summary = (await runOurs(seconds)).getSummary();
       // Cancelled at the time limit is expected; anything else is a broken run.
       if (summary.failureCount > summary.cancelledCount) {
         throw new Error(`throughput: ours had ${summary.failureCount - summary.cancelledCount} failures: ${JSON.stringify(summary.errorClasses)}`);
       }
     });
-    const autocannon = await serverRate(server, async () => {
+    const autocannon = await measure(server, true, async () => {
       const { result } = await runAutocannon({ url: server.url, connections, durationSeconds: seconds });
       if (result.errors > 0 || result.non2xx > 0) throw new Error(`throughput: autocannon had ${result.errors} errors, ${result.non2xx} non-2xx`);
     });
-    const wrk = ctx.wrk === null ? null : await serverRate(server, () => runWrk(server.url, connections, Math.max(1, Math.round(seconds))));
+    const wrk = ctx.wrk === null ? null : await measure(server, false, () => runWrk(server.url, connections, Math.max(1, Math.round(seconds))));
     reps.push({ ours, autocannon, wrk });
-    ctx.log(`throughput rep ${rep}: ours ${thousands(ours)}, autocannon ${thousands(autocannon)}, wrk ${wrk === null ? 'n/a' : thousands(wrk)} req/s`);
+    ctx.log(
+      `throughput rep ${rep}: ours ${thousands(ours.requestsPerSecond)} (${fixed(ours.cpuMicrosPerRequest ?? NaN, 1)} us CPU/req), ` +
+        `autocannon ${thousands(autocannon.requestsPerSecond)} (${fixed(autocannon.cpuMicrosPerRequest ?? NaN, 1)} us CPU/req), ` +
+        `wrk ${wrk === null ? 'n/a' : thousands(wrk.requestsPerSecond)} req/s`,
+    );
   }
-  const ours = median(reps.map((r) => r.ours));
-  const autocannon = median(reps.map((r) => r.autocannon));
+  const rps = (pick: (r: (typeof reps)[number]) => Measured | null) => reps.flatMap((r) => pick(r)?.requestsPerSecond ?? []);
+  const cpu = (pick: (r: (typeof reps)[number]) => Measured) => median(reps.map((r) => pick(r).cpuMicrosPerRequest ?? Number.NaN));
+  const ours = median(rps((r) => r.ours));
+  const autocannon = median(rps((r) => r.autocannon));
   // Each repetition's ratio is measured back to back, so the median of ratios resists drifting load.
-  const ratio = median(reps.map((r) => r.ours / r.autocannon));
-  const wrkValues = reps.flatMap((r) => (r.wrk === null ? [] : [r.wrk]));
-  const wrk = wrkValues.length > 0 ? median(wrkValues) : Number.NaN;
-  const wrkRatio = wrkValues.length > 0 ? median(reps.map((r) => r.ours / (r.wrk as number))) : Number.NaN;
+  const ratio = median(reps.map((r) => r.ours.requestsPerSecond / r.autocannon.requestsPerSecond));
+  const wrk = ctx.wrk === null ? Number.NaN : median(rps((r) => r.wrk));
+  const wrkRatio = ctx.wrk === null ? Number.NaN : median(reps.map((r) => r.ours.requestsPerSecond / (r.wrk as Measured).requestsPerSecond));
   return {
     figures: [
       {
@@ -64,6 +85,14 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
           (ctx.wrk === null ? 'wrk not installed' : `wrk -t1 ${thousands(wrk)} (ours ${fixed(wrkRatio, 2)}x)`),
         target: 'ours >= 1.00x autocannon',
         pass: ratio >= 1,
+      },
+      {
+        benchmark: '1 throughput',
+        figure: 'generator CPU time per request (user + system)',
+        ours: `${fixed(cpu((r) => r.ours), 1)} us`,
+        peers: `autocannon ${fixed(cpu((r) => r.autocannon), 1)} us`,
+        target: '-',
+        pass: null,
       },
     ],
     raw: { settings: ctx.settings.throughput, repetitions: reps, ratio, wrkRatio },
