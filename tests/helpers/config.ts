@@ -277,7 +277,13 @@ export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = proces
     const path = resolve(root, file);
     if (existsSync(path)) dotenv.config({ path, override: false, quiet: true, processEnv: env as Record<string, string> });
   }
-  return parseConfig(env);
+  const config = parseConfig(env);
+  // The one check that needs the file system: a baseline that is not there would only be noticed after the run.
+  const baseline = config.baseline.path;
+  if (baseline !== undefined && !existsSync(resolve(root, baseline))) {
+    throw new ConfigError([`PERF_BASELINE=${JSON.stringify(baseline)}: no such file or directory (save one with \`npm run perf:baseline\`, or leave PERF_BASELINE empty)`]);
+  }
+  return config;
 }
 
 /** The config as it may be written into a report: the secret never leaves the process. */

@@ -91,6 +91,11 @@ describe('config', () => {
     expect(scaleCount(10, 0.01)).toBe(1);
   });
 
+  it('refuses a PERF_BASELINE that does not exist, before any run', () => {
+    expect(() => loadConfig(root, { PERF_BASELINE: 'reports/no-such-baseline' })).toThrow(/PERF_BASELINE="reports\/no-such-baseline": no such file or directory/);
+    expect(loadConfig(root, { PERF_BASELINE: 'package.json' }).baseline.path).toBe('package.json');
+  });
+
   it('environment wins over .env.test; the secret is redacted for reports', () => {
     const env: NodeJS.ProcessEnv = { STANDARD_REQUESTS: '7' };
     const config = loadConfig(root, env);
