@@ -9,6 +9,8 @@ import { SECRET } from './peers.ts';
 import { fixed, thousands } from './report.ts';
 
 const TARGET_BYTES = 64;
+/** Bound on one run (a million requests take 25-80 s here). */
+const MAX_RUN_MS = 5 * 60_000;
 
 function retainedBytes(): number {
   const gc = globalThis.gc;
@@ -26,7 +28,14 @@ export async function benchMemory(ctx: BenchContext): Promise<BenchOutcome> {
   for (let rep = 1; rep <= repetitions; rep++) {
     await server.reset();
     const before = retainedBytes();
-    const results = await runLoadTest({ url: server.url, secret: SECRET, totalRequests: requests, concurrency, progress: false });
+    const results = await runLoadTest({
+      url: server.url,
+      secret: SECRET,
+      totalRequests: requests,
+      concurrency,
+      maxDurationMs: MAX_RUN_MS,
+      progress: false,
+    });
     const after = retainedBytes();
     const { store, info } = results; // still referenced: what the results retain is measured
     if (store.sent !== requests || store.completed !== requests) throw new Error(`memory: ${store.sent} sent, ${store.completed} completed of ${requests}`);

@@ -44,5 +44,5 @@ export const SMOKE: Settings = {
   pacing: { runs: [{ rate: 1000, seconds: 0.3 }], connections: 50 },
   overhead: { requestsPerSecond: 200, seconds: 0.3, connections: 10, delayMs: 20 },
   coordinatedOmission: { requestsPerSecond: 100, seconds: 0.6, connections: 10, stallAtMs: 200, stallMs: 200 },
-  memory: { requests: 20_000, concurrency: 50, repetitions: 1 },
+  memory: { requests: 5_000, concurrency: 50, repetitions: 1 },
 };
