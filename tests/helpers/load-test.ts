@@ -19,7 +19,7 @@ import {
   RunStoppedError,
 } from './errors.ts';
 import { validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
-import { encodePayload } from './payloads.ts';
+import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
@@ -92,6 +92,8 @@ class LoadRun {
   private readonly scheduler: Scheduler;
   private readonly pool: Pool;
   private readonly key: KeyObject;
+  /** The bytes of request `index`: the default payload skips the object and JSON.stringify. */
+  private readonly encodeBody: (index: number, ticketId: number) => Buffer;
   /** Static header pairs; each request appends only its signature. */
   private readonly baseHeaders: string[];
   private readonly signatureHeader: string;
@@ -123,6 +125,8 @@ class LoadRun {
   constructor(private readonly o: ResolvedOptions) {
     this.store = new SampleStore(o.totalRequests, o.ticketIdStart);
     this.key = createSigningKey(o.secret);
+    const factory = o.payload;
+    this.encodeBody = factory === flatPayload ? encodeFlatPayload : (index, ticketId) => encodePayload(factory(index, ticketId));
     this.baseHeaders = Object.entries(o.headers).flat();
     this.signatureHeader = o.signatureHeader.toLowerCase();
     this.capturing = o.captureHeaders.length > 0;
@@ -174,7 +178,7 @@ class LoadRun {
     let body: Buffer;
     let signature: string;
     try {
-      body = encodePayload(this.o.payload(index, ticketId));
+      body = this.encodeBody(index, ticketId);
       signature = signBody(this.key, body);
     } catch (error) {
       const at = this.now();

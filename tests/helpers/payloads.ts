@@ -30,6 +30,33 @@ export function flatPayload(index: number, ticketId: number): FlatPayload {
   };
 }
 
+/**
+ * The bytes of `JSON.stringify(flatPayload(index, ticketId))`, built without the
+ * object and the generic serialiser (about 0.25 us instead of 1.3 us): the engine's
+ * default payload, on the hot path. Every field but the two numbers is plain ASCII
+ * with nothing to escape, so a template gives the same bytes; a unit test keeps the
+ * two in step.
+ */
+export function encodeFlatPayload(index: number, ticketId: number): Buffer {
+  return Buffer.from(
+    `{"ticket_id":"${ticketId}","event":"ticket_created","triggered_at":"${isoNow()}",` +
+      `"ticket_subject":"Load Test Ticket ${ticketId}","ticket_status":2,"ticket_priority":1,` +
+      `"requester_email":"loadtest${index}@example.com"}`,
+  );
+}
+
+// toISOString costs about 0.5 us and has millisecond resolution: format once per millisecond.
+let isoMs = Number.NaN;
+let isoText = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
 /** Freshdesk's own shape (`event` and `triggered_at` absent, numeric ticket id). */
 export interface WrappedPayload {
   freshdesk_webhook: {

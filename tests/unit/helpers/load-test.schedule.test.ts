@@ -4,6 +4,7 @@ import { linearRegression, median } from 'simple-statistics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLoadTest } from '../../helpers/load-test.ts';
 import type { ProgressSnapshot } from '../../helpers/options.ts';
+import { flatPayload, type FlatPayload } from '../../helpers/payloads.ts';
 import { okAfter, startTestServer, type TestServer } from './test-server.ts';
 
 const SECRET = 'test_secret_key_12345';
@@ -109,9 +110,14 @@ describe('signing and payloads on the wire', () => {
     const seen: string[] = [];
     server = await startTestServer((req, res, body) => {
       const expected = createHmac('sha256', SECRET).update(body).digest('hex');
-      const ok = req.headers['x-freshdesk-signature'] === expected && req.headers['content-type'] === 'application/json';
-      seen.push((JSON.parse(body.toString('utf8')) as { ticket_id: string }).ticket_id);
-      res.writeHead(ok ? 200 : 401).end(ok ? '{}' : 'bad signature');
+      const signed = req.headers['x-freshdesk-signature'] === expected && req.headers['content-type'] === 'application/json';
+      const parsed = JSON.parse(body.toString('utf8')) as FlatPayload;
+      // The default body is the contract's flat shape, field for field.
+      const flat =
+        Object.keys(parsed).join() === Object.keys(flatPayload(0, 0)).join() &&
+        parsed.requester_email === `loadtest${Number(parsed.ticket_id) - 10000}@example.com`;
+      seen.push(parsed.ticket_id);
+      res.writeHead(signed && flat ? 200 : 401).end(signed ? (flat ? '{}' : 'not the flat shape') : 'bad signature');
     });
     const results = await runLoadTest({
       url: server.url, secret: SECRET, totalRequests: 25, requestsPerSecond: 500, ticketIdStart: 10000,

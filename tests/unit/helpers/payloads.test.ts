@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { encodePayload, flatPayload, wrappedPayload } from '../../helpers/payloads.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { encodeFlatPayload, encodePayload, flatPayload, wrappedPayload } from '../../helpers/payloads.ts';
 
 describe('payloads', () => {
   it('builds the contract flat shape with the ticket id as a string', () => {
@@ -16,6 +16,28 @@ describe('payloads', () => {
       requester_email: 'loadtest3@example.com',
     });
     expect(new Date(p.triggered_at).toISOString()).toBe(p.triggered_at);
+  });
+
+  describe('encodeFlatPayload (the default payload on the hot path)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('gives the same bytes as JSON.stringify(flatPayload) at the same instant', () => {
+      vi.useFakeTimers({ now: Date.parse('2031-02-03T04:05:06.789Z') });
+      for (const [index, ticketId] of [[0, 1000], [7, 1], [123_456, 9_007_199_254_740_991]] as const) {
+        expect(encodeFlatPayload(index, ticketId).toString('utf8')).toBe(JSON.stringify(flatPayload(index, ticketId)));
+      }
+      expect(JSON.parse(encodeFlatPayload(0, 1000).toString('utf8')).triggered_at).toBe('2031-02-03T04:05:06.789Z');
+    });
+
+    it('follows the clock: triggered_at changes when the millisecond does', () => {
+      vi.useFakeTimers({ now: Date.parse('2031-02-03T04:05:06.789Z') });
+      const first = JSON.parse(encodeFlatPayload(0, 1000).toString('utf8')).triggered_at;
+      vi.setSystemTime(Date.parse('2031-02-03T04:05:06.790Z'));
+      const second = JSON.parse(encodeFlatPayload(1, 1001).toString('utf8')).triggered_at;
+      expect([first, second]).toEqual(['2031-02-03T04:05:06.789Z', '2031-02-03T04:05:06.790Z']);
+    });
   });
 
   it('builds Freshdesk wrapped shape without event and triggered_at', () => {
