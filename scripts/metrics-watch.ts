@@ -63,7 +63,7 @@ async function poll(): Promise<void> {
   } else {
     console.log(`${clock}  unavailable: ${result.reason}`);
   }
-  if (polls >= count) stop(`${count} polls`);
+  if (polls >= count) stop("--count reached");
   else timer = setTimeout(poll, intervalS * 1000);
 }
 

@@ -59,7 +59,7 @@ describe('scripts/metrics-watch.ts (a real process polling 127.0.0.1)', () => {
     const lines = run.output().split('\n').filter((line) => line.includes(' ok '));
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('(+10)');
-    expect(run.output()).toContain('stopped (3 polls) after 3 polls');
+    expect(run.output()).toContain('stopped (--count reached) after 3 polls');
   }, 20_000);
 
   it('stops on Ctrl-C (SIGINT) with exit code 0', async () => {
