@@ -9,7 +9,7 @@ export interface LoadTestSample {
   ticketId: number;
   /** When the schedule said to send it. */
   intendedStartMs: number;
-  /** When it was handed to the connection pool. */
+  /** When it was handed to undici. */
   actualStartMs: number;
   /** When the response completed or the request failed; NaN if it never ended (cannot happen after a run). */
   endMs: number;
