@@ -5,7 +5,6 @@
 // slot (one Client, so one connection, per unit of `concurrency`). Response bodies are discarded as they stream in, so
 // connections are reused. Every outcome lands in preallocated columns
 // (samples.ts); nothing here throws after validation.
-import type { KeyObject } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
@@ -23,7 +22,7 @@ import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
-import { createSigningKey, signBody } from './signing.ts';
+import { BodySigner } from './signing.ts';
 import { percentile, sortedValues } from './statistics.ts';
 import type { EndReason, ErrorRecord } from './summary.ts';
 
@@ -95,7 +94,7 @@ class LoadRun {
    * every dispatch (about 1.3 us here), while a free slot already names an idle connection.
    */
   private readonly clients: Client[];
-  private readonly key: KeyObject;
+  private readonly signer: BodySigner;
   /** The bytes of request `index`: the default payload skips the object and JSON.stringify. */
   private readonly encodeBody: (index: number, ticketId: number) => Buffer;
   /** Static header pairs; each request appends only its signature. */
@@ -128,7 +127,7 @@ class LoadRun {
 
   constructor(private readonly o: ResolvedOptions) {
     this.store = new SampleStore(o.totalRequests, o.ticketIdStart);
-    this.key = createSigningKey(o.secret);
+    this.signer = new BodySigner(o.secret);
     const factory = o.payload;
     this.encodeBody = factory === flatPayload ? encodeFlatPayload : (index, ticketId) => encodePayload(factory(index, ticketId));
     this.baseHeaders = Object.entries(o.headers).flat();
@@ -186,7 +185,7 @@ class LoadRun {
     let signature: string;
     try {
       body = this.encodeBody(index, ticketId);
-      signature = signBody(this.key, body);
+      signature = this.signer.sign(body);
     } catch (error) {
       const at = this.now();
       this.store.recordSend(index, intendedMs, at);

@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSigningKey, signBody } from '../../helpers/signing.ts';
+import { BodySigner, createSigningKey, signBody } from '../../helpers/signing.ts';
 
 describe('signBody (hex HMAC-SHA256)', () => {
   it('matches RFC 4231 test case 2', () => {
@@ -28,5 +29,29 @@ describe('signBody (hex HMAC-SHA256)', () => {
     expect(signBody(key, body)).not.toBe(signBody('other_secret', body));
     expect(signBody(key, body)).not.toBe(signBody(key, Buffer.from('{"a":2}')));
     expect(signBody(key, body)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('BodySigner (the hot-path HMAC)', () => {
+  // Deterministic pseudo-random bytes, so a failure is reproducible.
+  const bytes = (length: number, seed: number) => Buffer.from(Array.from({ length }, (_, i) => (i * 131 + seed * 17 + 7) % 256));
+
+  it('equals createHmac for keys shorter than, equal to and longer than the 64-byte block', () => {
+    for (const keyLength of [1, 21, 63, 64, 65, 200]) {
+      const key = bytes(keyLength, keyLength);
+      const signer = new BodySigner(key);
+      for (const bodyLength of [0, 1, 55, 56, 64, 119, 513, 3000, 20]) {
+        const body = bytes(bodyLength, bodyLength + 1);
+        expect(signer.sign(body), `key ${keyLength} B, body ${bodyLength} B`).toBe(createHmac('sha256', key).update(body).digest('hex'));
+      }
+    }
+  });
+
+  it('takes the secret as a string (UTF-8) like signBody, and matches RFC 4231 test case 2', () => {
+    expect(new BodySigner('Jefe').sign(Buffer.from('what do ya want for nothing?'))).toBe(
+      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
+    );
+    const body = Buffer.from('{"ticket_subject":"Rückerstattung €"}', 'utf8');
+    expect(new BodySigner('sécret').sign(body)).toBe(signBody('sécret', body));
   });
 });
