@@ -142,9 +142,12 @@ class LoadRun {
         new Client(o.origin, {
           pipelining: 1,
           connectTimeout: o.timeoutMs,
-          // The engine enforces timeoutMs from the send; undici's own timers are a backstop.
-          headersTimeout: o.timeoutMs + 1000,
-          bodyTimeout: o.timeoutMs + 1000,
+          // No undici request timers: the engine enforces timeoutMs from the send for every
+          // request in a slot and aborts it (which destroys its socket); a request still
+          // waiting for its connection is covered by connectTimeout. Undici would otherwise
+          // swap a headers timer and a keep-alive timer on every request (about 0.8 us).
+          headersTimeout: 0,
+          bodyTimeout: 0,
         }),
     );
     this.scheduler = new Scheduler(o.totalRequests, o.requestsPerSecond, this, this.onAllSent);

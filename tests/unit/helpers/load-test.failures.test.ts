@@ -30,6 +30,19 @@ describe('failure classification', () => {
     expect(s.errors[0]?.message).toMatch(/timeoutMs=200/);
   });
 
+  it('times out a response whose body stalls after the headers (the engine, not undici, enforces timeoutMs)', async () => {
+    server = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '100' });
+      res.write('partial'); // and never the rest
+    });
+    const started = performance.now();
+    const results = await runLoadTest({ url: server.url, secret: 's', totalRequests: 2, concurrency: 2, timeoutMs: 200 });
+    const s = results.getSummary();
+    expect(s.errorClasses).toEqual({ timeout: 2 });
+    expect(performance.now() - started).toBeLessThan(2000);
+    for (const r of results.samples) expect(r.serviceTimeMs).toBeGreaterThanOrEqual(199);
+  });
+
   it('classifies a refused connection', async () => {
     const port = await closedPort();
     const results = await runLoadTest({ url: `http://127.0.0.1:${port}/webhook/freshdesk`, secret: 's', totalRequests: 4 });
