@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { request } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStack } from '../../stack/start-stack.ts';
+import { waitGone } from '../support/processes.ts';
 import type { StartedStack } from '../../stack/start-stack.ts';
 import type { MetricsSnapshot } from '../../stack/webhook/snapshot.ts';
 import { getJson, sendWebhook } from './fixtures/stack-traffic.ts';
@@ -30,24 +31,6 @@ async function stackWith(webhookEnv: Record<string, string>, mockEnv: Record<str
   return stack;
 }
 
-function processGone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-async function waitGone(pid: number, boundMs: number): Promise<boolean> {
-  const deadline = Date.now() + boundMs;
-  while (Date.now() < deadline) {
-    if (processGone(pid)) return true;
-    await sleep(50);
-  }
-  return processGone(pid);
-}
-
 /** 50 webhooks in flight (each on its own connection), then SIGTERM to the webhook. */
 async function sigtermUnderLoad(stack: StartedStack, inFlight: number, settleMs: number) {
   const answers = Array.from({ length: inFlight }, () => sendWebhook(stack.webhookUrl, SECRET, 20_000));
@@ -58,7 +41,7 @@ async function sigtermUnderLoad(stack: StartedStack, inFlight: number, settleMs:
   // Arriving after the signal: the listener is closed, so these must fail to connect.
   const late = await Promise.all(Array.from({ length: 5 }, () => sendWebhook(stack.webhookUrl, SECRET, 5000)));
   const settled = await Promise.all(answers);
-  const gone = await waitGone(stack.pids.webhook, 15_000);
+  const gone = await waitGone([stack.pids.webhook], 15_000);
   return { answers: settled, late, gone, secondsToSettle: (performance.now() - signalledAt) / 1000 };
 }
 

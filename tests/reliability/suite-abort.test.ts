@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { isAlive, waitGone } from '../support/processes.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -29,15 +30,6 @@ function descendants(pid: number): { pid: number; cmd: string }[] {
     }
   }
   return found;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('SIGINT during a spec', () => {
@@ -82,8 +74,8 @@ describe('SIGINT during a spec', () => {
       expect(report.summaries.load.totalRequests).toBeLessThan(100);
 
       const lingerDeadline = Date.now() + 15_000;
-      while (before.some((p) => alive(p.pid)) && Date.now() < lingerDeadline) await sleep(200);
-      const left = before.filter((p) => alive(p.pid));
+      await waitGone(before.map((p) => p.pid), Math.max(0, lingerDeadline - Date.now()), 200);
+      const left = before.filter((p) => isAlive(p.pid));
       console.log(`[reliability] SIGINT: vitest exited ${String(code)}; ${before.length} descendant processes (stack ${stackPids.map((p) => p.pid).join(', ')}), left: ${left.length}`);
       expect(left).toEqual([]);
     } finally {

@@ -1,7 +1,7 @@
 // The stack as real processes: startStack/stop, graceful SIGTERM with requests in flight,
 // no orphans when the parent dies, and clear failures when a service cannot start.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, spawnService } from '../../../stack/child-service.ts';
 import type { ChildService } from '../../../stack/child-service.ts';
+import { isAlive, waitGone } from '../../support/processes.ts';
 import { startStack } from '../../../stack/start-stack.ts';
 import { sign } from '../../../stack/webhook/signature.ts';
 
@@ -20,24 +21,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** Alive and not a zombie (a zombie has exited; reaping it is its new parent's job). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  const stat = `/proc/${pid}/stat`;
-  return !existsSync(stat) || !/^\d+ \(.*\) Z/.test(readFileSync(stat, 'utf8'));
-}
-
-async function waitGone(pids: number[], withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (pids.some(alive) && Date.now() < deadline) await sleep(50);
-}
-
 function killIfAlive(pid: number): void {
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
 function signedPost(url: string, ticketId: string): Promise<Response> {
@@ -66,7 +51,7 @@ describe('startStack', () => {
     expect(stack.freshdeskUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stack.secret).toBe(SECRET);
     expect(stack.logFiles).toEqual({ webhook: join(logDir, 'webhook.log'), mock: join(logDir, 'freshdesk-mock.log') });
-    expect(alive(stack.pids.webhook) && alive(stack.pids.mock)).toBe(true);
+    expect(isAlive(stack.pids.webhook) && isAlive(stack.pids.mock)).toBe(true);
 
     expect((await fetch(stack.healthUrl)).status).toBe(200);
     const response = await signedPost(stack.webhookUrl, '910001');
@@ -76,8 +61,8 @@ describe('startStack', () => {
     expect(metrics.webhook_metrics.success_count).toBe(1);
 
     await stack.stop();
-    expect(alive(stack.pids.webhook)).toBe(false);
-    expect(alive(stack.pids.mock)).toBe(false);
+    expect(isAlive(stack.pids.webhook)).toBe(false);
+    expect(isAlive(stack.pids.mock)).toBe(false);
     expect(readFileSync(stack.logFiles.webhook, 'utf8')).toContain('webhook: stopped');
     expect(readFileSync(stack.logFiles.mock, 'utf8')).toContain('freshdesk-mock: stopped');
     await stack.stop(); // idempotent
@@ -99,12 +84,12 @@ describe('startStack', () => {
       killIfAlive(pids.webhook);
       killIfAlive(pids.mock);
     });
-    expect(alive(pids.webhook) && alive(pids.mock)).toBe(true);
+    expect(isAlive(pids.webhook) && isAlive(pids.mock)).toBe(true);
 
     parent.kill('SIGKILL');
     await waitGone([pids.webhook, pids.mock], 10_000);
-    expect(alive(pids.webhook), 'webhook outlived its parent').toBe(false);
-    expect(alive(pids.mock), 'mock outlived its parent').toBe(false);
+    expect(isAlive(pids.webhook), 'webhook outlived its parent').toBe(false);
+    expect(isAlive(pids.mock), 'mock outlived its parent').toBe(false);
     expect(readFileSync(join(logDir, 'webhook.log'), 'utf8')).toContain('parent process went away');
   });
 
