@@ -5,11 +5,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, inject } from 'vitest';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
-import type { PerfContext, SpecName } from './perf-context.ts';
+import { plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
 import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
-import type { LoadTestResults, LoadTestSummary } from './index.ts';
+import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from './index.ts';
 
 /** How long an interrupted spec waits for its run to hand back partial results before exiting. */
 const INTERRUPT_GRACE_MS = 1000;
@@ -95,6 +95,24 @@ export class SpecRecorder {
       console.log(`[perf] report: ${path}`);
       await this.compareWithBaseline();
     });
+  }
+
+  /**
+   * runLoadTest options for a paced phase: this run's service and secret, Ctrl-C through
+   * `signal`, and a hard bound of the planned schedule plus one request timeout.
+   */
+  pacedLoad(totalRequests: number, ratePerMinute: number, ticketIdStart: number): LoadTestOptions {
+    const { config, stack } = this.context;
+    return {
+      url: stack.webhookUrl,
+      secret: config.secret,
+      signal: this.signal,
+      totalRequests,
+      requestsPerSecond: ratePerMinute / 60,
+      ticketIdStart,
+      timeoutMs: config.requestTimeoutMs,
+      maxDurationMs: plannedDurationMs(totalRequests, ratePerMinute) + config.requestTimeoutMs + 10_000,
+    };
   }
 
   /** Keeps a run's summary and timeline under `phase`; returns the summary. */

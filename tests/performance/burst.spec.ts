@@ -71,16 +71,7 @@ describe(title, () => {
     async () => {
       expect(longestRetryAfterS, `Retry-After over ${MAX_RETRY_AFTER_S} s is not a recovery this spec waits for`).toBeLessThanOrEqual(MAX_RETRY_AFTER_S);
       await new Promise((resolve) => setTimeout(resolve, longestRetryAfterS * 1000));
-      const results = await runLoadTest({
-        url: stack.webhookUrl,
-        secret: config.secret,
-        signal: recorder.signal,
-        totalRequests: recoveryRequests,
-        requestsPerSecond: recoveryRatePerMinute / 60,
-        ticketIdStart: firstTicket + requests,
-        timeoutMs: config.requestTimeoutMs,
-        maxDurationMs: recoveryPlannedMs + config.requestTimeoutMs + 10_000,
-      });
+      const results = await runLoadTest(recorder.pacedLoad(recoveryRequests, recoveryRatePerMinute, firstTicket + requests));
       const summary = recorder.addRun('recovery', results);
       console.log(formatSummary(summary, `Recovery: ${recoveryRequests} requests at ${recoveryRatePerMinute} req/min`));
       const health = await request(stack.healthUrl, { signal: AbortSignal.timeout(5000) });

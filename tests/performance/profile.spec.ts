@@ -84,18 +84,8 @@ describe(title, () => {
   it(
     `runs ${metricsRequests} requests between two metrics snapshots`,
     async () => {
-      const plannedMs = plannedDurationMs(metricsRequests, ratePerMinute);
       before = await fetchMetrics(stack.metricsUrl);
-      const results = await runLoadTest({
-        url: stack.webhookUrl,
-        secret: config.secret,
-        signal: recorder.signal,
-        totalRequests: metricsRequests,
-        requestsPerSecond: ratePerMinute / 60,
-        ticketIdStart: firstTicket + requests,
-        timeoutMs: config.requestTimeoutMs,
-        maxDurationMs: plannedMs + config.requestTimeoutMs + 10_000,
-      });
+      const results = await runLoadTest(recorder.pacedLoad(metricsRequests, ratePerMinute, firstTicket + requests));
       after = await fetchMetrics(stack.metricsUrl);
       const summary = recorder.addRun('metrics', results);
       recorder.serverMetrics(before, after);

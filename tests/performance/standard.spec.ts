@@ -8,7 +8,7 @@ import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
 import { formatTargetsTable } from '../helpers/targets.ts';
 
 const context = perfContext();
-const { config, stack } = context;
+const { config } = context;
 const { requests, ratePerMinute, minSuccessPercent, maxP95Ms } = config.standard;
 const plannedMs = plannedDurationMs(requests, ratePerMinute);
 const title = `Load Test: ${requests} requests at ${ratePerMinute} req/min`;
@@ -18,16 +18,7 @@ describe(title, () => {
   it(
     `keeps success >= ${minSuccessPercent}% and P95 < ${maxP95Ms} ms with no failures`,
     async () => {
-      const results = await runLoadTest({
-        url: stack.webhookUrl,
-        secret: config.secret,
-        signal: recorder.signal,
-        totalRequests: requests,
-        requestsPerSecond: ratePerMinute / 60,
-        ticketIdStart: ticketIdStart(context.ticketIdBase, 'standard'),
-        timeoutMs: config.requestTimeoutMs,
-        maxDurationMs: plannedMs + config.requestTimeoutMs + 10_000,
-      });
+      const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute, ticketIdStart(context.ticketIdBase, 'standard')));
       const summary = recorder.addRun('load', results);
       console.log(formatSummary(summary, title));
       console.log(formatTargetsTable(recorder.classify(summary)));

@@ -26,16 +26,7 @@ describe(title, () => {
     async () => {
       before = await fetchMetrics(stack.metricsUrl);
       const poll = pollMetrics(stack.metricsUrl, 5000);
-      const results = await runLoadTest({
-        url: stack.webhookUrl,
-        secret: config.secret,
-        signal: recorder.signal,
-        totalRequests: requests,
-        requestsPerSecond: ratePerMinute / 60,
-        ticketIdStart: ticketIdStart(context.ticketIdBase, 'sustained'),
-        timeoutMs: config.requestTimeoutMs,
-        maxDurationMs: plannedMs + config.requestTimeoutMs + 10_000,
-      });
+      const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute, ticketIdStart(context.ticketIdBase, 'sustained')));
       const series = await poll.stop();
       after = await fetchMetrics(stack.metricsUrl);
 
