@@ -29,7 +29,7 @@ export interface LoadTestOptions {
   requestsPerSecond?: number;
   /** Ticket id of request 0; request i uses ticketIdStart + i. Default 1000. */
   ticketIdStart?: number;
-  /** Maximum requests in flight, and the connection pool size. Default min(totalRequests, 256). */
+  /** Maximum requests in flight; each slot has its own keep-alive connection. Default min(totalRequests, 256). */
   concurrency?: number;
   /** Per-request limit from send to complete response. Default 30000. */
   timeoutMs?: number;
