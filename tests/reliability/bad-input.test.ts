@@ -179,6 +179,26 @@ async function metrics(stack: StartedStack) {
   };
 }
 
+/**
+ * The metrics once the counters have settled. A request the route answered as its connection
+ * went away is counted on the connection's close event, which can land a moment after the
+ * client saw the close; read until two reads 250 ms apart agree (bounded), so a snapshot never
+ * catches a count in flight. A count that never arrives still fails the exact checks below.
+ */
+async function settledMetrics(stack: StartedStack) {
+  let previous = await metrics(stack);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const current = await metrics(stack);
+    const same = (['success_count', 'failure_count', 'client_error_count'] as const).every(
+      (key) => current.webhook_metrics[key] === previous.webhook_metrics[key],
+    );
+    if (same) return current;
+    previous = current;
+  }
+  return previous;
+}
+
 let stack: StartedStack;
 let port: number;
 
@@ -202,7 +222,7 @@ describe('bad-input corpus against the running service', () => {
   it('answers every one of 200+ bad requests with its documented 4xx and counts each as one failure', async () => {
     const cases = [...corpus(), ...slowCases()];
     expect(cases.length).toBeGreaterThanOrEqual(200);
-    const before = await metrics(stack);
+    const before = await settledMetrics(stack);
     const answers = await runAll(port, cases, 8);
 
     const wrong = cases
@@ -217,7 +237,7 @@ describe('bad-input corpus against the running service', () => {
 
     const health = await fetch(stack.healthUrl, { signal: AbortSignal.timeout(5000) });
     expect(health.status).toBe(200);
-    const after = await metrics(stack);
+    const after = await settledMetrics(stack);
     const clientCases = cases.filter((c) => c.countedBy === 'client').length;
     expect(after.webhook_metrics.failure_count - before.webhook_metrics.failure_count).toBe(cases.length);
     expect(after.webhook_metrics.client_error_count - before.webhook_metrics.client_error_count).toBe(clientCases);
@@ -228,7 +248,7 @@ describe('bad-input corpus against the running service', () => {
   it('memory stays flat over 5 more passes of the corpus', async () => {
     const passes = 5;
     await runAll(port, corpus(), 8); // warm-up pass
-    const first = await metrics(stack);
+    const first = await settledMetrics(stack);
     let sent = 0;
     for (let pass = 0; pass < passes; pass++) {
       const cases = corpus();
@@ -236,7 +256,7 @@ describe('bad-input corpus against the running service', () => {
       const answers = await runAll(port, cases, 8);
       expect(answers.filter((a) => a.status >= 500 || a.status === 0)).toHaveLength(0);
     }
-    const last = await metrics(stack);
+    const last = await settledMetrics(stack);
     const growthMb = (last.process.rss_bytes - first.process.rss_bytes) / 2 ** 20;
     console.log(`[reliability] rss ${(first.process.rss_bytes / 2 ** 20).toFixed(1)} -> ${(last.process.rss_bytes / 2 ** 20).toFixed(1)} MiB over ${sent} bad requests`);
     expect(last.webhook_metrics.failure_count - first.webhook_metrics.failure_count).toBe(sent);
