@@ -100,6 +100,26 @@ export async function fetchMetrics(metricsUrl: string, timeoutMs = 5000): Promis
   }
 }
 
+/**
+ * Metrics once the request counters have settled: reads until two reads `gapMs` apart agree
+ * on success_count and failure_count (at most `maxReads`). A server may count a request a
+ * moment after its client saw the answer (e.g. when the response's 'finish' event runs), so a
+ * read right after a run could miss the last few; reconciliations use this, never a single read.
+ */
+export async function fetchSettledMetrics(metricsUrl: string, { gapMs = 250, maxReads = 12, timeoutMs = 5000 } = {}): Promise<MetricsResult> {
+  let previous = await fetchMetrics(metricsUrl, timeoutMs);
+  for (let read = 1; read < maxReads && previous.available; read++) {
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+    const current = await fetchMetrics(metricsUrl, timeoutMs);
+    if (!current.available) return current;
+    const a = previous.metrics;
+    const b = current.metrics;
+    if (a.successCount === b.successCount && a.failureCount === b.failureCount) return current;
+    previous = current;
+  }
+  return previous;
+}
+
 /** Why a check that needs `fields` cannot run on this snapshot, or undefined when it can. */
 export function missingFor(result: MetricsResult, fields: (keyof ServerMetrics)[]): string | undefined {
   if (!result.available) return result.reason;

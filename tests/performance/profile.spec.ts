@@ -4,7 +4,7 @@
 import { Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { createSigningKey, encodePayload, flatPayload, formatSummary, runLoadTest, signBody } from '../helpers/index.ts';
-import { fetchMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/metrics-client.ts';
+import { fetchSettledMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/metrics-client.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
 import { findHttpBottlenecks, formatHttpPhases, HttpPhaseRecorder, summarizeHttpPhases } from '../helpers/http-phases.ts';
 import { findBottlenecks, formatProfile, Profiler } from '../helpers/profiler.ts';
@@ -84,9 +84,9 @@ describe(title, () => {
   it(
     `runs ${metricsRequests} requests between two metrics snapshots`,
     async () => {
-      before = await fetchMetrics(stack.metricsUrl);
+      before = await fetchSettledMetrics(stack.metricsUrl);
       const results = await runLoadTest(recorder.pacedLoad(metricsRequests, ratePerMinute, firstTicket + requests));
-      after = await fetchMetrics(stack.metricsUrl);
+      after = await fetchSettledMetrics(stack.metricsUrl);
       const summary = recorder.addRun('metrics', results);
       recorder.serverMetrics(before, after);
       clientOk = summary.statusCodes['200'] ?? 0;

@@ -4,7 +4,7 @@
 // server's own metrics before, during and after the run.
 import { describe, expect, it } from 'vitest';
 import { analyzeDegradation, formatSummary, runLoadTest } from '../helpers/index.ts';
-import { fetchMetrics, missingFor, pollMetrics, type MetricsResult } from '../helpers/metrics-client.ts';
+import { fetchSettledMetrics, missingFor, pollMetrics, type MetricsResult } from '../helpers/metrics-client.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
 import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
 import { formatTargetsTable } from '../helpers/targets.ts';
@@ -24,11 +24,11 @@ describe(title, () => {
   it(
     `keeps success >= ${minSuccessPercent}% and P95 degradation < ${maxDegradationPercent}%`,
     async () => {
-      before = await fetchMetrics(stack.metricsUrl);
+      before = await fetchSettledMetrics(stack.metricsUrl);
       const poll = pollMetrics(stack.metricsUrl, 5000);
       const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute, ticketIdStart(context.ticketIdBase, 'sustained')));
       const series = await poll.stop();
-      after = await fetchMetrics(stack.metricsUrl);
+      after = await fetchSettledMetrics(stack.metricsUrl);
 
       const summary = recorder.addRun('load', results);
       const degradation = analyzeDegradation(results);

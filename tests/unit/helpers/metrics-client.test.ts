@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchMetrics, formatMetricsBlock, missingFor, parseMetrics } from '../../helpers/metrics-client.ts';
+import { fetchMetrics, fetchSettledMetrics, formatMetricsBlock, missingFor, parseMetrics } from '../../helpers/metrics-client.ts';
 
 const contractDoc = {
   webhook_metrics: {
@@ -42,8 +42,15 @@ describe('metrics client', () => {
     let server: Server;
     let origin: string;
     beforeAll(async () => {
+      let reads = 0;
       server = createServer((req, res) => {
         if (req.url === '/ok') return res.end(JSON.stringify(contractDoc));
+        if (req.url === '/settling') {
+          // The last count lands a moment late: 1232, 1233, 1234, 1234, ...
+          reads += 1;
+          const late = { ...contractDoc, webhook_metrics: { ...contractDoc.webhook_metrics, success_count: 1231 + Math.min(reads, 3) } };
+          return res.end(JSON.stringify(late));
+        }
         if (req.url === '/html') return res.end('<html>oops</html>');
         res.statusCode = 404;
         res.end();
@@ -52,6 +59,13 @@ describe('metrics client', () => {
       origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     });
     afterAll(() => new Promise<void>((done) => server.close(() => done())));
+
+    it('waits for the counters to settle before a reconciliation reads them', async () => {
+      const settled = await fetchSettledMetrics(`${origin}/settling`, { gapMs: 10 });
+      expect(settled.available && settled.metrics.successCount).toBe(1234);
+      const bounded = await fetchSettledMetrics(`${origin}/missing`, { gapMs: 10 });
+      expect(bounded.available).toBe(false);
+    });
 
     it('fetches, and degrades clearly on 404, garbage and refusal', async () => {
       const ok = await fetchMetrics(`${origin}/ok`);
