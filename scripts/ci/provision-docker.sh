@@ -150,6 +150,16 @@ start_dockerd() {
     log "dockerd: already answering"
     return
   fi
+  # A daemon killed without cleanup (as at the end of a session) leaves its pid file, and dockerd
+  # refuses to start while that pid looks alive; a zombie still answers kill -0, so read its state.
+  local pidfile=/var/run/docker.pid old
+  if [[ -f $pidfile ]]; then
+    old=$(cat "$pidfile")
+    if ! [[ -r /proc/$old/stat ]] || [[ $(awk '{print $3}' "/proc/$old/stat") == Z ]]; then
+      log "dockerd: removing the stale pid file of a daemon that is gone (pid $old)"
+      rm -f "$pidfile"
+    fi
+  fi
   log "dockerd: starting 'dockerd --iptables=false --bridge=none' (log: $DOCKERD_LOG)"
   # setsid: the daemon outlives this script and the CI step's process group.
   setsid dockerd --iptables=false --bridge=none >>"$DOCKERD_LOG" 2>&1 </dev/null &
