@@ -2,9 +2,10 @@
 //
 // Request i is due at start + i / rate (scheduler.ts); it is signed over the
 // exact bytes sent and dispatched on the keep-alive undici Client of a free
-// slot (one Client, so one connection, per unit of `concurrency`). Response bodies are discarded as they stream in, so
-// connections are reused. Every outcome lands in preallocated columns
-// (samples.ts); nothing here throws after validation.
+// slot (one Client, so one connection, per unit of `concurrency`). Response
+// bodies are discarded as they stream in, so connections are reused. Every
+// outcome lands in preallocated columns (samples.ts); nothing here throws
+// after validation.
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
