@@ -101,23 +101,29 @@ export async function fetchMetrics(metricsUrl: string, timeoutMs = 5000): Promis
 }
 
 /**
- * Metrics once the request counters have settled: reads until two reads `gapMs` apart agree
- * on success_count and failure_count (at most `maxReads`). A server may count a request a
- * moment after its client saw the answer (e.g. when the response's 'finish' event runs), so a
- * read right after a run could miss the last few; reconciliations use this, never a single read.
+ * Reads until two reads `gapMs` apart agree by `same` (at most `maxReads`), returning the
+ * last. A server may count a request a moment after its client saw the answer (e.g. when the
+ * response's 'finish' event runs), so a reconciliation never trusts a single read.
  */
-export async function fetchSettledMetrics(metricsUrl: string, { gapMs = 250, maxReads = 12, timeoutMs = 5000 } = {}): Promise<MetricsResult> {
-  let previous = await fetchMetrics(metricsUrl, timeoutMs);
-  for (let read = 1; read < maxReads && previous.available; read++) {
+export async function readUntilSettled<T>(read: () => Promise<T>, same: (a: T, b: T) => boolean, { gapMs = 250, maxReads = 12 } = {}): Promise<T> {
+  let previous = await read();
+  for (let reads = 1; reads < maxReads; reads++) {
     await new Promise((resolve) => setTimeout(resolve, gapMs));
-    const current = await fetchMetrics(metricsUrl, timeoutMs);
-    if (!current.available) return current;
-    const a = previous.metrics;
-    const b = current.metrics;
-    if (a.successCount === b.successCount && a.failureCount === b.failureCount) return current;
+    const current = await read();
+    if (same(previous, current)) return current;
     previous = current;
   }
   return previous;
+}
+
+/** Metrics once success_count and failure_count have stopped moving (bounded); see readUntilSettled. */
+export function fetchSettledMetrics(metricsUrl: string, { gapMs = 250, maxReads = 12, timeoutMs = 5000 } = {}): Promise<MetricsResult> {
+  return readUntilSettled(
+    () => fetchMetrics(metricsUrl, timeoutMs),
+    // An unavailable read settles at once: there is nothing to wait for.
+    (a, b) => !a.available || !b.available || (a.metrics.successCount === b.metrics.successCount && a.metrics.failureCount === b.metrics.failureCount),
+    { gapMs, maxReads },
+  );
 }
 
 /** Why a check that needs `fields` cannot run on this snapshot, or undefined when it can. */

@@ -1,6 +1,7 @@
 // What globalSetup hands every spec (via provide/inject), and what specs derive
 // from it. Everything here must be serializable. No Vitest runtime import: the
 // globalSetup (main process) uses this module too.
+import { plannedDurationMs as plannedRunDurationMs } from './options.ts';
 import type { PerfConfig } from './config.ts';
 import type { PreflightResult } from './preflight.ts';
 import type { StackEndpoints } from './providers/types.ts';
@@ -42,7 +43,7 @@ export function ticketIdStart(ticketIdBase: number, spec: SpecName, offset = 0):
 
 /** How long `requests` take at `perMinute`, in ms (the open model's schedule). */
 export function plannedDurationMs(requests: number, perMinute: number): number {
-  return (Math.max(0, requests - 1) / perMinute) * 60_000;
+  return plannedRunDurationMs(requests, perMinute / 60);
 }
 
 /** A spec's Vitest timeout: its planned duration with room for slow answers and teardown. */

@@ -3,6 +3,7 @@
 // with flat memory, and the metrics must count every one as a failure exactly once.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readUntilSettled } from '../helpers/metrics-client.ts';
 import { startStack } from '../../stack/start-stack.ts';
 import type { StartedStack } from '../../stack/start-stack.ts';
 import { head, rawExchange } from './fixtures/raw-http.ts';
@@ -179,24 +180,13 @@ async function metrics(stack: StartedStack) {
   };
 }
 
-/**
- * The metrics once the counters have settled. A request the route answered as its connection
- * went away is counted on the connection's close event, which can land a moment after the
- * client saw the close; read until two reads 250 ms apart agree (bounded), so a snapshot never
- * catches a count in flight. A count that never arrives still fails the exact checks below.
- */
-async function settledMetrics(stack: StartedStack) {
-  let previous = await metrics(stack);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    const current = await metrics(stack);
-    const same = (['success_count', 'failure_count', 'client_error_count'] as const).every(
-      (key) => current.webhook_metrics[key] === previous.webhook_metrics[key],
-    );
-    if (same) return current;
-    previous = current;
-  }
-  return previous;
+/** The metrics once the request counters have stopped moving (see readUntilSettled). */
+function settledMetrics(stack: StartedStack) {
+  const counters = ['success_count', 'failure_count', 'client_error_count'] as const;
+  return readUntilSettled(
+    () => metrics(stack),
+    (a, b) => counters.every((key) => a.webhook_metrics[key] === b.webhook_metrics[key]),
+  );
 }
 
 let stack: StartedStack;
