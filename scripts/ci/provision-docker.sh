@@ -145,6 +145,14 @@ install_compose_v2() {
 }
 
 # ---------------------------------------------------------------- 3. Docker daemon
+close_inherited_fds() { # in a subshell about to exec a daemon: close every fd above 2
+  local fd
+  for fd in /proc/$BASHPID/fd/*; do
+    fd=${fd##*/}
+    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 start_dockerd() {
   if docker info >/dev/null 2>&1; then
     log "dockerd: already answering"
@@ -161,8 +169,14 @@ start_dockerd() {
     fi
   fi
   log "dockerd: starting 'dockerd --iptables=false --bridge=none' (log: $DOCKERD_LOG)"
-  # setsid: the daemon outlives this script and the CI step's process group.
-  setsid dockerd --iptables=false --bridge=none >>"$DOCKERD_LOG" 2>&1 </dev/null &
+  # setsid: the daemon outlives this script and the CI step's process group. It must hold none
+  # of the fds this script inherited: fd 3 is the caller's stdout (the pipe of `eval "$(...)"`),
+  # and a daemon holding a pipe open keeps whoever reads it waiting until the daemon exits (the
+  # CI hang of stop 9).
+  (
+    close_inherited_fds
+    exec setsid dockerd --iptables=false --bridge=none
+  ) >>"$DOCKERD_LOG" 2>&1 </dev/null &
   local pid=$! waited=0
   until docker info >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
