@@ -34,6 +34,9 @@ IMAGE_RECIPE=2
 # stdout carries only the final `export` lines (for eval); everything else goes to stderr.
 exec 3>&1 1>&2
 
+# shellcheck source=scripts/ci/detach.sh
+. "$(dirname "${BASH_SOURCE[0]}")/detach.sh"
+
 START_SECONDS=$SECONDS
 log() { printf '[provision-docker %3ds] %s\n' "$((SECONDS - START_SECONDS))" "$*"; }
 die() { printf '[provision-docker] ERROR: %s\n' "$*"; exit 1; }
@@ -145,14 +148,6 @@ install_compose_v2() {
 }
 
 # ---------------------------------------------------------------- 3. Docker daemon
-close_inherited_fds() { # in a subshell about to exec a daemon: close every fd above 2
-  local fd
-  for fd in /proc/$BASHPID/fd/*; do
-    fd=${fd##*/}
-    if ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
-  done
-}
-
 start_dockerd() {
   if docker info >/dev/null 2>&1; then
     log "dockerd: already answering"
@@ -169,15 +164,10 @@ start_dockerd() {
     fi
   fi
   log "dockerd: starting 'dockerd --iptables=false --bridge=none' (log: $DOCKERD_LOG)"
-  # setsid: the daemon outlives this script and the CI step's process group. It must hold none
-  # of the fds this script inherited: fd 3 is the caller's stdout (the pipe of `eval "$(...)"`),
-  # and a daemon holding a pipe open keeps whoever reads it waiting until the daemon exits (the
-  # CI hang of stop 9).
-  (
-    close_inherited_fds
-    exec setsid dockerd --iptables=false --bridge=none
-  ) >>"$DOCKERD_LOG" 2>&1 </dev/null &
-  local pid=$! waited=0
+  # Detached (detach.sh): the daemon outlives this script and holds none of its fds, fd 3 (the
+  # caller's stdout, read by `eval "$(...)"`) above all.
+  start_detached "$DOCKERD_LOG" dockerd --iptables=false --bridge=none
+  local pid=$DETACHED_PID waited=0
   until docker info >/dev/null 2>&1; do
     if ! kill -0 "$pid" 2>/dev/null; then
       tail -n 20 "$DOCKERD_LOG" || true
