@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { loadTest } from 'loadtest';
+import { Client, type Dispatcher } from 'undici';
 import { flatPayload, signBody } from '../tests/helpers/index.ts';
 
 export const SECRET = 'test_secret_key_12345';
@@ -50,6 +51,47 @@ export function runAutocannon(settings: AutocannonSettings): Promise<AutocannonR
       if (status >= 200 && status < 300) responseTimesMs.push(responseTimeMs);
     });
   });
+}
+
+/**
+ * The floor under ours: undici itself, with nothing around it. `connections` keep-alive
+ * Clients each POST the fixed signed body again the moment the previous answer ends, for
+ * `durationSeconds`; no schedule, no samples, no per-request body or signature. Whatever
+ * this reaches, an engine built on undici cannot beat. Resolves with the requests completed.
+ */
+export async function runUndiciLoop(url: string, connections: number, durationSeconds: number): Promise<number> {
+  const { body, headers } = fixedSignedRequest();
+  const target = new URL(url);
+  const request: Dispatcher.DispatchOptions = {
+    path: target.pathname,
+    method: 'POST',
+    headers: Object.entries(headers).flat(),
+    body: Buffer.from(body),
+  };
+  const deadline = performance.now() + durationSeconds * 1000;
+  let completed = 0;
+  const loop = (client: Client) =>
+    new Promise<void>((resolve, reject) => {
+      const handler: Dispatcher.DispatchHandler = {
+        onRequestStart() {}, // its presence selects undici's current handler API, as ours uses
+        onResponseEnd() {
+          completed++;
+          if (performance.now() < deadline) client.dispatch(request, handler);
+          else resolve();
+        },
+        onResponseError(_controller, error) {
+          reject(error);
+        },
+      };
+      client.dispatch(request, handler);
+    });
+  const clients = Array.from({ length: connections }, () => new Client(target.origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0 }));
+  try {
+    await Promise.all(clients.map(loop));
+  } finally {
+    await Promise.allSettled(clients.map((client) => client.destroy()));
+  }
+  return completed;
 }
 
 export interface LoadtestResult {
