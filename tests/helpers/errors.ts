@@ -11,15 +11,18 @@ export const ErrorCode = {
   connectionReset: 4,
   aborted: 5,
   other: 6,
+  /** A status `isSuccess` accepted, with a body the `checkBody` option rejected; the status is kept. */
+  badBody: 7,
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** `timeout`, `connection_refused`, `connection_reset`, `aborted`, `other` or `http_<status>`. */
+/** `timeout`, `connection_refused`, `connection_reset`, `aborted`, `bad_body`, `other` or `http_<status>`. */
 export type ErrorClass =
   | 'timeout'
   | 'connection_refused'
   | 'connection_reset'
   | 'aborted'
+  | 'bad_body'
   | 'other'
   | `http_${number}`;
 
@@ -78,9 +81,20 @@ export function errorClassName(code: ErrorCode, status: number): ErrorClass | nu
       return 'connection_reset';
     case ErrorCode.aborted:
       return 'aborted';
+    case ErrorCode.badBody:
+      return 'bad_body';
     default:
       return 'other';
   }
+}
+
+/**
+ * Whether a request of this class (null = success) has a latency: it got an answer of any
+ * status (`http_<status>`, `bad_body`) or timed out (a lower bound). Refused, reset and
+ * cancelled requests have none. The reports' counterpart of SampleStore.hasLatency.
+ */
+export function classHasLatency(errorClass: string | null): boolean {
+  return errorClass === null || errorClass === 'timeout' || errorClass === 'bad_body' || errorClass.startsWith('http_');
 }
 
 /** The error the engine aborts a request with when it runs past `timeoutMs`. */

@@ -40,5 +40,5 @@ export {
   type FlatPayload,
   type WrappedPayload,
 } from './payloads.ts';
-export { classifyError, errorClassName, ErrorCode, type ErrorClass } from './errors.ts';
+export { classifyError, classHasLatency, errorClassName, ErrorCode, type ErrorClass } from './errors.ts';
 export { dueTimeMs, SendSchedule, type SendHooks, type NextStep } from './scheduler.ts';

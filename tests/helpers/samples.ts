@@ -59,13 +59,13 @@ export class SampleStore {
   }
 
   /**
-   * Whether a request's time is a latency: it got a response (any status) or
-   * timed out (its time is then a lower bound). Refused, reset and cancelled
-   * requests have no meaningful latency.
+   * Whether a request's time is a latency: it got a response (any status, a
+   * rejected body included) or timed out (its time is then a lower bound).
+   * Refused, reset and cancelled requests have no meaningful latency.
    */
   hasLatency(index: number): boolean {
     const code = this.errorCode[index];
-    return code === ErrorCode.none || code === ErrorCode.http || code === ErrorCode.timeout;
+    return code === ErrorCode.none || code === ErrorCode.http || code === ErrorCode.badBody || code === ErrorCode.timeout;
   }
 
   sample(index: number): LoadTestSample {

@@ -9,6 +9,7 @@
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { rankSumTest } from '../degradation.ts';
+import { classHasLatency } from '../errors.ts';
 import { percentChange } from '../statistics.ts';
 import type { LoadTestSummary } from '../summary.ts';
 import type { SpecReport } from './json-report.ts';
@@ -67,7 +68,7 @@ export function timelineLatencies(timeline: unknown): number[] {
   const out: number[] = [];
   t.responseTimeMs.forEach((value, i) => {
     const errorClass = classes[i] ?? null;
-    const answered = errorClass === null || errorClass === 'timeout' || (typeof errorClass === 'string' && errorClass.startsWith('http_'));
+    const answered = errorClass === null || (typeof errorClass === 'string' && classHasLatency(errorClass));
     if (answered && typeof value === 'number' && Number.isFinite(value)) out.push(value);
   });
   return out;

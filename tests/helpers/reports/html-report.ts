@@ -3,6 +3,7 @@
 // HTML text out. Every piece of report text is escaped.
 import type { ProfileReport } from '../profiler.ts';
 import type { HttpPhaseReport } from '../http-phases.ts';
+import { classHasLatency } from '../errors.ts';
 import { findHttpBottlenecks } from '../http-phases.ts';
 import type { LoadTestSummary } from '../summary.ts';
 import type { TargetVerdict } from '../targets.ts';
@@ -44,11 +45,6 @@ function fixed(value: unknown, digits = 1, unit = ''): string {
   return Number.isFinite(n) ? `${n.toFixed(digits)}${unit}` : 'n/a';
 }
 
-/** A request's time counts as a latency when it got an answer or timed out (as in the engine). */
-function hasLatency(errorClass: string | null): boolean {
-  return errorClass === null || errorClass === 'timeout' || errorClass.startsWith('http_');
-}
-
 /**
  * Pure: the chart inputs of one phase's timeline. Requests are placed at their intended
  * start; in a burst (every request due at once) at their completion instead, so they spread out.
@@ -74,7 +70,7 @@ export function chartData(timeline: TimelineColumns) {
     timesS.push(intended / 1000);
     placedS.push(tS);
     lagsMs.push(typeof actual === 'number' ? actual - intended : Number.NaN);
-    if (typeof latency === 'number' && Number.isFinite(latency) && hasLatency(errorClass)) {
+    if (typeof latency === 'number' && Number.isFinite(latency) && classHasLatency(errorClass)) {
       points.push({ tS, valueMs: latency, failed: errorClass !== null });
       latencies.push(latency);
     } else if (errorClass !== null && typeof latency === 'number') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from '../../helpers/errors.ts';
+import { classHasLatency, classifyError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from '../../helpers/errors.ts';
 
 function withCode(code: string, message = code): Error {
   return Object.assign(new Error(message), { code });
@@ -38,5 +38,15 @@ describe('classifyError', () => {
   it('names HTTP failures by status', () => {
     expect(errorClassName(ErrorCode.http, 503)).toBe('http_503');
     expect(errorClassName(ErrorCode.none, 200)).toBeNull();
+  });
+
+  it('names a rejected body bad_body, whatever its status', () => {
+    expect(errorClassName(ErrorCode.badBody, 200)).toBe('bad_body');
+    expect(errorClassName(ErrorCode.badBody, 201)).toBe('bad_body');
+  });
+
+  it('gives a latency to answered and timed-out classes only', () => {
+    for (const name of [null, 'timeout', 'bad_body', 'http_500']) expect(classHasLatency(name)).toBe(true);
+    for (const name of ['connection_refused', 'connection_reset', 'aborted', 'other']) expect(classHasLatency(name)).toBe(false);
   });
 });
