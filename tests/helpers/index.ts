@@ -7,6 +7,7 @@ export {
   DEFAULTS as LOAD_TEST_DEFAULTS,
   MAX_TOTAL_REQUESTS,
   MAX_CONCURRENCY,
+  MAX_CHECKED_BODY_BYTES,
   type LoadTestOptions,
   type ResolvedOptions,
   type ProgressSnapshot,
@@ -40,5 +41,6 @@ export {
   type FlatPayload,
   type WrappedPayload,
 } from './payloads.ts';
+export { jsonObjectBody, type BodyCheck } from './body-checks.ts';
 export { classifyError, classHasLatency, errorClassName, ErrorCode, type ErrorClass } from './errors.ts';
 export { dueTimeMs, SendSchedule, type SendHooks, type NextStep } from './scheduler.ts';

@@ -3,7 +3,8 @@
 // Request i is due at start + i / rate (scheduler.ts); it is signed over the
 // exact bytes sent and dispatched on the keep-alive undici Client of a free
 // slot (one Client, so one connection, per unit of `concurrency`). Response
-// bodies are discarded as they stream in, so connections are reused. Every
+// bodies are discarded as they stream in, so connections are reused (with the
+// `checkBody` option, accepted ones are kept up to 1 MiB and judged). Every
 // outcome lands in preallocated columns (samples.ts); nothing here throws
 // after validation.
 import { performance } from 'node:perf_hooks';
@@ -18,7 +19,14 @@ import {
   RequestTimeoutError,
   RunStoppedError,
 } from './errors.ts';
-import { validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
+import type { BodyCheck } from './body-checks.ts';
+import {
+  MAX_CHECKED_BODY_BYTES,
+  validateOptions,
+  type LoadTestOptions,
+  type ProgressSnapshot,
+  type ResolvedOptions,
+} from './options.ts';
 import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
@@ -30,6 +38,8 @@ import type { EndReason, ErrorRecord } from './summary.ts';
 /** How many failures keep details (message, body excerpt) for the summary. */
 const ERROR_DETAILS = 10;
 const BODY_EXCERPT_BYTES = 200;
+/** A bad_body reason longer than this is cut, so a check cannot flood the report. */
+const BAD_BODY_REASON_CHARS = 200;
 
 /**
  * Runs one load test and resolves with its results. Throws LoadTestOptionError
@@ -50,6 +60,10 @@ class RequestHandler implements Dispatcher.DispatchHandler {
   /** Body excerpt of a failed response, kept only for the first few failures. */
   excerpt: Buffer[] | null = null;
   excerptBytes = 0;
+  /** Whole body of an accepted response, kept only when checkBody is set (chunks dropped past the cap). */
+  body: Buffer[] | null = null;
+  /** Bytes received for `body`, counted on past the cap. */
+  bodyBytes = 0;
 
   constructor(
     private readonly run: LoadRun,
@@ -68,11 +82,18 @@ class RequestHandler implements Dispatcher.DispatchHandler {
     this.status = statusCode;
     if (this.run.capturing) this.run.captureHeaders(this.index, headers);
     this.success = this.run.isSuccess(statusCode);
-    if (!this.success && this.run.wantsErrorDetail()) this.excerpt = [];
+    if (this.success) {
+      if (this.run.checksBodies) this.body = [];
+    } else if (this.run.wantsErrorDetail()) this.excerpt = [];
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.excerpt !== null && this.excerptBytes < BODY_EXCERPT_BYTES) {
+    if (this.body !== null) {
+      this.bodyBytes += chunk.length;
+      // Past the cap the verdict is known ("body over 1 MiB"): drop what was kept, keep counting.
+      if (this.bodyBytes <= MAX_CHECKED_BODY_BYTES) this.body.push(chunk);
+      else if (this.body.length > 0) this.body = [];
+    } else if (this.excerpt !== null && this.excerptBytes < BODY_EXCERPT_BYTES) {
       this.excerpt.push(chunk);
       this.excerptBytes += chunk.length;
     }
@@ -113,6 +134,9 @@ class LoadRun {
   readonly capturing: boolean;
   private errorDetailsClaimed = 0;
   private readonly warnings: string[] = [];
+  /** Set when the checkBody option is: accepted bodies are then buffered and judged. */
+  readonly checksBodies: boolean;
+  private checkBodyThrew = false;
   /** Corrected latencies completed since the last progress snapshot (only when progress is on). */
   private progressWindow: number[] | null;
   private t0 = 0;
@@ -134,6 +158,7 @@ class LoadRun {
     this.baseHeaders = Object.entries(o.headers).flat();
     this.signatureHeader = o.signatureHeader.toLowerCase();
     this.capturing = o.captureHeaders.length > 0;
+    this.checksBodies = o.checkBody !== null;
     this.slots = new Array<RequestHandler | undefined>(o.concurrency).fill(undefined);
     this.freeSlots = Array.from({ length: o.concurrency }, (_, i) => o.concurrency - 1 - i);
     this.progressWindow = o.onProgress !== null || o.consoleProgress ? [] : null;
@@ -250,14 +275,20 @@ class LoadRun {
     this.freeSlots.push(handler.slot);
     this.inFlight--;
     const index = handler.index;
-    if (error === null && handler.success) {
-      this.store.recordEnd(index, end, status, ErrorCode.none);
-      this.succeeded++;
-    } else if (error === null) {
+    if (error !== null) {
+      this.recordFailure(index, end, 0, classifyError(error), describeError(error));
+    } else if (!handler.success) {
       const excerpt = handler.excerpt === null ? '' : Buffer.concat(handler.excerpt).toString('utf8', 0, BODY_EXCERPT_BYTES);
       this.recordFailure(index, end, status, ErrorCode.http, `HTTP ${status}${excerpt === '' ? '' : `: ${excerpt}`}`, true);
     } else {
-      this.recordFailure(index, end, 0, classifyError(error), describeError(error));
+      // handler.body is null unless checkBody is set: then the accepted status must also carry a good body.
+      const badBody = handler.body === null ? null : this.judgeBody(handler.body, handler.bodyBytes, status);
+      if (badBody === null) {
+        this.store.recordEnd(index, end, status, ErrorCode.none);
+        this.succeeded++;
+      } else {
+        this.recordFailure(index, end, status, ErrorCode.badBody, `HTTP ${status}, bad body: ${badBody}`);
+      }
     }
     if (this.progressWindow !== null && this.store.hasLatency(index)) {
       this.progressWindow.push(end - (this.store.intendedMs[index] as number));
@@ -266,9 +297,28 @@ class LoadRun {
     this.maybeFinish();
   }
 
+  /** The checkBody verdict on an accepted response's body: null when fine, else the reason. */
+  private judgeBody(chunks: Buffer[], bytes: number, status: number): string | null {
+    if (bytes > MAX_CHECKED_BODY_BYTES) return 'body over 1 MiB';
+    const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
+    let verdict: unknown;
+    try {
+      verdict = (this.o.checkBody as BodyCheck)(body, status);
+    } catch (error) {
+      if (!this.checkBodyThrew) {
+        this.checkBodyThrew = true;
+        this.warnings.push(`checkBody threw (first: ${describeError(error)}); such responses count as bad_body failures.`);
+      }
+      return `checkBody threw: ${describeError(error)}`.slice(0, BAD_BODY_REASON_CHARS);
+    }
+    if (verdict === null || verdict === undefined) return null;
+    if (typeof verdict !== 'string') return `checkBody returned a ${typeof verdict}, not null or a reason string`;
+    return verdict === '' ? 'rejected (checkBody gave no reason)' : verdict.slice(0, BAD_BODY_REASON_CHARS);
+  }
+
+  /** `status` is 0 when no response arrived; HTTP and bad-body failures keep theirs. */
   private recordFailure(index: number, at: number, status: number, code: ErrorCode, message: string, claimed = false): void {
-    if (code !== ErrorCode.http || status === 0) this.store.recordEnd(index, at, 0, code);
-    else this.store.recordEnd(index, at, status, code);
+    this.store.recordEnd(index, at, status, code);
     this.failed++;
     if (this.errors.length < ERROR_DETAILS) {
       if (!claimed) this.errorDetailsClaimed++;

@@ -1,5 +1,6 @@
 // Load test options: the public type, defaults, and validation that runs
 // before any traffic. Every error names the option, the value and the fix.
+import type { BodyCheck } from './body-checks.ts';
 import { flatPayload, type PayloadFactory } from './payloads.ts';
 
 /** What `onProgress` receives every `progressIntervalMs`. */
@@ -46,6 +47,13 @@ export interface LoadTestOptions {
   /** Which statuses count as success. Default status === 200. */
   isSuccess?: (status: number) => boolean;
   /**
+   * Judges the body of each response isSuccess accepted: null = fine, else a short reason,
+   * and the request is a `bad_body` failure (status kept). E.g. jsonObjectBody (body-checks.ts).
+   * Bodies are buffered only when this is set, up to MAX_CHECKED_BODY_BYTES (a larger one fails
+   * as "body over 1 MiB"). A check that throws fails the request, never the run. Default none.
+   */
+  checkBody?: BodyCheck;
+  /**
    * Response headers to keep, e.g. ['retry-after'] to check a rate limiter's answers;
    * read back with results.capturedHeaders. Default none (nothing kept per request).
    */
@@ -80,6 +88,8 @@ export interface ResolvedOptions {
   /** Lower-cased names; content-type always present. */
   headers: Record<string, string>;
   isSuccess: (status: number) => boolean;
+  /** null = bodies are not read, only drained. */
+  checkBody: BodyCheck | null;
   /** Lower-cased names; empty = capture nothing. */
   captureHeaders: string[];
   onProgress: ((snapshot: ProgressSnapshot) => void) | null;
@@ -101,6 +111,8 @@ export const DEFAULTS = {
 /** Samples are preallocated, so the count is capped (27 bytes each: 270 MB at the cap). */
 export const MAX_TOTAL_REQUESTS = 10_000_000;
 export const MAX_CONCURRENCY = 10_000;
+/** checkBody sees at most this much of a body; a larger one is a bad_body without a call. */
+export const MAX_CHECKED_BODY_BYTES = 1024 * 1024;
 
 export class LoadTestOptionError extends Error {
   override readonly name = 'LoadTestOptionError';
@@ -115,7 +127,7 @@ export class LoadTestOptionError extends Error {
 
 const KNOWN_OPTIONS = new Set<string>([
   'url', 'secret', 'totalRequests', 'requestsPerSecond', 'ticketIdStart', 'concurrency', 'timeoutMs',
-  'maxDurationMs', 'signal', 'payload', 'signatureHeader', 'headers', 'isSuccess', 'captureHeaders', 'onProgress',
+  'maxDurationMs', 'signal', 'payload', 'signatureHeader', 'headers', 'isSuccess', 'checkBody', 'captureHeaders', 'onProgress',
   'progressIntervalMs', 'progress',
 ]);
 
@@ -146,10 +158,10 @@ function isPositiveFinite(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0;
 }
 
-function optionalFunction<T>(options: Record<string, unknown>, name: string): T | null {
+function optionalFunction<T>(options: Record<string, unknown>, name: string, expected = 'a function'): T | null {
   const value = options[name];
   if (value === undefined) return null;
-  if (typeof value !== 'function') throw new LoadTestOptionError(name, value, 'a function, or omit it');
+  if (typeof value !== 'function') throw new LoadTestOptionError(name, value, `${expected}, or omit it`);
   return value as T;
 }
 
@@ -267,6 +279,11 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
 
   const headers = resolveHeaders(options.headers, signatureHeader);
   const isSuccess = optionalFunction<(status: number) => boolean>(options, 'isSuccess') ?? defaultIsSuccess;
+  const checkBody = optionalFunction<BodyCheck>(
+    options,
+    'checkBody',
+    'a function (body, status) => null or a reason string, e.g. jsonObjectBody from tests/helpers',
+  );
   const onProgress = optionalFunction<(snapshot: ProgressSnapshot) => void>(options, 'onProgress');
 
   const captureHeaders = options.captureHeaders ?? [];
@@ -290,7 +307,7 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     url, origin, path, secret, totalRequests,
     requestsPerSecond: rate ?? null,
     ticketIdStart, concurrency, timeoutMs, maxDurationMs, signal, payload, signatureHeader, headers,
-    isSuccess, captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
+    isSuccess, checkBody, captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
     onProgress, progressIntervalMs, consoleProgress,
   };
 }

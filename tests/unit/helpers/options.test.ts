@@ -66,6 +66,7 @@ describe('validateOptions', () => {
     });
     expect(o.isSuccess(200)).toBe(true);
     expect(o.isSuccess(201)).toBe(false);
+    expect(o.checkBody).toBeNull(); // bodies are not read unless asked
     expect(validateOptions({ ...valid, totalRequests: 1000 }).concurrency).toBe(256);
     expect(validateOptions({ ...valid, url: 'http://127.0.0.1:1/a?b=c' }).path).toBe('/a?b=c');
   });
