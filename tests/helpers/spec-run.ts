@@ -3,6 +3,7 @@
 // write its report (also when an assertion fails or the spec throws).
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, inject } from 'vitest';
+import { jsonObjectBody } from './body-checks.ts';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
 import { plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
@@ -99,7 +100,8 @@ export class SpecRecorder {
 
   /**
    * runLoadTest options for a paced phase: this run's service and secret, Ctrl-C through
-   * `signal`, and a hard bound of the planned schedule plus one request timeout.
+   * `signal`, a hard bound of the planned schedule plus one request timeout, and every 200
+   * must carry a JSON object (the contract's answer; anything else is a `bad_body` failure).
    */
   pacedLoad(totalRequests: number, ratePerMinute: number, ticketIdStart: number): LoadTestOptions {
     const { config, stack } = this.context;
@@ -112,6 +114,7 @@ export class SpecRecorder {
       ticketIdStart,
       timeoutMs: config.requestTimeoutMs,
       maxDurationMs: plannedDurationMs(totalRequests, ratePerMinute) + config.requestTimeoutMs + 10_000,
+      checkBody: jsonObjectBody,
     };
   }
 

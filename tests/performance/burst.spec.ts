@@ -4,7 +4,7 @@
 // the normal rate again.
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { formatSummary, runLoadTest, type LoadTestSummary } from '../helpers/index.ts';
+import { formatSummary, jsonObjectBody, runLoadTest, type LoadTestSummary } from '../helpers/index.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
 import { retryAfterSeconds } from '../helpers/retry-after.ts';
 import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
@@ -38,6 +38,7 @@ describe(title, () => {
         timeoutMs: maxDurationMs,
         maxDurationMs, // the bound is the assertion: anything unfinished by then is cancelled and counted
         captureHeaders: ['retry-after'],
+        checkBody: jsonObjectBody, // a 200 must carry the contract's JSON object (429s are not checked)
       });
       burst = recorder.addRun('burst', results);
       console.log(formatSummary(burst, title));

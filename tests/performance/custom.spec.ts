@@ -4,7 +4,7 @@
 // give it its own slot in SPEC_SLOTS (tests/helpers/perf-context.ts) so its
 // ticket ids never collide with another spec's.
 import { describe, expect, it } from 'vitest';
-import { formatSummary, runLoadTest } from '../helpers/index.ts';
+import { formatSummary, jsonObjectBody, runLoadTest } from '../helpers/index.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
 import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
 
@@ -25,6 +25,7 @@ describe('custom load test', () => {
         requestsPerSecond, // custom rate (open model: requests leave on schedule)
         ticketIdStart: ticketIdStart(context.ticketIdBase, 'custom'), // custom ticket id range
         maxDurationMs: plannedMs + 60_000, // a hard bound, whatever the server does
+        checkBody: jsonObjectBody, // a 200 must carry a JSON object, else it is a bad_body failure
       });
 
       const summary = recorder.addRun('load', results);

@@ -1,0 +1,41 @@
+// The options the paced specs run with: a 200 that is not the contract's JSON object fails.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../helpers/config.ts';
+import { runLoadTest } from '../../helpers/load-test.ts';
+import type { PerfContext } from '../../helpers/perf-context.ts';
+import { SpecRecorder } from '../../helpers/spec-run.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('SpecRecorder.pacedLoad', () => {
+  it('checks bodies: a 200 with HTML is a bad_body failure, a 200 with a JSON object a success', async () => {
+    server = await startTestServer((_req, res, _body, { arrival }) => {
+      res.writeHead(200).end(arrival % 2 === 0 ? '{"status":"processed"}' : '<html>oops</html>');
+    });
+    const config = parseConfig({
+      WEBHOOK_SECRET: 's',
+      WEBHOOK_STACK: 'external',
+      WEBHOOK_URL: server.url,
+      PERF_REPORT_DIR: mkdtempSync(join(tmpdir(), 'spec-run-')),
+    });
+    const context = {
+      config,
+      stack: { provider: 'external', reason: 'unit test', webhookUrl: server.url, healthUrl: server.url, metricsUrl: server.url, details: {} },
+      ticketIdBase: 1000,
+    } as unknown as PerfContext;
+    const recorder = new SpecRecorder('custom', 'paced load', context);
+    const options = { ...recorder.pacedLoad(4, 6000, 1000), concurrency: 1 }; // 100 per second, in order
+    const s = (await runLoadTest(options)).getSummary();
+    expect(s.successCount).toBe(2);
+    expect(s.errorClasses).toEqual({ bad_body: 2 });
+    expect(s.errors[0]?.message).toBe('HTTP 200, bad body: not JSON (<html>oops</html>)');
+  });
+});
