@@ -14,7 +14,9 @@ import { Profiler } from '../../helpers/profiler.ts';
 import { writeHtmlReport } from '../../helpers/reports/report-files.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path));
+// CHROMIUM_PATH names another Chromium or Chrome binary (GitHub's Ubuntu runners have Google Chrome).
+const NAMED = process.env.CHROMIUM_PATH ?? '';
+const CHROMIUM = NAMED !== '' ? NAMED : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
 const SCREENSHOT = resolve(import.meta.dirname, '../../../reports/screenshots/html-report.png');
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -45,8 +47,9 @@ async function writeSampleReports(dir: string): Promise<number> {
 
 describe('HTML report in headless Chromium', () => {
   it('draws every chart with no console error and no network request', async (ctx) => {
+    if (NAMED !== '' && !existsSync(NAMED)) throw new Error(`CHROMIUM_PATH=${NAMED} does not exist; unset it or name a Chromium binary`);
     if (!CHROMIUM) {
-      if (process.env.CI === 'true') throw new Error('chromium is not installed: on CI, .ci/run must install Debian\'s chromium package (apt-get install -y chromium)');
+      if (process.env.CI === 'true') throw new Error('chromium is not installed: on CI, .ci/run must install Debian\'s chromium package (apt-get install -y chromium), or set CHROMIUM_PATH');
       return ctx.skip('chromium is not installed (apt-get install -y chromium); the HTML report was not opened in a browser');
     }
     const dir = await mkdtemp(join(tmpdir(), 'perf-html-'));
