@@ -10,6 +10,7 @@ import type { TestProject } from 'vitest/node';
 import { ConfigError, configVariables, parseConfig } from '../helpers/config.ts';
 import type { VariableRule } from '../helpers/config.ts';
 import setup from '../helpers/global-setup.ts';
+import { jsonObjectBody } from '../helpers/body-checks.ts';
 import { runLoadTest } from '../helpers/load-test.ts';
 import { fetchMetrics } from '../helpers/metrics-client.ts';
 import type { PerfContext } from '../helpers/perf-context.ts';
@@ -124,7 +125,7 @@ describe('target hangs', () => {
 });
 
 describe('target answers garbage', () => {
-  it('HTML, invalid JSON, empty 200s, broken bodies and cut connections are counted and classified, never thrown', async () => {
+  it('HTML, invalid JSON, empty 200s, broken bodies and cut connections are counted and classified, never thrown (bodies judged with checkBody)', async () => {
     // The answer depends on the ticket id's last digit, so the expected counts are exact.
     const { base } = await listen((req, res) => {
       let body = '';
@@ -150,16 +151,46 @@ describe('target answers garbage', () => {
         else res.writeHead(418).end('teapot');
       });
     });
-    const results = await runLoadTest({ url: `${base}/webhook/freshdesk`, secret: SECRET, totalRequests: 50, ticketIdStart: 0, concurrency: 5, timeoutMs: 5000, maxDurationMs: 20_000 });
-    const summary = results.getSummary();
+    const load = { url: `${base}/webhook/freshdesk`, secret: SECRET, totalRequests: 50, ticketIdStart: 0, concurrency: 5, timeoutMs: 5000, maxDurationMs: 20_000 };
+    const noResponseCount = (errorClasses: Record<string, number>) =>
+      Object.entries(errorClasses).filter(([name]) => !name.startsWith('http_') && name !== 'bad_body').reduce((n, [, c]) => n + c, 0);
+
+    // By default a 200 is a success by status, whatever its body (bodies are not read): digits 0, 2, 3, 8.
+    const summary = (await runLoadTest(load)).getSummary();
     expect(summary.totalRequests).toBe(50);
     expect(summary.successCount + summary.failureCount).toBe(50);
-    // A 200 is a success by status, whatever its body (the engine never parses bodies): digits 0, 2, 3, 8.
     expect(summary.successCount).toBe(20);
     expect(summary.statusCodes).toMatchObject({ '200': 20, '502': 5, '204': 5, '418': 5, '0': 15 });
     expect(summary.errorClasses).toMatchObject({ http_502: 5, http_204: 5, http_418: 5 });
-    const noResponse = Object.entries(summary.errorClasses).filter(([name]) => !name.startsWith('http_')).reduce((n, [, c]) => n + c, 0);
-    expect(noResponse).toBe(15);
+    expect(summary.errorClasses.bad_body).toBeUndefined();
+    expect(noResponseCount(summary.errorClasses)).toBe(15);
+
+    // With checkBody (as the specs run), those four 200s are bad_body failures, their status kept.
+    const checkedResults = await runLoadTest({ ...load, checkBody: jsonObjectBody });
+    const withCheck = checkedResults.getSummary();
+    expect(withCheck.totalRequests).toBe(50);
+    expect(withCheck.successCount).toBe(0);
+    expect(withCheck.failureCount).toBe(50);
+    expect(withCheck.statusCodes).toMatchObject({ '200': 20, '502': 5, '204': 5, '418': 5, '0': 15 });
+    expect(withCheck.errorClasses).toMatchObject({ bad_body: 20, http_502: 5, http_204: 5, http_418: 5 });
+    expect(noResponseCount(withCheck.errorClasses)).toBe(15);
+    const badBodyByDigit: Record<number, number> = {};
+    for (const sample of checkedResults.samples) {
+      if (sample.errorClass !== 'bad_body') continue;
+      expect(sample.status).toBe(200);
+      badBodyByDigit[sample.ticketId % 10] = (badBodyByDigit[sample.ticketId % 10] ?? 0) + 1;
+    }
+    expect(badBodyByDigit).toEqual({ 0: 5, 2: 5, 3: 5, 8: 5 });
+    // Each kept message (the first 10 failures) gives the reason its digit's body earns.
+    const reasonByDigit: Record<number, string> = {
+      0: 'HTTP 200, bad body: not JSON (<html><body>It works!</body></html>)',
+      2: 'HTTP 200, bad body: not JSON ({"status": proc)',
+      3: 'HTTP 200, bad body: empty body',
+      8: 'HTTP 200, bad body: JSON null, not an object',
+    };
+    const keptBadBodies = withCheck.errors.filter((e) => e.errorClass === 'bad_body');
+    expect(keptBadBodies.length).toBeGreaterThan(0);
+    for (const e of keptBadBodies) expect(e.message).toBe(reasonByDigit[e.ticketId % 10]);
 
     const metrics = await fetchMetrics(`${base}/webhook/metrics`, 2000);
     expect(metrics.available).toBe(false);
