@@ -158,7 +158,8 @@ start_dockerd() {
   local pidfile=/var/run/docker.pid old
   if [[ -f $pidfile ]]; then
     old=$(cat "$pidfile")
-    if ! [[ -r /proc/$old/stat ]] || [[ $(awk '{print $3}' "/proc/$old/stat") == Z ]]; then
+    # Stale unless a live (non-zombie) dockerd holds that pid: after a restart it may be another program's.
+    if ! [[ -r /proc/$old/stat ]] || [[ $(awk '{print $3}' "/proc/$old/stat") == Z ]] || [[ $(cat "/proc/$old/comm" 2>/dev/null) != dockerd ]]; then
       log "dockerd: removing the stale pid file of a daemon that is gone (pid $old)"
       rm -f "$pidfile"
     fi
