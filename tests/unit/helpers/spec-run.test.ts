@@ -1,5 +1,5 @@
 // The options the paced specs run with: a 200 that is not the contract's JSON object fails.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,9 +10,12 @@ import { SpecRecorder } from '../../helpers/spec-run.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let server: TestServer | undefined;
+let reportDir: string | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+  if (reportDir !== undefined) rmSync(reportDir, { recursive: true, force: true });
+  reportDir = undefined;
 });
 
 describe('SpecRecorder.pacedLoad', () => {
@@ -20,11 +23,12 @@ describe('SpecRecorder.pacedLoad', () => {
     server = await startTestServer((_req, res, _body, { arrival }) => {
       res.writeHead(200).end(arrival % 2 === 0 ? '{"status":"processed"}' : '<html>oops</html>');
     });
+    reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
     const config = parseConfig({
       WEBHOOK_SECRET: 's',
       WEBHOOK_STACK: 'external',
       WEBHOOK_URL: server.url,
-      PERF_REPORT_DIR: mkdtempSync(join(tmpdir(), 'spec-run-')),
+      PERF_REPORT_DIR: reportDir,
     });
     const context = {
       config,
