@@ -46,8 +46,19 @@ function fixed(value: unknown, digits = 1, unit = ''): string {
 }
 
 /**
+ * The errorClass of request `i`: null exactly when it counted as a success. A missing
+ * entry (no class recorded) is not a success: it becomes 'unknown'.
+ */
+function errorClassAt(timeline: TimelineColumns, i: number): string | null {
+  const value = Array.isArray(timeline.errorClass) ? timeline.errorClass[i] : undefined;
+  if (value === null) return null;
+  return typeof value === 'string' && value !== '' ? value : 'unknown';
+}
+
+/**
  * Pure: the chart inputs of one phase's timeline. Requests are placed at their intended
  * start; in a burst (every request due at once) at their completion instead, so they spread out.
+ * Success or failure comes from each request's errorClass (null = success), never from its status.
  */
 export function chartData(timeline: TimelineColumns) {
   const intendedTimes = timeline.intendedStartMs.filter((v): v is number => typeof v === 'number');
@@ -58,27 +69,33 @@ export function chartData(timeline: TimelineColumns) {
   const latencies: number[] = [];
   const timesS: number[] = [];
   const lagsMs: number[] = [];
+  // One entry per placed request, aligned with placedS.
+  const statuses: number[] = [];
+  const errorClasses: (string | null)[] = [];
   const n = timeline.intendedStartMs.length;
   for (let i = 0; i < n; i++) {
     const intended = timeline.intendedStartMs[i];
     const actual = timeline.actualStartMs[i];
-    const errorClass = timeline.errorClass[i] ?? null;
+    const errorClass = errorClassAt(timeline, i);
+    const status = typeof timeline.status[i] === 'number' ? (timeline.status[i] as number) : 0;
     const latency = timeline.responseTimeMs[i];
     if (typeof intended !== 'number') continue;
     const end = timeline.endMs?.[i];
     const tS = (burst && typeof end === 'number' ? end : intended) / 1000;
     timesS.push(intended / 1000);
     placedS.push(tS);
+    statuses.push(status);
+    errorClasses.push(errorClass);
     lagsMs.push(typeof actual === 'number' ? actual - intended : Number.NaN);
     if (typeof latency === 'number' && Number.isFinite(latency) && classHasLatency(errorClass)) {
-      points.push({ tS, valueMs: latency, failed: errorClass !== null });
+      points.push({ tS, valueMs: latency, failed: errorClass !== null, status, errorClass });
       latencies.push(latency);
     } else if (errorClass !== null && typeof latency === 'number') {
       // No latency (refused, reset, cancelled), still marked where it happened.
-      points.push({ tS, valueMs: Math.max(0, latency), failed: true });
+      points.push({ tS, valueMs: Math.max(0, latency), failed: true, status, errorClass });
     }
   }
-  return { points, latencies, timesS, placedS, timeLabel, lagsMs, statuses: timeline.status.slice(0, n) };
+  return { points, latencies, timesS, placedS, timeLabel, lagsMs, statuses, errorClasses };
 }
 
 function isTimeline(value: unknown): value is TimelineColumns {
@@ -128,7 +145,7 @@ function phaseSection(phase: string, summary: LoadTestSummary | undefined, timel
     parts.push('<div class="charts">');
     parts.push(`<figure>${latencyOverTimeChart(data.points, 4000, data.timeLabel)}<figcaption>Latency over time (corrected for coordinated omission); red crosses are failures</figcaption></figure>`);
     parts.push(`<figure>${latencyHistogramChart(data.latencies, markers)}<figcaption>Latency distribution with P50, P95 and P99</figcaption></figure>`);
-    parts.push(`<figure>${statusCodesChart(data.placedS, data.statuses, data.timeLabel)}<figcaption>Status codes over time</figcaption></figure>`);
+    parts.push(`<figure>${statusCodesChart(data.placedS, data.statuses, data.errorClasses, data.timeLabel)}<figcaption>Status codes over time, coloured by outcome, not by code: green counted as a success; red, orange and pink are failures (a 200 with a rejected body too); amber is 429 rate limited</figcaption></figure>`);
     parts.push(`<figure>${scheduleLagChart(data.timesS, data.lagsMs)}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`);
     parts.push('</div>');
   } else {

@@ -19,14 +19,43 @@ export const COLORS = {
   axis: '#4a5568',
 };
 
-/** Colour of an HTTP status (0 = no response). */
-export function statusColor(status: number): string {
-  if (status === 0) return '#718096';
-  if (status === 429) return '#d69e2e';
-  if (status < 300) return '#38a169';
-  if (status < 400) return '#3182ce';
-  if (status < 500) return '#dd6b20';
-  return '#c53030';
+/**
+ * Colours of request outcomes. Whether a request counted as a success is its
+ * timeline `errorClass` being null, never its status code: a 200 with a body
+ * the run rejected (`bad_body`) is a failure, a 202 the service declared a
+ * success is a success.
+ */
+export const OUTCOME_COLORS = {
+  success: '#38a169',
+  /** 429 that counted as a failure. */
+  rateLimited: '#d69e2e',
+  /** No response at all (refused, reset, timed out, aborted). */
+  noResponse: '#742a2a',
+  serverError: '#c53030',
+  clientError: '#dd6b20',
+  /** A 1xx/2xx/3xx answer that counted as a failure (a rejected body, a status isSuccess refused). */
+  rejected: '#b83280',
+};
+
+export type OutcomeGroup = keyof typeof OUTCOME_COLORS;
+
+/**
+ * The outcome group of one request: `success` exactly when it counted as a success
+ * (`errorClass === null`), whatever its code; among failures, 429 (rate limited) has its
+ * own group, the others a failure group by kind. `undefined` (no class recorded) is not a success.
+ */
+export function outcomeGroup(status: number, errorClass: string | null | undefined): OutcomeGroup {
+  if (errorClass === null) return 'success';
+  if (status === 429) return 'rateLimited';
+  if (!(status > 0)) return 'noResponse';
+  if (status >= 500) return 'serverError';
+  if (status >= 400) return 'clientError';
+  return 'rejected';
+}
+
+/** Colour of one request's outcome (see outcomeGroup): the success colour iff errorClass is null. */
+export function outcomeColor(status: number, errorClass: string | null | undefined): string {
+  return OUTCOME_COLORS[outcomeGroup(status, errorClass)];
 }
 
 /** Round tick values covering [min, max]: steps of 1, 2 or 5 times a power of ten. */
@@ -98,16 +127,24 @@ function finiteMax(values: Iterable<number>): number {
   return max;
 }
 
+const legendWidth = (label: string) => 24 + label.length * 6.5;
+
+/** Legend above the plot area (so it never hides data); items that do not fit become "+N more". */
 function legend(items: { label: string; color: string }[]): string {
-  let x = MARGIN.left + 8;
-  return items
-    .map(({ label, color }) => {
-      // Above the plot area, so it never hides data.
-      const item = `<rect x="${x}" y="6" width="10" height="10" fill="${color}"/><text x="${x + 14}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`;
-      x += 24 + label.length * 6.5;
-      return item;
-    })
-    .join('');
+  const start = MARGIN.left + 8;
+  const room = CHART_WIDTH - MARGIN.right - start;
+  const widths = items.map((item) => legendWidth(item.label));
+  const total = (k: number) => widths.slice(0, k).reduce((a, w) => a + w, 0);
+  let shown = items.length;
+  while (shown > 0 && total(shown) + (shown < items.length ? legendWidth(`+${items.length - shown} more`) : 0) > room) shown--;
+  let x = start;
+  const parts: string[] = [];
+  items.slice(0, shown).forEach(({ label, color }, i) => {
+    parts.push(`<rect x="${fmt(x)}" y="6" width="10" height="10" fill="${color}"/><text x="${fmt(x + 14)}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`);
+    x += widths[i] as number;
+  });
+  if (shown < items.length) parts.push(`<text class="legend-more" x="${fmt(x)}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(`+${items.length - shown} more`)}</text>`);
+  return parts.join('');
 }
 
 export interface TimedPoint {
@@ -115,7 +152,12 @@ export interface TimedPoint {
   tS: number;
   /** Corrected latency, ms. */
   valueMs: number;
+  /** The request did not count as a success (its errorClass is not null). */
   failed: boolean;
+  /** HTTP status (0 = no response), when known. */
+  status?: number;
+  /** The timeline's errorClass (null = success), when known. */
+  errorClass?: string | null;
 }
 
 /** At most `max` points, spread evenly, keeping every failure (they are what the reader looks for). */
@@ -142,10 +184,12 @@ export function latencyOverTimeChart(points: readonly TimedPoint[], maxPoints = 
   for (const p of shown) {
     const cx = fmt(f.x(p.tS));
     const cy = fmt(f.y(p.valueMs));
+    // Marked by outcome (p.failed, from errorClass), never by the status code.
+    const data = `${p.status === undefined ? '' : ` data-status="${escapeHtml(p.status)}"`}${typeof p.errorClass === 'string' ? ` data-error-class="${escapeHtml(p.errorClass)}"` : ''}`;
     if (p.failed) {
-      f.parts.push(`<path class="failure" d="M${cx} ${cy}m-4 -4l8 8m0 -8l-8 8" stroke="${COLORS.failure}" stroke-width="2"/>`);
+      f.parts.push(`<path class="failure"${data} d="M${cx} ${cy}m-4 -4l8 8m0 -8l-8 8" stroke="${COLORS.failure}" stroke-width="2"/>`);
     } else {
-      f.parts.push(`<circle class="point" cx="${cx}" cy="${cy}" r="2.5" fill="${COLORS.ok}" fill-opacity="0.7"/>`);
+      f.parts.push(`<circle class="point"${data} cx="${cx}" cy="${cy}" r="2.5" fill="${COLORS.ok}" fill-opacity="0.7"/>`);
     }
   }
   f.parts.push(legend([{ label: 'success', color: COLORS.ok }, { label: 'failure', color: COLORS.failure }]));
@@ -193,8 +237,8 @@ export interface StatusBin {
   counts: Record<string, number>;
 }
 
-/** Pure: request counts per status code in equal time bins over the run. */
-export function binStatuses(timesS: readonly number[], statuses: readonly number[], binCount = 20): { binWidthS: number; bins: StatusBin[] } {
+/** Pure: request counts per key (a status code, or a status-outcome series) in equal time bins over the run. */
+export function binStatuses(timesS: readonly number[], statuses: readonly (number | string)[], binCount = 20): { binWidthS: number; bins: StatusBin[] } {
   const span = Math.max(finiteMax(timesS), 0);
   const binWidthS = span > 0 ? span / binCount : 1;
   const bins: StatusBin[] = Array.from({ length: span > 0 ? binCount : 1 }, (_, i) => ({ startS: i * binWidthS, counts: {} }));
@@ -206,26 +250,95 @@ export function binStatuses(timesS: readonly number[], statuses: readonly number
   return { binWidthS, bins };
 }
 
-/** Status codes over time: stacked bars per time bin, one colour per status. */
-export function statusCodesChart(timesS: readonly number[], statuses: readonly number[], timeLabel = 'intended start (s)'): string {
-  const title = `Status codes over time (requests per time bin, by ${timeLabel})`;
+/** One stacked series of the status chart: a status code with one outcome (and, for a failure, its class). */
+export interface StatusSeries {
+  key: string;
+  status: number;
+  /** Counted as a success: its errorClass was null. */
+  success: boolean;
+  errorClass: string | null;
+  group: OutcomeGroup;
+  label: string;
+  color: string;
+}
+
+const GROUP_ORDER: readonly OutcomeGroup[] = ['success', 'rejected', 'clientError', 'rateLimited', 'serverError', 'noResponse'];
+
+/** Pure: the series a request belongs to, by its status and whether it counted as a success. */
+export function statusSeries(status: number, errorClass: string | null | undefined): StatusSeries {
+  const code = Number.isFinite(status) ? status : 0;
+  const cls = errorClass === null ? null : typeof errorClass === 'string' && errorClass !== '' ? errorClass : 'unknown';
+  const name = code > 0 ? String(code) : 'no response';
+  let label: string;
+  if (cls === null) label = `${name} ok`;
+  else if (cls === `http_${code}`) label = code === 429 ? '429 rate limited' : `${name} failed`;
+  else label = code > 0 ? `${name} ${cls}` : `${name} (${cls})`;
+  const group = outcomeGroup(code, cls);
+  return { key: cls === null ? `${code}` : `${code} ${cls}`, status: code, success: cls === null, errorClass: cls, group, label, color: OUTCOME_COLORS[group] };
+}
+
+/** One legend entry per colour: which codes it stands for. */
+function outcomeLegend(series: readonly StatusSeries[]): { label: string; color: string }[] {
+  const groups = new Map<OutcomeGroup, StatusSeries[]>();
+  for (const s of series) groups.set(s.group, [...(groups.get(s.group) ?? []), s]);
+  const codes = (list: StatusSeries[]) => [...new Set(list.map((s) => (s.status > 0 ? String(s.status) : 'no response')))].join(', ');
+  return [...groups.entries()].map(([group, list]) => {
+    const color = OUTCOME_COLORS[group];
+    switch (group) {
+      case 'success':
+        return { label: `ok ${codes(list)}`, color };
+      case 'rateLimited':
+        return { label: '429 rate limited', color };
+      case 'noResponse':
+        return { label: 'no response', color };
+      case 'rejected':
+        // A code that usually means success, here a failure: name why.
+        return { label: [...new Set(list.map((s) => `${s.status} ${s.errorClass}`))].join(', '), color };
+      default:
+        return { label: codes(list), color };
+    }
+  });
+}
+
+/**
+ * Status codes over time: stacked bars per time bin, one series per status and outcome.
+ * The colour says whether the requests counted as a success (errorClass null), not what
+ * the code number is: a 200 with a rejected body is drawn as a failure, a declared-success
+ * 202 as a success. `errorClasses[i]` belongs to `statuses[i]`.
+ */
+export function statusCodesChart(
+  timesS: readonly number[],
+  statuses: readonly number[],
+  errorClasses: readonly (string | null | undefined)[],
+  timeLabel = 'intended start (s)',
+): string {
+  const title = `Status codes over time (requests per time bin, by ${timeLabel}), coloured by success or failure`;
   if (timesS.length === 0) return emptyChart('status-codes', title, 'No requests');
-  const { binWidthS, bins } = binStatuses(timesS, statuses);
-  const codes = [...new Set(statuses.map(String))].sort();
+  const perRequest = timesS.map((_, i) => statusSeries(statuses[i] ?? 0, errorClasses[i]));
+  const byKey = new Map<string, StatusSeries>();
+  for (const s of perRequest) if (!byKey.has(s.key)) byKey.set(s.key, s);
+  // Successes first (at the bottom of each bar), then failures by kind; by code, then class.
+  const series = [...byKey.values()].sort(
+    (a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) || a.status - b.status || String(a.errorClass).localeCompare(String(b.errorClass)),
+  );
+  const { binWidthS, bins } = binStatuses(timesS, perRequest.map((s) => s.key));
   const f = frame('status-codes', title, timeLabel, 'requests', [0, bins.length * binWidthS], finiteMax(bins.map((b) => Object.values(b.counts).reduce((a, c) => a + c, 0))));
   for (const bin of bins) {
     let stacked = 0;
     const x0 = f.x(bin.startS);
     const x1 = f.x(bin.startS + binWidthS);
-    for (const code of codes) {
-      const count = bin.counts[code] ?? 0;
+    for (const s of series) {
+      const count = bin.counts[s.key] ?? 0;
       if (count === 0) continue;
       const top = f.y(stacked + count);
-      f.parts.push(`<rect class="bar" data-status="${escapeHtml(code)}" x="${fmt(x0)}" y="${fmt(top)}" width="${fmt(Math.max(1, x1 - x0 - 1))}" height="${fmt(f.y(stacked) - top)}" fill="${statusColor(Number(code))}"/>`);
+      const cls = s.errorClass === null ? '' : ` data-error-class="${escapeHtml(s.errorClass)}"`;
+      f.parts.push(
+        `<rect class="bar ${s.success ? 'success' : 'failure'}" data-status="${escapeHtml(s.status)}" data-outcome="${s.success ? 'success' : 'failure'}"${cls} x="${fmt(x0)}" y="${fmt(top)}" width="${fmt(Math.max(1, x1 - x0 - 1))}" height="${fmt(f.y(stacked) - top)}" fill="${s.color}"><title>${escapeHtml(`${s.label}: ${count}`)}</title></rect>`,
+      );
       stacked += count;
     }
   }
-  f.parts.push(legend(codes.map((code) => ({ label: code === '0' ? 'no response' : code, color: statusColor(Number(code)) }))));
+  f.parts.push(legend(outcomeLegend(series)));
   f.parts.push('</svg>');
   return f.parts.join('');
 }

@@ -14,6 +14,10 @@ export interface PhaseInput {
   failures?: Readonly<Record<number, number>>;
   /** Requests refused (no response). */
   refused?: readonly number[];
+  /** Request indices answered with this status and counted as a success (a status the service declares a success, e.g. 202). */
+  accepted?: Readonly<Record<number, number>>;
+  /** Request indices answered 200 with a body the run rejected (`bad_body`: a failure, status 200 kept). */
+  badBody?: readonly number[];
   intervalMs?: number;
   lagMs?: number;
 }
@@ -30,8 +34,11 @@ export function resultsOf(input: PhaseInput): LoadTestResults {
     store.recordSend(i, intended, actual);
     const end = intended + (input.latencies[i] as number);
     const status = input.failures?.[i];
+    const accepted = input.accepted?.[i];
     if (input.refused?.includes(i)) store.recordEnd(i, actual + 1, 0, ErrorCode.connectionRefused);
     else if (status !== undefined) store.recordEnd(i, end, status, ErrorCode.http);
+    else if (input.badBody?.includes(i)) store.recordEnd(i, end, 200, ErrorCode.badBody);
+    else if (accepted !== undefined) store.recordEnd(i, end, accepted, ErrorCode.none);
     else store.recordEnd(i, end, 200, ErrorCode.none);
   }
   const durationMs = (n - 1) * interval + Math.max(...input.latencies);

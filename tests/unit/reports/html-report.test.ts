@@ -3,7 +3,7 @@ import { summarizeHttpPhases, type HttpPhaseSample } from '../../helpers/http-ph
 import { Profiler } from '../../helpers/profiler.ts';
 import { chartData, renderHtmlReport, type TimelineColumns } from '../../helpers/reports/html-report.ts';
 import { escapeHtml } from '../../helpers/reports/escape.ts';
-import { binStatuses, niceTicks, thinPoints } from '../../helpers/reports/svg-charts.ts';
+import { binStatuses, CHART_WIDTH, latencyOverTimeChart, niceTicks, OUTCOME_COLORS, outcomeColor, statusCodesChart, thinPoints } from '../../helpers/reports/svg-charts.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
 const generatedAt = '2025-01-01T00:02:00.000Z';
@@ -133,5 +133,113 @@ describe('renderHtmlReport', () => {
     expect(data.points.filter((p) => p.failed)).toHaveLength(3);
     expect(data.timesS).toHaveLength(40);
     expect(data.lagsMs.every((lag) => Math.abs(lag - 0.5) < 1e-9)).toBe(true);
+  });
+});
+
+describe('status colours come from success (errorClass null), not from the code', () => {
+  const GREEN = OUTCOME_COLORS.success;
+  const bars = (html: string) =>
+    [...html.matchAll(/<rect class="bar (success|failure)" data-status="(\d+)" data-outcome="(\w+)"(?: data-error-class="([^"]+)")? [^>]*fill="(#[0-9a-f]+)">/g)].map((m) => ({
+      status: Number(m[2]),
+      outcome: m[3],
+      errorClass: m[4] ?? null,
+      fill: m[5],
+    }));
+
+  it('outcomeColor: success colour iff errorClass === null; 429 own colour only as a failure', () => {
+    expect(outcomeColor(200, null)).toBe(GREEN);
+    expect(outcomeColor(202, null)).toBe(GREEN);
+    expect(outcomeColor(302, null)).toBe(GREEN);
+    expect(outcomeColor(429, null)).toBe(GREEN); // a service that declares 429 a success
+    expect(outcomeColor(200, 'bad_body')).not.toBe(GREEN);
+    expect(outcomeColor(200, 'bad_body')).toBe(OUTCOME_COLORS.rejected);
+    expect(outcomeColor(201, 'http_201')).toBe(OUTCOME_COLORS.rejected); // a 2xx isSuccess refused
+    expect(outcomeColor(429, 'http_429')).toBe(OUTCOME_COLORS.rateLimited);
+    expect(outcomeColor(500, 'http_500')).toBe(OUTCOME_COLORS.serverError);
+    expect(outcomeColor(404, 'http_404')).toBe(OUTCOME_COLORS.clientError);
+    expect(outcomeColor(0, 'connection_refused')).toBe(OUTCOME_COLORS.noResponse);
+    expect(outcomeColor(200, undefined)).not.toBe(GREEN); // no class recorded is not a success
+    const failureColors = [OUTCOME_COLORS.rejected, OUTCOME_COLORS.clientError, OUTCOME_COLORS.serverError, OUTCOME_COLORS.noResponse, OUTCOME_COLORS.rateLimited];
+    expect(new Set(failureColors).size).toBe(failureColors.length);
+    expect(failureColors).not.toContain(GREEN);
+  });
+
+  it('statusCodesChart: a 200 bad_body is a failure bar, a declared-success 202 a success bar', () => {
+    const svg = statusCodesChart([0, 1, 2, 3, 4, 5], [200, 200, 202, 429, 429, 500], [null, 'bad_body', null, 'http_429', null, 'http_500']);
+    const found = bars(svg);
+    expect(found).toHaveLength(6);
+    const of = (status: number, errorClass: string | null) => found.find((b) => b.status === status && b.errorClass === errorClass);
+    expect(of(200, null)).toMatchObject({ outcome: 'success', fill: GREEN });
+    expect(of(200, 'bad_body')).toMatchObject({ outcome: 'failure', fill: OUTCOME_COLORS.rejected });
+    expect(of(202, null)).toMatchObject({ outcome: 'success', fill: GREEN });
+    expect(of(429, 'http_429')).toMatchObject({ outcome: 'failure', fill: OUTCOME_COLORS.rateLimited });
+    expect(of(429, null)).toMatchObject({ outcome: 'success', fill: GREEN });
+    expect(of(500, 'http_500')).toMatchObject({ outcome: 'failure', fill: OUTCOME_COLORS.serverError });
+    // The legend names each colour: the success codes together, the rejected 200 by its class.
+    expect(svg).toContain('>ok 200, 202, 429</text>');
+    expect(svg).toContain('>200 bad_body</text>');
+    expect(svg).toContain('>429 rate limited</text>');
+  });
+
+  it('a 200 and a failed 200 in the same time bin are stacked as two series', () => {
+    const { bins } = binStatuses([0, 0, 0], ['200', '200 bad_body', '200'], 1);
+    expect(bins[0]!.counts).toEqual({ 200: 2, '200 bad_body': 1 });
+    const svg = statusCodesChart([0, 0, 0], [200, 200, 200], [null, 'bad_body', null]);
+    const found = bars(svg);
+    expect(found.map((b) => [b.outcome, b.fill])).toEqual([
+      ['success', GREEN],
+      ['failure', OUTCOME_COLORS.rejected],
+    ]);
+    expect(svg).toContain('<title>200 ok: 2</title>');
+    expect(svg).toContain('<title>200 bad_body: 1</title>');
+  });
+
+  it('in a whole report, every bar is green exactly when its requests counted as a success', () => {
+    const report = makeReport('outcomes', { load: { latencies: latencies(30, 250), failures: { 3: 500, 7: 429 }, refused: [11], badBody: [14, 15], accepted: { 20: 202, 21: 202 } } });
+    const html = renderHtmlReport([report], { generatedAt });
+    const found = bars(html);
+    expect(found.length).toBeGreaterThan(0);
+    for (const bar of found) {
+      expect(bar.fill === GREEN, JSON.stringify(bar)).toBe(bar.errorClass === null);
+      expect(bar.outcome === 'success').toBe(bar.errorClass === null);
+    }
+    expect(found.some((b) => b.status === 200 && b.errorClass === 'bad_body')).toBe(true);
+    expect(found.some((b) => b.status === 202 && b.outcome === 'success')).toBe(true);
+    expect(found.find((b) => b.status === 429)).toMatchObject({ errorClass: 'http_429', fill: OUTCOME_COLORS.rateLimited });
+  });
+
+  it('chartData and the latency chart mark a 200 bad_body as a failure and a 202 success as a success', () => {
+    const report = makeReport('latency', { load: { latencies: latencies(10, 250), badBody: [2], accepted: { 4: 202 } } });
+    const data = chartData(report.timelines.load as TimelineColumns);
+    expect(data.statuses).toHaveLength(10);
+    expect(data.errorClasses[2]).toBe('bad_body');
+    expect(data.errorClasses[4]).toBeNull();
+    expect(data.points.find((p) => p.errorClass === 'bad_body')).toMatchObject({ status: 200, failed: true });
+    expect(data.points.find((p) => p.status === 202)).toMatchObject({ failed: false, errorClass: null });
+    const svg = latencyOverTimeChart(data.points);
+    expect(count(svg, '<path class="failure" data-status="200" data-error-class="bad_body"')).toBe(1);
+    expect(count(svg, '<circle class="point" data-status="202"')).toBe(1);
+    expect(count(svg, 'class="failure"')).toBe(1);
+  });
+
+  it('a request with no recorded errorClass is not drawn as a success', () => {
+    const timeline: TimelineColumns = { intendedStartMs: [0, 1000], actualStartMs: [0, 1000], endMs: [100, 1100], status: [200, 200], errorClass: [null], responseTimeMs: [100, 100] };
+    const data = chartData(timeline);
+    expect(data.errorClasses).toEqual([null, 'unknown']);
+    expect(bars(statusCodesChart(data.placedS, data.statuses, data.errorClasses)).map((b) => b.outcome)).toEqual(['success', 'failure']);
+  });
+
+  it('the legend never runs off the chart: what does not fit becomes "+N more"', () => {
+    const statuses = [200, 201, 202, 203, 204, 400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 0];
+    const classes = statuses.map((s, i) => (i < 5 ? null : s === 0 ? 'timeout' : `http_${s}`));
+    const svg = statusCodesChart(statuses.map((_, i) => i), statuses, classes);
+    const xs = [...svg.matchAll(/<rect x="([0-9.]+)" y="6"/g)].map((m) => Number(m[1]));
+    for (const x of xs) expect(x).toBeLessThan(CHART_WIDTH);
+    const more = /<text class="legend-more" x="([0-9.]+)"[^>]*>\+(\d+) more<\/text>/.exec(svg);
+    expect(more, 'five colours with many codes do not fit in one row').not.toBeNull();
+    expect(Number(more![1]) + 60).toBeLessThanOrEqual(CHART_WIDTH);
+    expect(xs.length + Number(more![2])).toBe(5); // one entry per colour: ok, 4xx, 429, 5xx, no response
+    const few = statusCodesChart([0, 1], [200, 500], [null, 'http_500']);
+    expect(few).not.toContain('legend-more');
   });
 });
