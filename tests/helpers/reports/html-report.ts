@@ -172,12 +172,75 @@ export function targetsTable(verdicts: readonly TargetVerdict[]): string {
   return `<h3>Targets</h3>${table(['Metric', 'Measured', 'Target', 'Acceptable', 'Class'], rows, 'targets')}`;
 }
 
+/** How many checks passed, failed and were skipped. */
+export interface CheckCounts {
+  passed: number;
+  failed: number;
+  skipped: number;
+  total: number;
+}
+
+export function countChecks(checks: SpecReport['checks'] | undefined): CheckCounts {
+  const list = Array.isArray(checks) ? checks : [];
+  const of = (outcome: string) => list.filter((c) => c?.outcome === outcome).length;
+  return { passed: of('passed'), failed: of('failed'), skipped: of('skipped'), total: list.length };
+}
+
+/** "1 passed, 1 failed, 1 skipped" (skipped checks are never counted as passed). */
+export function checkCountsText(counts: CheckCounts): string {
+  if (counts.total === 0) return 'no checks';
+  const text = `${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`;
+  const other = counts.total - counts.passed - counts.failed - counts.skipped;
+  return other > 0 ? `${text}, ${other} unknown` : text;
+}
+
+/** The cell class: any failure -> action; all passed -> target; skipped (or unknown) but none failed -> acceptable (warn). */
+export function checkCountsClass(counts: CheckCounts): string {
+  if (counts.failed > 0) return 'action';
+  if (counts.total === 0) return 'neutral';
+  return counts.passed === counts.total ? 'target' : 'acceptable';
+}
+
+export type SpecVerdict = 'passed' | 'failed' | 'aborted';
+
+/**
+ * Pure: a spec's verdict. failed: a check failed or the run threw (status error, or a
+ * status this code does not know); aborted: the run stopped early with no failed check;
+ * passed: the run completed and no check failed (skipped checks allowed, and shown).
+ */
+export function specVerdict(report: Pick<SpecReport, 'status' | 'checks'>): SpecVerdict {
+  if (countChecks(report.checks).failed > 0) return 'failed';
+  if (report.status === 'completed') return 'passed';
+  if (report.status === 'aborted') return 'aborted';
+  return 'failed';
+}
+
+/** The verdict badge (coloured by the verdict, never by the run status alone), with the run status. */
+function verdictBadge(report: SpecReport): string {
+  const verdict = specVerdict(report);
+  const status = typeof report.status === 'string' ? report.status : 'unknown';
+  const text = verdict === status ? verdict : `${verdict} · ${status}`;
+  return `<span class="badge ${verdict}" data-verdict="${verdict}" data-run-status="${esc(status)}" title="${esc(`verdict ${verdict}; run ${status}`)}">${esc(text)}</span>`;
+}
+
+function checksSummary(checks: SpecReport['checks']): string {
+  const counts = countChecks(checks);
+  return `<span class="checks-summary ${checkCountsClass(counts)}">${esc(checkCountsText(counts))}</span>`;
+}
+
 function checksList(checks: SpecReport['checks']): string {
   if (!Array.isArray(checks) || checks.length === 0) return '';
-  const items = checks.map(
-    (c) => `<li class="check ${esc(c.outcome)}"><span class="badge ${esc(c.outcome)}">${esc(c.outcome)}</span> ${esc(c.name)}${c.detail ? `<div class="detail">${esc(c.detail)}</div>` : ''}</li>`,
-  );
-  return `<h3>Checks</h3><ul class="checks">${items.join('')}</ul>`;
+  const items = checks.map((c) => {
+    // A skipped check's detail is its reason: always shown, and said to be missing when empty.
+    const detail =
+      c.outcome === 'skipped'
+        ? `<div class="detail reason${c.detail ? '' : ' missing'}">${esc(c.detail ? c.detail : '(no reason recorded)')}</div>`
+        : c.detail
+          ? `<div class="detail">${esc(c.detail)}</div>`
+          : '';
+    return `<li class="check ${esc(c.outcome)}"><span class="badge ${esc(c.outcome)}">${esc(c.outcome)}</span> ${esc(c.name)}${detail}</li>`;
+  });
+  return `<h3>Checks: ${esc(checkCountsText(countChecks(checks)))}</h3><ul class="checks">${items.join('')}</ul>`;
 }
 
 export function profileTables(profile: ProfileReport | undefined, http: HttpPhaseReport | undefined, thresholdPercent: number): string {
@@ -263,7 +326,7 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   const extra = (report.extra ?? {}) as Record<string, unknown>;
   const parts = [
     `<section class="spec" id="spec-${esc(report.spec)}">`,
-    `<h2>${esc(report.title)} <span class="badge ${esc(report.status)}">${esc(report.status)}</span></h2>`,
+    `<h2>${esc(report.title)} ${verdictBadge(report)} ${checksSummary(report.checks)}</h2>`,
     `<p class="meta">${esc(report.spec)} · started ${esc(report.startedAt)} · provider ${esc(report.provider?.provider)} · scale ${esc(report.scale)} · Node ${esc(report.machine?.node)} on ${esc(report.machine?.cpuCount)} CPUs</p>`,
   ];
   if (report.error) parts.push(`<pre class="error">${esc(report.error)}</pre>`);
@@ -285,18 +348,17 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
 
 function overview(reports: readonly SpecReport[]): string {
   const rows = reports.map((r) => {
-    const checks = Array.isArray(r.checks) ? r.checks : [];
-    const failed = checks.filter((c) => c.outcome === 'failed').length;
+    const counts = countChecks(r.checks);
     const first = Object.values((r.summaries ?? {}) as Record<string, LoadTestSummary>)[0];
     return [
       `<td><a href="#spec-${esc(r.spec)}">${esc(r.spec)}</a></td>`,
-      `<td><span class="badge ${esc(r.status)}">${esc(r.status)}</span></td>`,
-      `<td class="${failed > 0 ? 'action' : 'target'}">${esc(`${checks.length - failed}/${checks.length} passed`)}</td>`,
+      `<td>${verdictBadge(r)}</td>`,
+      `<td class="checks ${checkCountsClass(counts)}">${esc(checkCountsText(counts))}</td>`,
       td(first ? fixed(first.successRatePercent, 1, ' %') : 'n/a'),
       td(first ? fixed(first.responseTimes?.p95Ms, 1, ' ms') : 'n/a'),
     ];
   });
-  return table(['Spec', 'Status', 'Checks', 'Success rate (first phase)', 'P95 (first phase)'], rows, 'overview');
+  return table(['Spec', 'Verdict · run', 'Checks', 'Success rate (first phase)', 'P95 (first phase)'], rows, 'overview');
 }
 
 const STYLE = `
@@ -305,11 +367,12 @@ h1{font-size:1.5em;margin:.2em 0} h2{font-size:1.25em;border-bottom:2px solid #e
 table{border-collapse:collapse;margin:.4em 0;font-size:.9em} th,td{border:1px solid #e2e8f0;padding:4px 8px;text-align:left} th{background:#f7fafc}
 td.target{background:#c6f6d5} td.acceptable{background:#fefcbf} td.action{background:#fed7d7} td.hot{background:#fed7d7;font-weight:bold}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:.75em;font-weight:600;vertical-align:middle}
-.badge.completed,.badge.passed{background:#c6f6d5;color:#22543d} .badge.aborted,.badge.skipped{background:#fefcbf;color:#744210} .badge.error,.badge.failed{background:#fed7d7;color:#822727}
+.badge.passed{background:#c6f6d5;color:#22543d} .badge.aborted,.badge.skipped{background:#fefcbf;color:#744210} .badge.failed{background:#fed7d7;color:#822727}
+.checks-summary{font-size:.6em;font-weight:normal;vertical-align:middle;padding:1px 6px;border-radius:4px} .checks-summary.target{color:#22543d} .checks-summary.acceptable{background:#fefcbf;color:#744210} .checks-summary.action{background:#fed7d7;color:#822727} .checks-summary.neutral{color:#4a5568}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(640px,1fr));gap:8px} figure{margin:0} figcaption{font-size:.8em;color:#4a5568}
 svg.chart{max-width:100%;height:auto;background:#fff}
 .meta,.muted{color:#4a5568;font-size:.85em} pre.error{background:#fff5f5;border:1px solid #feb2b2;padding:8px;white-space:pre-wrap;font-size:.8em}
-ul.checks{list-style:none;padding:0} .detail{color:#822727;font-size:.85em;margin-left:5em} ul.warnings li,ul.bottlenecks li{color:#744210}
+ul.checks{list-style:none;padding:0} .detail{color:#4a5568;font-size:.85em;margin-left:5em} li.check.failed .detail{color:#822727} li.check.skipped{color:#744210} li.check.skipped .detail{color:#744210} .detail.missing{font-style:italic} ul.warnings li,ul.bottlenecks li{color:#744210}
 p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
 `;
 

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeHttpPhases, type HttpPhaseSample } from '../../helpers/http-phases.ts';
 import { Profiler } from '../../helpers/profiler.ts';
-import { chartData, renderHtmlReport, type TimelineColumns } from '../../helpers/reports/html-report.ts';
+import { chartData, checkCountsClass, checkCountsText, countChecks, renderHtmlReport, specVerdict, type TimelineColumns } from '../../helpers/reports/html-report.ts';
 import { escapeHtml } from '../../helpers/reports/escape.ts';
+import type { SpecReport } from '../../helpers/reports/json-report.ts';
 import { binStatuses, CHART_WIDTH, latencyOverTimeChart, niceTicks, OUTCOME_COLORS, outcomeColor, statusCodesChart, thinPoints } from '../../helpers/reports/svg-charts.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
@@ -133,6 +134,149 @@ describe('renderHtmlReport', () => {
     expect(data.points.filter((p) => p.failed)).toHaveLength(3);
     expect(data.timesS).toHaveLength(40);
     expect(data.lagsMs.every((lag) => Math.abs(lag - 0.5) < 1e-9)).toBe(true);
+  });
+});
+
+type Check = SpecReport['checks'][number];
+const check = (name: string, outcome: Check['outcome'], detail = ''): Check => ({ name, outcome, detail });
+const small = { load: { latencies: latencies(10, 250) } };
+
+/** The overview row of `spec` and the <h2> of its section. */
+function places(html: string, spec: string): { row: string; h2: string } {
+  const row = new RegExp(`<tr><td><a href="#spec-${spec}">.*?</tr>`).exec(html)?.[0] ?? '';
+  const h2 = new RegExp(`<section class="spec" id="spec-${spec}"><h2>.*?</h2>`).exec(html)?.[0] ?? '';
+  expect(row, `overview row of ${spec}`).not.toBe('');
+  expect(h2, `h2 of ${spec}`).not.toBe('');
+  return { row, h2 };
+}
+
+describe('check counts in the overview (skipped is not passed)', () => {
+  it('shows passed, failed and skipped separately', () => {
+    const report = makeReport('mixed', small, { checks: [check('a', 'passed'), check('b', 'failed', 'too slow'), check('c', 'skipped', 'no metrics')] });
+    const { row } = places(renderHtmlReport([report], { generatedAt }), 'mixed');
+    expect(row).toContain('<td class="checks action">1 passed, 1 failed, 1 skipped</td>');
+    expect(row).not.toMatch(/\d+\/\d+ passed/);
+  });
+
+  it('never counts skipped checks as passed ("3/3 passed" with 2 skipped)', () => {
+    const report = makeReport('skips', small, { checks: [check('a', 'passed'), check('b', 'skipped', 'x'), check('c', 'skipped', 'y')] });
+    const { row } = places(renderHtmlReport([report], { generatedAt }), 'skips');
+    expect(row).toContain('1 passed, 0 failed, 2 skipped');
+    expect(row).not.toContain('3/3');
+    expect(row).not.toContain('3 passed');
+  });
+
+  it('colours the cell: failed -> action, all passed -> target, skipped but none failed -> acceptable (warn)', () => {
+    const counts = (checks: Check[]) => countChecks(checks);
+    expect(checkCountsClass(counts([check('a', 'passed'), check('b', 'failed')]))).toBe('action');
+    expect(checkCountsClass(counts([check('a', 'failed'), check('b', 'skipped')]))).toBe('action');
+    expect(checkCountsClass(counts([check('a', 'passed'), check('b', 'passed')]))).toBe('target');
+    expect(checkCountsClass(counts([check('a', 'passed'), check('b', 'skipped')]))).toBe('acceptable');
+    expect(checkCountsClass(counts([check('a', 'skipped')]))).toBe('acceptable');
+    expect(checkCountsClass(counts([]))).toBe('neutral');
+    const html = renderHtmlReport(
+      [
+        makeReport('allpass', small, { checks: [check('a', 'passed'), check('b', 'passed')] }),
+        makeReport('someskip', small, { checks: [check('a', 'passed'), check('b', 'skipped', 'why')] }),
+        makeReport('nochecks', small, { checks: [] }),
+      ],
+      { generatedAt },
+    );
+    expect(places(html, 'allpass').row).toContain('<td class="checks target">2 passed, 0 failed, 0 skipped</td>');
+    expect(places(html, 'someskip').row).toContain('<td class="checks acceptable">1 passed, 0 failed, 1 skipped</td>');
+    expect(places(html, 'nochecks').row).toContain('<td class="checks neutral">no checks</td>');
+  });
+
+  it('checkCountsText counts each outcome once', () => {
+    expect(checkCountsText(countChecks([check('a', 'passed'), check('b', 'failed'), check('c', 'skipped')]))).toBe('1 passed, 1 failed, 1 skipped');
+    expect(checkCountsText(countChecks([]))).toBe('no checks');
+  });
+});
+
+describe('spec verdict badge (overview row and section <h2>)', () => {
+  const verdictOf = (status: SpecReport['status'], checks: Check[]) => specVerdict({ status, checks });
+
+  it('specVerdict: failed > aborted > passed', () => {
+    expect(verdictOf('completed', [check('a', 'passed')])).toBe('passed');
+    expect(verdictOf('completed', [check('a', 'passed'), check('b', 'skipped', 'r')])).toBe('passed');
+    expect(verdictOf('completed', [])).toBe('passed');
+    expect(verdictOf('completed', [check('a', 'passed'), check('b', 'failed')])).toBe('failed');
+    expect(verdictOf('error', [check('a', 'passed')])).toBe('failed');
+    expect(verdictOf('error', [])).toBe('failed');
+    expect(verdictOf('aborted', [check('a', 'passed')])).toBe('aborted');
+    expect(verdictOf('aborted', [check('a', 'failed')])).toBe('failed');
+    expect(verdictOf('mystery' as SpecReport['status'], [])).toBe('failed');
+  });
+
+  it('a completed spec with a failed check gets a red "failed" badge in both places, never a green one', () => {
+    const report = makeReport('failing', small, { status: 'completed', checks: [check('a', 'passed'), check('b', 'failed', 'p95 too high')] });
+    const html = renderHtmlReport([report], { generatedAt });
+    for (const [where, text] of Object.entries(places(html, 'failing'))) {
+      expect(text, where).toMatch(/<span class="badge failed"[^>]*>failed · completed<\/span>/);
+      expect(text, where).not.toMatch(/class="badge (passed|completed)"/);
+    }
+    // The stylesheet colours only the verdict classes; no "completed" badge is green any more.
+    expect(html).not.toMatch(/\.badge\.completed/);
+  });
+
+  it('an error run is failed (red), with its status shown', () => {
+    const html = renderHtmlReport([makeReport('broken', small, { status: 'error', error: 'Error: boom', checks: [check('a', 'passed')] })], { generatedAt });
+    for (const text of Object.values(places(html, 'broken'))) expect(text).toMatch(/<span class="badge failed"[^>]*>failed · error<\/span>/);
+  });
+
+  it('an aborted run is aborted (yellow) unless a check failed', () => {
+    const html = renderHtmlReport(
+      [
+        makeReport('stopped', small, { status: 'aborted', checks: [check('a', 'passed')] }),
+        makeReport('stoppedfail', small, { status: 'aborted', checks: [check('a', 'failed')] }),
+      ],
+      { generatedAt },
+    );
+    for (const text of Object.values(places(html, 'stopped'))) expect(text).toMatch(/<span class="badge aborted"[^>]*>aborted<\/span>/);
+    for (const text of Object.values(places(html, 'stoppedfail'))) expect(text).toMatch(/<span class="badge failed"[^>]*>failed · aborted<\/span>/);
+  });
+
+  it('a completed run with no failed check is passed (green); skipped checks stay visible', () => {
+    const html = renderHtmlReport(
+      [
+        makeReport('green', small, { checks: [check('a', 'passed')] }),
+        makeReport('greenskip', small, { checks: [check('a', 'passed'), check('b', 'skipped', 'no metrics endpoint')] }),
+      ],
+      { generatedAt },
+    );
+    for (const text of Object.values(places(html, 'green'))) expect(text).toMatch(/<span class="badge passed"[^>]*>passed · completed<\/span>/);
+    const { row, h2 } = places(html, 'greenskip');
+    expect(row).toMatch(/<span class="badge passed"/);
+    expect(row).toContain('1 skipped');
+    expect(h2).toMatch(/<span class="badge passed"/);
+    expect(h2).toContain('<span class="checks-summary acceptable">1 passed, 0 failed, 1 skipped</span>');
+  });
+});
+
+describe('skipped checks show their reason', () => {
+  const report = makeReport('skipping', small, {
+    checks: [check('keeps success', 'passed'), check('server metrics', 'skipped', 'the provider has no metrics endpoint'), check('retry-after', 'skipped', ''), check('p95', 'failed', 'p95 900 ms')],
+  });
+  const html = renderHtmlReport([report], { generatedAt });
+  const item = (name: string) => new RegExp(`<li class="check [a-z]+"><span class="badge [a-z]+">[a-z]+</span> ${name}.*?</li>`).exec(html)?.[0] ?? '';
+
+  it('renders the detail of a skipped check as its reason, in the skipped colour', () => {
+    expect(item('server metrics')).toBe(
+      '<li class="check skipped"><span class="badge skipped">skipped</span> server metrics<div class="detail reason">the provider has no metrics endpoint</div></li>',
+    );
+    expect(html).toMatch(/li\.check\.skipped \.detail\{color:#744210\}/);
+    expect(html).toMatch(/\.badge\.aborted,\.badge\.skipped\{background:#fefcbf;color:#744210\}/);
+  });
+
+  it('says "(no reason recorded)" when a skipped check has an empty detail', () => {
+    expect(item('retry-after')).toBe('<li class="check skipped"><span class="badge skipped">skipped</span> retry-after<div class="detail reason missing">(no reason recorded)</div></li>');
+    expect(count(html, '(no reason recorded)')).toBe(1);
+  });
+
+  it('keeps the other checks as they were (a failed detail shown, an empty passed detail not)', () => {
+    expect(item('p95')).toContain('<div class="detail">p95 900 ms</div>');
+    expect(item('keeps success')).toBe('<li class="check passed"><span class="badge passed">passed</span> keeps success</li>');
+    expect(html).toContain('<h3>Checks: 1 passed, 1 failed, 2 skipped</h3>');
   });
 });
 
