@@ -49,6 +49,17 @@ export function readChoice<T extends string>(env: Env, name: string, fallback: T
   return text as T;
 }
 
+const TRUE_WORDS = ['true', '1', 'yes'];
+const FALSE_WORDS = ['false', '0', 'no'];
+
+export function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const text = raw(env, name);
+  if (text === undefined) return fallback;
+  if (TRUE_WORDS.includes(text.toLowerCase())) return true;
+  if (FALSE_WORDS.includes(text.toLowerCase())) return false;
+  throw new EnvError(`${name}=${JSON.stringify(text)} is invalid: set it to true or false (default ${fallback}).`);
+}
+
 export function readUrl(env: Env, name: string, fallback: string): URL {
   const text = raw(env, name) ?? fallback;
   let url: URL;

@@ -94,11 +94,13 @@ export function buildApp(config: WebhookConfig, deps: AppDeps = {}): FastifyInst
     breakerCooldownMs: config.freshdeskBreakerCooldownMs,
     onCall: (ms) => metrics.recordFreshdeskCall(ms),
   });
-  const limiter = createRateLimiter({
-    capacity: config.rateLimitCapacity,
-    refillPerSecond: config.rateLimitRefillPerSecond,
-    now: deps.now,
-  });
+  const limiter = createRateLimiter(
+    config.rateLimitAlgorithm === 'sliding-window'
+      ? { algorithm: 'sliding-window', limit: config.rateLimitRequests, windowMs: config.rateLimitWindowSeconds * 1000, now: deps.now }
+      : config.rateLimitAlgorithm === 'token-bucket'
+        ? { algorithm: 'token-bucket', capacity: config.rateLimitCapacity, refillPerSecond: config.rateLimitRefillPerSecond, now: deps.now }
+        : { algorithm: 'off' },
+  );
   const dedupe = createDedupe({ windowMs: config.dedupeWindowMs, now: deps.now });
 
   app.setErrorHandler((error, request, reply) => {

@@ -1,6 +1,8 @@
 // The webhook service's configuration, read once from the environment.
-import { EnvError, LOG_LEVELS, readChoice, readInteger, readNumber, readString, readUrl } from '../env.ts';
+import { EnvError, LOG_LEVELS, readBoolean, readChoice, readInteger, readNumber, readString, readUrl } from '../env.ts';
 import type { Env, LogLevel } from '../env.ts';
+import { RATE_LIMIT_ALGORITHMS } from './rate-limiter.ts';
+import type { RateLimitAlgorithm } from './rate-limiter.ts';
 
 export interface WebhookConfig {
   port: number;
@@ -10,10 +12,18 @@ export interface WebhookConfig {
   logLevel: LogLevel;
   /** Largest accepted body; larger ones get 413. */
   bodyLimitBytes: number;
-  /** Token bucket size (burst allowance); 0 turns rate limiting off. */
+  /** `sliding-window` (per client IP, the default), `token-bucket` (global) or `off`. */
+  rateLimitAlgorithm: RateLimitAlgorithm;
+  /** Sliding window: requests admitted per client IP within one window. */
+  rateLimitRequests: number;
+  /** Sliding window: its length in seconds. */
+  rateLimitWindowSeconds: number;
+  /** Token bucket size (burst allowance), >= 1. */
   rateLimitCapacity: number;
-  /** Tokens added per second. */
+  /** Token bucket: tokens added per second, > 0. */
   rateLimitRefillPerSecond: number;
+  /** Send Retry-After on 429 and X-RateLimit-* on every webhook answer; false: none at all (the original's bare 429). */
+  rateLimitHeaders: boolean;
   /** Same ticket and event inside this window is answered `duplicate`. */
   dedupeWindowMs: number;
   /** Requests slower than this count in `slow_operation_count`. */
@@ -59,8 +69,12 @@ export function webhookConfigFromEnv(env: Env): WebhookConfig {
     secret,
     logLevel: readChoice(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     bodyLimitBytes: readInteger(env, 'BODY_LIMIT_BYTES', 1024 * 1024, { min: 1 }),
-    rateLimitCapacity: readInteger(env, 'RATE_LIMIT_CAPACITY', 20, { min: 0 }),
+    rateLimitAlgorithm: readChoice(env, 'RATE_LIMIT_ALGORITHM', 'sliding-window', RATE_LIMIT_ALGORITHMS),
+    rateLimitRequests: readInteger(env, 'RATE_LIMIT_REQUESTS', 100, { min: 1, max: 1_000_000 }),
+    rateLimitWindowSeconds: readNumber(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, { min: 0.001, max: 86_400 }),
+    rateLimitCapacity: readRateLimitCapacity(env),
     rateLimitRefillPerSecond: readNumber(env, 'RATE_LIMIT_REFILL_PER_SECOND', 2, { min: 0 }),
+    rateLimitHeaders: readBoolean(env, 'RATE_LIMIT_HEADERS', true),
     dedupeWindowMs: readInteger(env, 'DEDUPE_WINDOW_MS', 60_000, { min: 0 }),
     slowOperationMs: readNumber(env, 'SLOW_OPERATION_MS', 1000, { min: 0 }),
     metricsWindowSize: readInteger(env, 'METRICS_WINDOW_SIZE', 10_000, { min: 1, max: 1_000_000 }),
@@ -84,13 +98,25 @@ export function webhookConfigFromEnv(env: Env): WebhookConfig {
         'the headers are part of the request, so set HEADERS_TIMEOUT_MS <= REQUEST_TIMEOUT_MS (defaults 10000 and 30000).',
     );
   }
-  if (config.rateLimitCapacity > 0 && config.rateLimitRefillPerSecond === 0) {
+  if (config.rateLimitRefillPerSecond === 0) {
     throw new EnvError(
       `RATE_LIMIT_REFILL_PER_SECOND=0 with RATE_LIMIT_CAPACITY=${config.rateLimitCapacity} would block for good after ` +
-        `${config.rateLimitCapacity} requests: set a refill rate > 0 (default 2), or RATE_LIMIT_CAPACITY=0 to turn limiting off.`,
+        `${config.rateLimitCapacity} requests: set a refill rate > 0 (default 2), or RATE_LIMIT_ALGORITHM=off to turn limiting off.`,
     );
   }
   return config;
+}
+
+/** RATE_LIMIT_CAPACITY used to turn limiting off with 0; say so rather than read it as a bucket of 0. */
+function readRateLimitCapacity(env: Env): number {
+  const text = env.RATE_LIMIT_CAPACITY?.trim();
+  if (text && Number(text) === 0) {
+    throw new EnvError(
+      `RATE_LIMIT_CAPACITY=${text} no longer turns rate limiting off: set RATE_LIMIT_ALGORITHM=off for that ` +
+        '(RATE_LIMIT_CAPACITY is the token bucket size: an integer >= 1, default 20).',
+    );
+  }
+  return readInteger(env, 'RATE_LIMIT_CAPACITY', 20, { min: 1 });
 }
 
 /** A full config for tests and embedding: defaults plus overrides. */

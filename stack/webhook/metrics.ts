@@ -70,6 +70,10 @@ export interface MetricsDocument {
     success_rate_percent: number;
     /** Connections refused before routing (malformed HTTP, too slow to send): part of failure_count. */
     client_error_count: number;
+    /** 200 `duplicate`: the same ticket and event within DEDUPE_WINDOW_MS; neither a success nor a failure. */
+    duplicate_count: number;
+    /** 200 `ignored`: unsupported events and non-refund ticket_updated; neither a success nor a failure. */
+    ignored_count: number;
     processing_times: Percentiles & { average: number; count: number };
   };
   performance_metrics: {
@@ -86,6 +90,8 @@ export class WebhookMetrics {
   failureCount = 0;
   slowOperationCount = 0;
   clientErrorCount = 0;
+  duplicateCount = 0;
+  ignoredCount = 0;
   readonly processing: SampleWindow;
   readonly freshdesk: SampleWindow;
 
@@ -97,7 +103,10 @@ export class WebhookMetrics {
     this.freshdesk = new SampleWindow(windowSize);
   }
 
-  /** One answered POST /webhook/freshdesk: success means a 200 (processed or duplicate). */
+  /**
+   * One POST /webhook/freshdesk counted as a success (a 200 `processed`: fully processed) or a
+   * failure (any other status, or a client that left before its answer), with its time.
+   */
   recordWebhook(success: boolean, elapsedMs: number): void {
     if (success) this.successCount += 1;
     else this.failureCount += 1;
@@ -114,6 +123,15 @@ export class WebhookMetrics {
     this.clientErrorCount += 1;
   }
 
+  /**
+   * One 200 answered without processing: a `duplicate` or an `ignored` event. Neither a success
+   * nor a failure, and not in processing_times (nothing was processed).
+   */
+  recordUnprocessed(kind: 'duplicate' | 'ignored'): void {
+    if (kind === 'duplicate') this.duplicateCount += 1;
+    else this.ignoredCount += 1;
+  }
+
   /** One call to the Freshdesk API (cache hits are not calls). */
   recordFreshdeskCall(elapsedMs: number): void {
     this.freshdesk.add(elapsedMs);
@@ -128,6 +146,8 @@ export class WebhookMetrics {
         failure_count: this.failureCount,
         success_rate_percent: total === 0 ? 0 : round2((this.successCount / total) * 100),
         client_error_count: this.clientErrorCount,
+        duplicate_count: this.duplicateCount,
+        ignored_count: this.ignoredCount,
         processing_times: {
           ...percentilesOf(processing.sorted()),
           average: processing.count === 0 ? 0 : round2(processing.sum / processing.count),

@@ -40,20 +40,50 @@ export interface TicketEvent {
   event: string;
   triggeredAt: string;
   shape: 'flat' | 'wrapped';
+  /** `ticket_subject` and `ticket_description` of the payload (top level, or under `freshdesk_webhook`), when strings. */
+  subject?: string;
+  description?: string;
 }
 
-type Body = { ticket_id?: string | number; event?: string; triggered_at?: string; freshdesk_webhook?: { ticket_id: string | number } };
+interface TicketFields {
+  ticket_id: string | number;
+  ticket_subject?: unknown;
+  ticket_description?: unknown;
+}
+type Body = Partial<TicketFields> & { event?: string; triggered_at?: string; freshdesk_webhook?: TicketFields };
 
 /** Normalises a body that already passed `ticketEventBodySchema`. */
 export function ticketEventFrom(body: unknown, receivedAt: Date): TicketEvent {
   const b = body as Body;
   const flat = b.ticket_id !== undefined;
-  const asSent = flat ? b.ticket_id! : b.freshdesk_webhook!.ticket_id;
+  const fields = (flat ? b : b.freshdesk_webhook!) as TicketFields;
+  const asSent = fields.ticket_id;
   return {
     ticketId: BigInt(asSent).toString(),
     ticketIdAsSent: asSent,
     event: b.event ?? 'ticket_created',
     triggeredAt: b.triggered_at ?? receivedAt.toISOString(),
     shape: flat ? 'flat' : 'wrapped',
+    ...(typeof fields.ticket_subject === 'string' ? { subject: fields.ticket_subject } : {}),
+    ...(typeof fields.ticket_description === 'string' ? { description: fields.ticket_description } : {}),
   };
+}
+
+/** The events the automation handles; any other is answered 200 `ignored`. */
+export const SUPPORTED_EVENTS = ['ticket_created', 'ticket_updated', 'note_added'] as const;
+
+/** A ticket_updated is handled only for refund tickets: "refund" in its subject or description, any case. */
+export function isRefund(event: TicketEvent): boolean {
+  return /refund/i.test(event.subject ?? '') || /refund/i.test(event.description ?? '');
+}
+
+/** Why the automation leaves this event alone (answered 200 `ignored`), or undefined to process it. */
+export function ignoreReason(event: TicketEvent): string | undefined {
+  if (!(SUPPORTED_EVENTS as readonly string[]).includes(event.event)) {
+    return `event ${JSON.stringify(event.event)} is not handled (handled: ${SUPPORTED_EVENTS.join(', ')})`;
+  }
+  if (event.event === 'ticket_updated' && !isRefund(event)) {
+    return 'ticket_updated is handled only for refund tickets ("refund" in ticket_subject or ticket_description)';
+  }
+  return undefined;
 }

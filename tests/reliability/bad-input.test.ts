@@ -196,7 +196,7 @@ beforeAll(async () => {
   stack = await startStack({
     secret: SECRET,
     webhookEnv: {
-      RATE_LIMIT_CAPACITY: '0',
+      RATE_LIMIT_ALGORITHM: 'off',
       BODY_LIMIT_BYTES: String(BODY_LIMIT),
       HEADERS_TIMEOUT_MS: String(HEADERS_TIMEOUT_MS),
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),

@@ -40,7 +40,7 @@ afterAll(async () => {
 async function stackWith(webhookEnv: Record<string, string>, mockEnv: Record<string, string>): Promise<StartedStack> {
   const stack = await startStack({
     secret: SECRET,
-    webhookEnv: { RATE_LIMIT_CAPACITY: '0', FRESHDESK_CACHE_TTL_MS: '0', FRESHDESK_TIMEOUT_MS: String(TIMEOUT_MS), LOG_LEVEL: 'warn', ...webhookEnv },
+    webhookEnv: { RATE_LIMIT_ALGORITHM: 'off', FRESHDESK_CACHE_TTL_MS: '0', FRESHDESK_TIMEOUT_MS: String(TIMEOUT_MS), LOG_LEVEL: 'warn', ...webhookEnv },
     mockEnv: { FRESHDESK_LATENCY_MS: '5', FRESHDESK_LATENCY_DISTRIBUTION: 'fixed', LOG_LEVEL: 'warn', ...mockEnv },
   });
   stacks.push(stack);

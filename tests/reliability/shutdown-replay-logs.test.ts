@@ -24,7 +24,7 @@ afterAll(async () => {
 async function stackWith(webhookEnv: Record<string, string>, mockEnv: Record<string, string>): Promise<StartedStack> {
   const stack = await startStack({
     secret: SECRET,
-    webhookEnv: { RATE_LIMIT_CAPACITY: '0', ...webhookEnv },
+    webhookEnv: { RATE_LIMIT_ALGORITHM: 'off', ...webhookEnv },
     mockEnv: { FRESHDESK_LATENCY_DISTRIBUTION: 'fixed', ...mockEnv },
   });
   stacks.push(stack);

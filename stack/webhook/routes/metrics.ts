@@ -23,6 +23,8 @@ const metricsSchema = {
         failure_count: { type: 'integer' },
         success_rate_percent: { type: 'number' },
         client_error_count: { type: 'integer' },
+        duplicate_count: { type: 'integer' },
+        ignored_count: { type: 'integer' },
         processing_times: {
           type: 'object',
           properties: { ...percentiles.properties, average: { type: 'number' }, count: { type: 'integer' } },

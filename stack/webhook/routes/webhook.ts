@@ -1,6 +1,8 @@
-// POST /webhook/freshdesk: rate limit -> content type and size -> signature over the raw bytes
-// -> JSON -> schema -> duplicate check -> Freshdesk (read ticket, post note) -> answer.
-// Every request is counted exactly once in the metrics, whatever answers it.
+// POST /webhook/freshdesk: rate limit (per client IP) -> content type and size -> signature over
+// the raw bytes -> JSON -> schema -> event filter -> duplicate check -> Freshdesk (read ticket,
+// post note) -> answer. Every request is counted exactly once in the metrics, whatever answers
+// it: a 200 `processed` as a success, a 200 `duplicate` or `ignored` in their own counters
+// (neither success nor failure), anything else as a failure.
 import type { Socket } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { automationNote } from '../automation.ts';
@@ -9,7 +11,7 @@ import type { Dedupe } from '../dedupe.ts';
 import { HttpError } from '../errors.ts';
 import type { FreshdeskClient } from '../freshdesk-client.ts';
 import type { WebhookMetrics } from '../metrics.ts';
-import { ticketEventBodySchema, ticketEventFrom } from '../payload.ts';
+import { ignoreReason, ticketEventBodySchema, ticketEventFrom } from '../payload.ts';
 import type { RateLimiter } from '../rate-limiter.ts';
 import { SIGNATURE_HEADER, signatureMatches } from '../signature.ts';
 
@@ -26,9 +28,11 @@ export interface WebhookRouteOptions {
 const answerSchema = {
   type: 'object',
   properties: {
-    status: { type: 'string', enum: ['processed', 'duplicate'] },
+    status: { type: 'string', enum: ['processed', 'duplicate', 'ignored'] },
     ticket_id: { type: ['string', 'integer'] },
     event: { type: 'string' },
+    /** Why an `ignored` event was not processed. */
+    reason: { type: 'string' },
     processing_time_ms: { type: 'number' },
   },
   required: ['status', 'ticket_id', 'event'],
@@ -48,12 +52,15 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
   // leaves before its answer is still one failure, never zero and never two.
   const uncounted = new WeakMap<FastifyRequest, number>();
   const answered = new WeakSet<FastifyRequest>(); // the whole answer was handed to the connection
-  function count(request: FastifyRequest, success: boolean): void {
+  const unprocessed = new WeakMap<FastifyRequest, 'duplicate' | 'ignored'>(); // 200s that did no work
+  function count(request: FastifyRequest, answeredOk: boolean): void {
     const startedAt = uncounted.get(request);
     if (startedAt === undefined) return;
     uncounted.delete(request);
     routedSockets.delete(request.raw.socket);
-    metrics.recordWebhook(success, performance.now() - startedAt);
+    const kind = unprocessed.get(request);
+    if (answeredOk && kind) metrics.recordUnprocessed(kind);
+    else metrics.recordWebhook(answeredOk, performance.now() - startedAt);
   }
 
   app.post(
@@ -66,15 +73,21 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
         routedSockets.add(request.raw.socket);
         reply.raw.once('finish', () => answered.add(request));
         reply.raw.once('close', () => count(request, answered.has(request) && reply.statusCode === 200));
+        // First, before the body is even read: every POST counts, signed or not.
         if (!limiter.enabled) return;
-        const decision = limiter.take();
-        reply.header('x-ratelimit-limit', decision.limit);
-        reply.header('x-ratelimit-remaining', decision.remaining);
-        reply.header('x-ratelimit-reset', decision.resetSeconds);
+        const decision = limiter.take(request.ip ?? 'unknown');
+        if (config.rateLimitHeaders) {
+          reply.header('x-ratelimit-limit', decision.limit);
+          reply.header('x-ratelimit-remaining', decision.remaining);
+          reply.header('x-ratelimit-reset', decision.resetSeconds);
+        }
         if (!decision.allowed) {
-          throw new HttpError(429, 'rate_limited', `too many requests: the limit is a burst of ${decision.limit}, refilled at ${config.rateLimitRefillPerSecond}/s; retry in ${decision.retryAfterSeconds} s`, {
-            'retry-after': decision.retryAfterSeconds,
-          });
+          // RATE_LIMIT_HEADERS=false: the original's bare 429, without Retry-After.
+          throw config.rateLimitHeaders
+            ? new HttpError(429, 'rate_limited', `rate limit exceeded: ${limiter.policy}; retry in ${decision.retryAfterSeconds} s`, {
+                'retry-after': decision.retryAfterSeconds,
+              })
+            : new HttpError(429, 'rate_limited', `rate limit exceeded: ${limiter.policy}`);
         }
       },
       preValidation: async (request) => {
@@ -100,8 +113,21 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
     },
     async (request, reply) => {
       const event = ticketEventFrom(request.body, new Date());
+      // Events the automation does not handle are not remembered by the duplicate check.
+      const reason = ignoreReason(event);
+      if (reason !== undefined) {
+        unprocessed.set(request, 'ignored');
+        return {
+          status: 'ignored',
+          ticket_id: event.ticketIdAsSent,
+          event: event.event,
+          reason,
+          processing_time_ms: Math.round(reply.elapsedTime * 100) / 100,
+        };
+      }
       const key = `${event.ticketId}:${event.event}`;
       if (!dedupe.claim(key)) {
+        unprocessed.set(request, 'duplicate');
         return {
           status: 'duplicate',
           ticket_id: event.ticketIdAsSent,

@@ -134,7 +134,7 @@ describe('webhook process', () => {
     const webhook = await spawnService({
       name: 'webhook',
       entry: WEBHOOK_MAIN,
-      env: { ...base, WEBHOOK_SECRET: SECRET, FRESHDESK_URL: `http://127.0.0.1:${mock.port}`, RATE_LIMIT_CAPACITY: '0' },
+      env: { ...base, WEBHOOK_SECRET: SECRET, FRESHDESK_URL: `http://127.0.0.1:${mock.port}`, RATE_LIMIT_ALGORITHM: 'off' },
       logFile: join(logDir, 'webhook.log'),
       startTimeoutMs: 15_000,
     });

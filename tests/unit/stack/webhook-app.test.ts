@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 function makeApp(overrides: Partial<WebhookConfig> = {}, now?: () => number): FastifyInstance {
-  const config = webhookConfig({ secret: SECRET, freshdeskUrl: mock.url, rateLimitCapacity: 0, ...overrides });
+  const config = webhookConfig({ secret: SECRET, freshdeskUrl: mock.url, rateLimitAlgorithm: 'off', ...overrides });
   const app = buildApp(config, { logger: false, now });
   apps.push(app);
   return app;
@@ -33,15 +33,21 @@ function makeApp(overrides: Partial<WebhookConfig> = {}, now?: () => number): Fa
 interface PostOptions {
   signature?: string | null;
   contentType?: string | null;
+  /** The client IP the app sees (request.ip); light-my-request's default is 127.0.0.1. */
+  remoteAddress?: string;
 }
 
-function post(app: FastifyInstance, body: unknown, { signature, contentType = 'application/json' }: PostOptions = {}) {
+function post(app: FastifyInstance, body: unknown, { signature, contentType = 'application/json', remoteAddress }: PostOptions = {}) {
   const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const headers: Record<string, string> = {};
   if (contentType !== null) headers['content-type'] = contentType;
   const sig = signature === undefined ? sign(SECRET, payload) : signature;
   if (sig !== null) headers['x-freshdesk-signature'] = sig;
-  return app.inject({ method: 'POST', url: '/webhook/freshdesk', headers, payload });
+  return app.inject({ method: 'POST', url: '/webhook/freshdesk', headers, payload, ...(remoteAddress ? { remoteAddress } : {}) });
+}
+
+async function webhookMetrics(app: FastifyInstance) {
+  return (await app.inject({ method: 'GET', url: '/webhook/metrics' })).json().webhook_metrics;
 }
 
 const flat = (ticketId: string | number = String(nextTicket++), event = 'ticket_created') => ({
@@ -99,14 +105,60 @@ describe('POST /webhook/freshdesk answers', () => {
     const before = await mock.stats();
     const again = await post(app, flat('2000'));
     const sameTicketAsNumber = await post(app, wrapped(2000)); // "2000" and 2000 are one ticket
-    const otherEvent = await post(app, flat('2000', 'ticket_updated'));
+    const otherEvent = await post(app, flat('2000', 'note_added'));
     const after = await mock.stats();
     expect(first.json().status).toBe('processed');
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ status: 'duplicate', ticket_id: '2000' });
     expect(sameTicketAsNumber.json().status).toBe('duplicate');
     expect(otherEvent.json().status).toBe('processed');
-    expect(after.create_note - before.create_note).toBe(1); // only the ticket_updated event
+    expect(after.create_note - before.create_note).toBe(1); // only the note_added event
+  });
+
+  it('duplicates are answered 200 but are not successes: duplicate_count grows, success_count does not', async () => {
+    const app = makeApp();
+    await post(app, flat('2050'));
+    for (let i = 0; i < 3; i += 1) expect((await post(app, flat('2050'))).json().status).toBe('duplicate');
+    const w = await webhookMetrics(app);
+    expect(w).toMatchObject({ success_count: 1, failure_count: 0, duplicate_count: 3, ignored_count: 0, success_rate_percent: 100 });
+    expect(w.processing_times.count).toBe(1); // nothing was processed for the duplicates
+  });
+
+  it('200 ignored, without processing or counting a success, for unsupported events and non-refund ticket_updated', async () => {
+    const app = makeApp();
+    const before = await mock.stats();
+    const unsupported = await post(app, flat('2060', 'ticket_deleted'));
+    const plainUpdate = await post(app, flat('2061', 'ticket_updated')); // subject "Load Test Ticket 2061"
+    const wrappedUpdate = await post(app, { event: 'ticket_updated', freshdesk_webhook: { ticket_id: 2062, ticket_subject: 'Printer jam' } });
+    const after = await mock.stats();
+    expect(unsupported.statusCode).toBe(200);
+    expect(unsupported.json()).toEqual({
+      status: 'ignored',
+      ticket_id: '2060',
+      event: 'ticket_deleted',
+      reason: expect.stringContaining('"ticket_deleted" is not handled'),
+      processing_time_ms: expect.any(Number),
+    });
+    expect(plainUpdate.statusCode).toBe(200);
+    expect(plainUpdate.json()).toMatchObject({ status: 'ignored', event: 'ticket_updated', reason: expect.stringMatching(/refund/) });
+    expect(wrappedUpdate.json()).toMatchObject({ status: 'ignored', ticket_id: 2062 });
+    expect(after.get_ticket - before.get_ticket).toBe(0);
+    expect(after.create_note - before.create_note).toBe(0);
+    expect(await webhookMetrics(app)).toMatchObject({ success_count: 0, failure_count: 0, duplicate_count: 0, ignored_count: 3 });
+    // Ignored events are not remembered: the same event, now about a refund, is processed.
+    expect((await post(app, { ...flat('2061', 'ticket_updated'), ticket_subject: 'Refund for order 2061' })).json().status).toBe('processed');
+    expect((await post(app, wrapped(2063))).json().status).toBe('processed'); // wrapped, ticket_created by default
+  });
+
+  it('processes a refund ticket_updated ("refund" in the subject or description, any case)', async () => {
+    const app = makeApp();
+    const before = (await mock.stats()).create_note;
+    expect((await post(app, { ...flat('2070', 'ticket_updated'), ticket_subject: 'REFUND please' })).json().status).toBe('processed');
+    expect((await post(app, { event: 'ticket_updated', freshdesk_webhook: { ticket_id: 2071, ticket_subject: 'Order', ticket_description: '<p>I want a refund</p>' } })).json().status).toBe(
+      'processed',
+    );
+    expect((await mock.stats()).create_note - before).toBe(2);
+    expect(await webhookMetrics(app)).toMatchObject({ success_count: 2, ignored_count: 0 });
   });
 
   it('processes the same event again once the duplicate window has passed', async () => {
@@ -123,7 +175,7 @@ describe('POST /webhook/freshdesk answers', () => {
     const getsFor = async (app: FastifyInstance, ticket: string) => {
       const before = (await mock.stats()).get_ticket;
       for (const event of ['ticket_created', 'ticket_updated', 'note_added']) {
-        expect((await post(app, flat(ticket, event))).json().status).toBe('processed');
+        expect((await post(app, { ...flat(ticket, event), ticket_subject: 'Refund request' })).json().status).toBe('processed');
       }
       return (await mock.stats()).get_ticket - before;
     };
@@ -193,24 +245,6 @@ describe('POST /webhook/freshdesk answers', () => {
     expectError(await post(makeApp(), JSON.stringify(body)), 422, 'invalid_payload');
   });
 
-  it('429 with Retry-After and X-RateLimit-* once the bucket is empty, and rate headers on every answer', async () => {
-    let clock = 1_000;
-    const app = makeApp({ rateLimitCapacity: 2, rateLimitRefillPerSecond: 1 }, () => clock);
-    const first = await post(app, flat());
-    expect(first.statusCode).toBe(200);
-    expect(first.headers['x-ratelimit-limit']).toBe('2');
-    expect(first.headers['x-ratelimit-remaining']).toBe('1');
-    expect((await post(app, flat())).statusCode).toBe(200);
-    const limited = await post(app, flat());
-    expectError(limited, 429, 'rate_limited');
-    expect(limited.headers['retry-after']).toBe('1');
-    expect(limited.headers['x-ratelimit-limit']).toBe('2');
-    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
-    expect(Number(limited.headers['x-ratelimit-reset'])).toBe(2);
-    clock += 1_000; // one token back
-    expect((await post(app, flat())).statusCode).toBe(200);
-  });
-
   it('502 when the Freshdesk API answers an error, and the event is not remembered as done', async () => {
     const failing = await startMock({ errorRate: 1, errorStatus: 500 });
     try {
@@ -256,10 +290,135 @@ describe('POST /webhook/freshdesk answers', () => {
   });
 });
 
-describe('rate limiting with the default bucket (20, refilled at 2/s)', () => {
+/** The app with the default rate limiting of webhookConfig (nothing overridden but the mock URL). */
+function makeDefaultApp(now: () => number, overrides: Partial<WebhookConfig> = {}): FastifyInstance {
+  const app = buildApp(webhookConfig({ secret: SECRET, freshdeskUrl: mock.url, ...overrides }), { logger: false, now });
+  apps.push(app);
+  return app;
+}
+
+const rateHeaders = (response: LightMyRequestResponse) =>
+  Object.fromEntries(Object.entries(response.headers).filter(([name]) => name === 'retry-after' || name.startsWith('x-ratelimit-')));
+
+describe('rate limiting by default: a sliding window of 100 requests per 60 s per client IP', () => {
+  it('the 101st request of a client within 60 s gets 429 with Retry-After and X-RateLimit-*; other clients pass', async () => {
+    let clock = 0;
+    const app = makeDefaultApp(() => clock);
+    const client = { remoteAddress: '10.1.1.1' };
+    for (let i = 0; i < 100; i += 1) {
+      clock = i * 100;
+      const response = await post(app, flat(), client);
+      expect(response.statusCode, response.body).toBe(200);
+      // Reset: seconds until the oldest entry (t=0) leaves the window.
+      const reset = String(Math.ceil((60_000 - clock) / 1000));
+      expect(rateHeaders(response)).toEqual({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(99 - i), 'x-ratelimit-reset': reset });
+    }
+    clock = 10_000;
+    const limited = await post(app, flat(), client);
+    expectError(limited, 429, 'rate_limited');
+    expect(limited.json().message).toBe('rate limit exceeded: 100 requests per 60 seconds per client; retry in 50 s');
+    expect(rateHeaders(limited)).toEqual({ 'retry-after': '50', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '50' });
+
+    const other = await post(app, flat(), { remoteAddress: '10.1.1.2' });
+    expect(other.statusCode).toBe(200);
+    expect(other.headers['x-ratelimit-remaining']).toBe('99');
+
+    clock = 59_999; // the first request (t=0) is still in the window
+    expect((await post(app, flat(), client)).statusCode).toBe(429);
+    clock = 60_000; // now it has left: one slot, not more (the refused ones never entered)
+    expect((await post(app, flat(), client)).statusCode).toBe(200);
+    expect((await post(app, flat(), client)).statusCode).toBe(429);
+
+    const w = await webhookMetrics(app);
+    expect(w).toMatchObject({ success_count: 102, failure_count: 3 }); // every 429 is a failure
+  });
+
+  it('runs first: unsigned and malformed requests fill the window too, and every answer carries the headers', async () => {
+    let clock = 0;
+    const app = makeDefaultApp(() => clock, { rateLimitRequests: 2 });
+    const unsigned = await post(app, flat(), { signature: null });
+    expectError(unsigned, 401, 'invalid_signature');
+    expect(unsigned.headers['x-ratelimit-remaining']).toBe('1');
+    expectError(await post(app, '{'), 400, 'invalid_json');
+    const limited = await post(app, flat());
+    expectError(limited, 429, 'rate_limited');
+    expect(limited.json().message).toBe('rate limit exceeded: 2 requests per 60 seconds per client; retry in 60 s');
+    expect(limited.headers['retry-after']).toBe('60');
+  });
+
+  it('RATE_LIMIT_HEADERS=false: the bare 429 of the original, with no Retry-After and no X-RateLimit-* on any answer', async () => {
+    let clock = 0;
+    const app = makeDefaultApp(() => clock, { rateLimitRequests: 2, rateLimitHeaders: false });
+    const client = { remoteAddress: '192.0.2.7' };
+    for (let i = 0; i < 2; i += 1) {
+      const ok = await post(app, flat(), client);
+      expect(ok.statusCode).toBe(200);
+      expect(rateHeaders(ok)).toEqual({});
+    }
+    clock = 1_000;
+    const limited = await post(app, flat(), client);
+    expectError(limited, 429, 'rate_limited');
+    expect(rateHeaders(limited)).toEqual({});
+    expect(limited.json()).toEqual({ code: 'rate_limited', message: 'rate limit exceeded: 2 requests per 60 seconds per client' });
+    expect((await post(app, flat(), { remoteAddress: '192.0.2.8' })).statusCode).toBe(200);
+    expect(rateHeaders(await post(app, flat(), { remoteAddress: '192.0.2.8', signature: null }))).toEqual({});
+  });
+
+  it('at exactly 100 requests a minute for 2 minutes every request passes (the window sits at its edge)', async () => {
+    let clock = 0;
+    const app = makeDefaultApp(() => clock);
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 200; i += 1) {
+      clock = i * 600;
+      const status = (await post(app, flat())).statusCode;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(statuses)).toEqual({ 200: 200 });
+  });
+
+  it('RATE_LIMIT_ALGORITHM=off: no limit and no rate-limit headers', async () => {
+    const app = makeDefaultApp(() => 0, { rateLimitAlgorithm: 'off', rateLimitRequests: 1 });
+    for (let i = 0; i < 5; i += 1) {
+      const response = await post(app, flat());
+      expect(response.statusCode).toBe(200);
+      expect(rateHeaders(response)).toEqual({});
+    }
+  });
+});
+
+describe('rate limiting with RATE_LIMIT_ALGORITHM=token-bucket (20, refilled at 2/s, one bucket for all clients)', () => {
+  const bucket = { rateLimitAlgorithm: 'token-bucket', rateLimitCapacity: 20, rateLimitRefillPerSecond: 2 } as const;
+
+  it('429 with Retry-After and X-RateLimit-* once the bucket is empty, and rate headers on every answer', async () => {
+    let clock = 1_000;
+    const app = makeApp({ rateLimitAlgorithm: 'token-bucket', rateLimitCapacity: 2, rateLimitRefillPerSecond: 1 }, () => clock);
+    const first = await post(app, flat());
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['x-ratelimit-limit']).toBe('2');
+    expect(first.headers['x-ratelimit-remaining']).toBe('1');
+    expect((await post(app, flat(), { remoteAddress: '10.9.9.9' })).statusCode).toBe(200); // another client, the same bucket
+    const limited = await post(app, flat());
+    expectError(limited, 429, 'rate_limited');
+    expect(limited.json().message).toBe('rate limit exceeded: bursts of 2 requests, refilled at 1 per second, shared by all clients; retry in 1 s');
+    expect(limited.headers['retry-after']).toBe('1');
+    expect(limited.headers['x-ratelimit-limit']).toBe('2');
+    expect(limited.headers['x-ratelimit-remaining']).toBe('0');
+    expect(Number(limited.headers['x-ratelimit-reset'])).toBe(2);
+    clock += 1_000; // one token back
+    expect((await post(app, flat())).statusCode).toBe(200);
+  });
+
+  it('with RATE_LIMIT_HEADERS=false its 429 is bare too', async () => {
+    const app = makeApp({ rateLimitAlgorithm: 'token-bucket', rateLimitCapacity: 1, rateLimitRefillPerSecond: 1, rateLimitHeaders: false }, () => 0);
+    expect(rateHeaders(await post(app, flat()))).toEqual({});
+    const limited = await post(app, flat());
+    expectError(limited, 429, 'rate_limited');
+    expect(rateHeaders(limited)).toEqual({});
+  });
+
   it('a burst of 50 inside one second on a fresh service sees 429s; exactly the bucket passes', async () => {
     let clock = 0;
-    const app = makeApp({ rateLimitCapacity: 20, rateLimitRefillPerSecond: 2 }, () => clock);
+    const app = makeApp(bucket, () => clock);
     const statuses: number[] = [];
     for (let i = 0; i < 50; i += 1) {
       clock = i * 19; // 50 requests spread over 0.95 s
@@ -272,7 +431,7 @@ describe('rate limiting with the default bucket (20, refilled at 2/s)', () => {
 
   it('a steady 100 requests a minute never sees a 429, even for 3 minutes', async () => {
     let clock = 0;
-    const app = makeApp({ rateLimitCapacity: 20, rateLimitRefillPerSecond: 2 }, () => clock);
+    const app = makeApp(bucket, () => clock);
     const statuses = new Map<number, number>();
     for (let i = 0; i < 300; i += 1) {
       clock = i * 600;
@@ -289,7 +448,8 @@ describe('GET /webhook/metrics', () => {
     await post(app, flat('4000'));
     await post(app, wrapped(4001));
     await post(app, flat('4002'));
-    await post(app, flat('4000')); // duplicate: a success
+    await post(app, flat('4000')); // duplicate: 200, but neither a success nor a failure
+    await post(app, flat('4003', 'ticket_merged')); // ignored: likewise
     await post(app, flat(), { signature: null }); // 401
     await post(app, flat(), { contentType: 'text/plain' }); // 415, answered by the parser
     await post(app, JSON.stringify({ ...flat(), padding: 'x'.repeat(1024 * 1024) })); // 413
@@ -299,10 +459,12 @@ describe('GET /webhook/metrics', () => {
     const doc = response.json();
     expect(Object.keys(doc).sort()).toEqual(['freshdesk_circuit', 'freshdesk_pool', 'performance_metrics', 'process', 'webhook_metrics']);
     const w = doc.webhook_metrics;
-    expect(w.success_count).toBe(4);
+    expect(w.success_count).toBe(3);
     expect(w.failure_count).toBe(4);
-    expect(w.success_rate_percent).toBe(50);
-    expect(w.processing_times.count).toBe(8);
+    expect(w.duplicate_count).toBe(1);
+    expect(w.ignored_count).toBe(1);
+    expect(w.success_rate_percent).toBe(42.86); // 3 of the 7 successes and failures
+    expect(w.processing_times.count).toBe(7);
     expect(Object.keys(w.processing_times).sort()).toEqual(['average', 'count', 'p50', 'p95', 'p99']);
     expect(w.processing_times.p50).toBeLessThanOrEqual(w.processing_times.p95);
     expect(w.processing_times.p95).toBeLessThanOrEqual(w.processing_times.p99);
@@ -327,6 +489,8 @@ describe('GET /webhook/metrics', () => {
       failure_count: 0,
       success_rate_percent: 0,
       client_error_count: 0,
+      duplicate_count: 0,
+      ignored_count: 0,
       processing_times: { p50: 0, p95: 0, p99: 0, average: 0, count: 0 },
     });
     await post(app, flat());

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 function makeApp(overrides: Partial<WebhookConfig>): FastifyInstance {
-  const app = buildApp(webhookConfig({ secret: SECRET, rateLimitCapacity: 0, freshdeskCacheTtlMs: 0, ...overrides }), { logger: false });
+  const app = buildApp(webhookConfig({ secret: SECRET, rateLimitAlgorithm: 'off', freshdeskCacheTtlMs: 0, ...overrides }), { logger: false });
   apps.push(app);
   return app;
 }
