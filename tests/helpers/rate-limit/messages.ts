@@ -1,0 +1,22 @@
+// What the suite prints about a rate-limit wait. Pure.
+import type { PhasePlan, WaitPlan } from './planner.ts';
+import { describePolicy, formatPolicy, type RateLimitPolicy } from './policy.ts';
+
+/** "standard/load waits 41.2 s until the window has room: ..." or "... starts now: ...". */
+export function waitMessage(name: string, policy: RateLimitPolicy | null, plan: PhasePlan, wait: WaitPlan): string {
+  if (policy === null) return `${name} starts now: RATE_LIMIT=none (the service is declared not to limit)`;
+  const shape = plan.ratePerSecond === null ? `${plan.requests} at once` : `${plan.requests} at ${round1(plan.ratePerSecond * 60)}/min`;
+  const head = wait.waitMs > 0 ? `${name} waits ${(wait.waitMs / 1000).toFixed(1)} s until the window has room` : `${name} starts now`;
+  const notes = [
+    `${wait.inWindowNow} requests of this suite are in the service's last ${policy.windowMs / 1000} s`,
+    `the policy is ${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`,
+    `the phase sends ${shape}`,
+  ];
+  if (wait.overLimitByPlan > 0) notes.push(`${wait.overLimitByPlan} of its requests are over the policy by the phase's own plan and will be refused`);
+  else if (wait.atEdge) notes.push("its own plan sits at the policy's edge, so a request at the window's edge may be refused");
+  return `${head}: ${notes.join('; ')}`;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
+}

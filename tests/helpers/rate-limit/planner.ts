@@ -1,0 +1,91 @@
+// When may a phase start so that the service's sliding window has room for it?
+// Pure: the suite's own earlier requests to the service (wall-clock send times of
+// the ones the service may have admitted), the phase's plan and a clock in, a
+// start time out. No sleeping here; the caller waits.
+//
+// The rule: request i of the phase is due at start + d_i. The service refuses it
+// when `limit` requests were admitted in (t - window, t]. The phase's own earlier
+// requests in that span are fixed by its plan (own_i), so at most
+// room_i = limit - 1 - own_i of our past requests may still be in the window when
+// request i arrives. Past send times only leave the window as time goes on, so
+// each request gives a lower bound on the start, and the start is the largest.
+// A past request counts while it is within `window + marginMs` of the new one:
+// the service stamps a request when it arrives, a little after we sent it, and
+// its window edge may be inclusive.
+
+import type { RateLimitPolicy } from './policy.ts';
+
+/** Extra time a past request is assumed to stay in the service's window. */
+export const EDGE_MARGIN_MS = 1000;
+
+export interface PhasePlan {
+  requests: number;
+  /** Open-model rate; null = every request at once (a burst). */
+  ratePerSecond: number | null;
+}
+
+export interface WaitPlan {
+  /** When the phase may start (ms, the clock of `nowMs`); nowMs when there is room already. */
+  startAtMs: number;
+  waitMs: number;
+  /** Our past requests inside the window now. */
+  inWindowNow: number;
+  /** Requests of the phase that the policy refuses whatever the wait: its own plan is over the limit. */
+  overLimitByPlan: number;
+  /** The phase's own plan leaves no slack at some request (e.g. exactly `limit` per window): refusals at the edge are possible. */
+  atEdge: boolean;
+}
+
+/** Offsets of the phase's requests from its start, in ms. */
+export function offsetsOf(plan: PhasePlan): number[] {
+  const { requests, ratePerSecond } = plan;
+  return Array.from({ length: requests }, (_, i) => (ratePerSecond === null ? 0 : (i * 1000) / ratePerSecond));
+}
+
+/** How many of our past requests (wall ms) are in the window ending at `atMs`, margin included. */
+export function inWindow(pastMs: readonly number[], atMs: number, policy: RateLimitPolicy, marginMs = EDGE_MARGIN_MS): number {
+  let count = 0;
+  for (const t of pastMs) if (t > atMs - policy.windowMs - marginMs && t <= atMs) count += 1;
+  return count;
+}
+
+export function planWait(
+  policy: RateLimitPolicy | null,
+  pastMs: readonly number[],
+  plan: PhasePlan,
+  nowMs: number,
+  marginMs = EDGE_MARGIN_MS,
+): WaitPlan {
+  if (policy === null) return { startAtMs: nowMs, waitMs: 0, inWindowNow: 0, overLimitByPlan: 0, atEdge: false };
+  const { limit, windowMs } = policy;
+  const recentFirst = pastMs.filter((t) => t > nowMs - windowMs - marginMs).sort((a, b) => b - a);
+  const offsets = offsetsOf(plan);
+  let startAtMs = nowMs;
+  let overLimitByPlan = 0;
+  let atEdge = false;
+  let oldestOwn = 0; // first own request still in the window of request i (two pointers)
+  for (let i = 0; i < offsets.length; i++) {
+    const d = offsets[i]!;
+    while (offsets[oldestOwn]! <= d - windowMs) oldestOwn += 1;
+    const room = limit - 1 - (i - oldestOwn);
+    if (room < 0) {
+      overLimitByPlan += 1;
+      continue;
+    }
+    if (room === 0) atEdge = true;
+    const blocking = recentFirst[room]; // the (room+1)-th most recent past request must have left
+    if (blocking !== undefined) startAtMs = Math.max(startAtMs, blocking + windowMs + marginMs - d);
+  }
+  return {
+    startAtMs,
+    waitMs: startAtMs - nowMs,
+    inWindowNow: recentFirst.filter((t) => t <= nowMs).length,
+    overLimitByPlan,
+    atEdge,
+  };
+}
+
+/** Room left in the window at `atMs`: how many more requests at once the policy admits. */
+export function roomAt(policy: RateLimitPolicy, pastMs: readonly number[], atMs: number, marginMs = EDGE_MARGIN_MS): number {
+  return Math.max(0, policy.limit - inWindow(pastMs, atMs, policy, marginMs));
+}
