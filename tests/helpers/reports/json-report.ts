@@ -1,8 +1,8 @@
 // One JSON report per spec (reports/performance/<spec>.json): everything needed
 // to read, compare and keep a run. Built as data (pure), written at the edge.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../files.ts';
 import { redactConfig, type PerfConfig } from '../config.ts';
 import type { ServerMetrics } from '../metrics-client.ts';
 import type { StackEndpoints } from '../providers/types.ts';
@@ -82,9 +82,6 @@ export function reportBase(
 /** Writes `<dir>/<spec>.json` atomically (a reader never sees half a report); returns the path. */
 export async function writeSpecReport(dir: string, report: SpecReport): Promise<string> {
   const path = join(dir, `${report.spec}.json`);
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(report, null, 2)}\n`);
-  await rename(temporary, path);
+  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }

@@ -1,6 +1,7 @@
 // The file edge of the reports: read the specs' JSON reports back, and write
 // index.html beside them.
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../files.ts';
 import { join } from 'node:path';
 import { renderHtmlReport, type HtmlReportOptions } from './html-report.ts';
 import type { SpecReport } from './json-report.ts';
@@ -57,10 +58,7 @@ export async function writeHtmlReport(
   const reports = all.reports.filter((r) => options.onlyRunStartedAt === undefined || r.runStartedAt === options.onlyRunStartedAt);
   if (reports.length < all.reports.length) skipped.push(`${all.reports.length - reports.length} report(s) of an earlier run`);
   const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
-  await mkdir(dir, { recursive: true });
   const path = join(dir, 'index.html');
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, html);
-  await rename(temporary, path);
+  await writeFileAtomic(path, html);
   return { path, specs: reports.length, skipped };
 }
