@@ -33,6 +33,20 @@ export const jsonObjectBody: BodyCheck = (body) => {
   return null;
 };
 
+/** An empty body (e.g. a queueing service's `202 Accepted`). */
+export const emptyBody: BodyCheck = (body) => (body.length === 0 ? null : `expected an empty body, got ${body.length} bytes (${preview(body.toString('utf8'))})`);
+
+/** The check for SUCCESS_BODY: `json-object`, `empty`, or none for `any`. */
+export function bodyCheckFor(rule: 'json-object' | 'any' | 'empty'): BodyCheck | undefined {
+  return rule === 'json-object' ? jsonObjectBody : rule === 'empty' ? emptyBody : undefined;
+}
+
+/** isSuccess for a list of statuses (SUCCESS_STATUSES). */
+export function statusIn(statuses: readonly number[]): (status: number) => boolean {
+  const set = new Set(statuses);
+  return (status) => set.has(status);
+}
+
 /** The first PREVIEW_CHARS characters with whitespace runs collapsed, for a one-line reason. */
 function preview(text: string): string {
   // Collapse only a prefix: a large body need not be scanned whole for a 60-character quote.

@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
+import { parseRateLimit, type RateLimitPolicy } from './rate-limit/index.ts';
 
 export const STACK_CHOICES = ['auto', 'embedded', 'compose', 'external'] as const;
 export type StackChoice = (typeof STACK_CHOICES)[number];
@@ -31,7 +32,13 @@ export interface PerfConfig {
     composeFiles: string[];
     /** Extra environment for the embedded stack's Freshdesk mock (e.g. a raised FRESHDESK_LATENCY_MS). */
     embeddedMockEnv: Record<string, string>;
+    /** Extra environment for the embedded stack's webhook service (e.g. RATE_LIMIT_HEADERS=false). */
+    embeddedWebhookEnv: Record<string, string>;
   };
+  /** The service's declared rate-limit policy (RATE_LIMIT); null = the service does not limit. */
+  rateLimit: RateLimitPolicy | null;
+  /** What counts as a successful answer, everywhere the suite judges one. */
+  success: SuccessRule;
   secret: string;
   scale: number;
   reportDir: string;
@@ -50,7 +57,8 @@ export interface PerfConfig {
   burst: {
     requests: number;
     maxDurationMs: number;
-    expectRateLimit: boolean;
+    /** A 429 without a sane Retry-After fails the burst spec (else it is a recommendation). */
+    requireRetryAfter: boolean;
     recoveryRequests: number;
     recoveryRatePerMinute: number;
   };
@@ -65,7 +73,19 @@ export type VariableRule =
   | { name: string; kind: 'enum'; values: readonly string[] }
   | { name: string; kind: 'url'; optional: true }
   | { name: string; kind: 'string' }
-  | { name: string; kind: 'list' };
+  | { name: string; kind: 'list' }
+  /** A value with its own grammar; `bad` is one it refuses (for the tests that try every variable). */
+  | { name: string; kind: 'pattern'; bad: string };
+
+export const SUCCESS_BODIES = ['json-object', 'any', 'empty'] as const;
+export type SuccessBody = (typeof SUCCESS_BODIES)[number];
+
+export interface SuccessRule {
+  /** Statuses that count as success (SUCCESS_STATUSES), ascending. */
+  statuses: number[];
+  /** What the body of a success must be (SUCCESS_BODY). */
+  body: SuccessBody;
+}
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -143,6 +163,17 @@ class EnvReader {
     return this.raw(name) ?? fallback;
   }
 
+  /** A value parsed by `parse`, which returns the value or a string naming what is wrong. */
+  pattern<T>(name: string, fallback: string, bad: string, parse: (raw: string) => T | string): T {
+    this.rules.push({ name, kind: 'pattern', bad });
+    const raw = this.raw(name) ?? fallback;
+    const parsed = parse(raw);
+    if (typeof parsed !== 'string') return parsed;
+    this.problems.push(`${name}=${JSON.stringify(raw)}: ${parsed}`);
+    const fallbackValue = parse(fallback);
+    return fallbackValue as T;
+  }
+
   list(name: string, fallback: string[]): string[] {
     this.rules.push({ name, kind: 'list' });
     const raw = this.raw(name);
@@ -165,16 +196,37 @@ function row(r: EnvReader, name: string, target: number, acceptable: number, max
   return { target: r.number(`TARGET_${name}`, target, 0, max), acceptable: r.number(`ACCEPTABLE_${name}`, acceptable, 0, max) };
 }
 
-/** `FRESHDESK_X=value FRESHDESK_Y=value` (space-separated: values such as stall windows hold commas). */
-function mockEnv(r: EnvReader, raw: string): Record<string, string> {
+/** `NAME=value NAME=value` (space-separated: values such as stall windows hold commas). */
+function envPairs(r: EnvReader, name: string, allowed: RegExp, form: string, whose: string, example: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const item of raw.split(/\s+/).filter(Boolean)) {
-    const match = /^(FRESHDESK_[A-Z0-9_]+)=(.*)$/.exec(item);
-    if (match) env[match[1] as string] = match[2] as string;
-    else r.problems.push(`EMBEDDED_MOCK_ENV: ${JSON.stringify(item)} is not FRESHDESK_NAME=value (space-separated pairs of the mock's variables, e.g. FRESHDESK_LATENCY_MS=600)`);
+  for (const item of r.string(name, '').split(/\s+/).filter(Boolean)) {
+    const match = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(item);
+    if (match && allowed.test(match[1] as string)) env[match[1] as string] = match[2] as string;
+    else r.problems.push(`${name}: ${JSON.stringify(item)} is not ${form} (space-separated pairs of ${whose} variables, e.g. ${example})`);
   }
   return env;
 }
+
+/** `200`, `200,202`, `2xx`: the statuses that count as success. */
+export function parseStatuses(raw: string): number[] | string {
+  const codes = new Set<number>();
+  for (const item of raw.split(',').map((part) => part.trim().toLowerCase())) {
+    const exact = /^([1-5]\d\d)$/.exec(item);
+    const range = /^([1-5])xx$/.exec(item);
+    if (exact) codes.add(Number(exact[1]));
+    else if (range) for (let code = Number(range[1]) * 100; code < Number(range[1]) * 100 + 100; code++) codes.add(code);
+    else return 'expected HTTP statuses or classes, comma-separated, such as 200, 200,202 or 2xx';
+  }
+  if (codes.has(429)) return '429 is the rate limiter\'s refusal and cannot count as success';
+  return [...codes].sort((a, b) => a - b);
+}
+
+/** Variables an earlier version read, with what to write instead. */
+const RETIRED: Record<string, string> = {
+  EXPECT_RATE_LIMIT:
+    'is no longer read: declare the service\'s policy instead, RATE_LIMIT=100/60s (requests per window, sliding, per client; the contract\'s) ' +
+    'or RATE_LIMIT=none for a service without rate limiting (what EXPECT_RATE_LIMIT=false meant)',
+};
 
 function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
   const r = new EnvReader(env);
@@ -191,7 +243,14 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       healthUrl: r.url('WEBHOOK_HEALTH_URL'),
       metricsUrl: r.url('WEBHOOK_METRICS_URL'),
       composeFiles: r.list('WEBHOOK_COMPOSE_FILES', ['docker-compose.yml']),
-      embeddedMockEnv: mockEnv(r, r.string('EMBEDDED_MOCK_ENV', '')),
+      embeddedMockEnv: envPairs(r, 'EMBEDDED_MOCK_ENV', /^FRESHDESK_/, 'FRESHDESK_NAME=value', "the mock's", 'FRESHDESK_LATENCY_MS=600'),
+      // The secret, port and host are the suite's to set.
+      embeddedWebhookEnv: envPairs(r, 'EMBEDDED_WEBHOOK_ENV', /^(?!WEBHOOK_SECRET$|PORT$|HOST$)/, 'NAME=value', "the webhook service's (not WEBHOOK_SECRET, PORT or HOST)", 'RATE_LIMIT_HEADERS=false'),
+    },
+    rateLimit: r.pattern('RATE_LIMIT', '100/60s', '100 per minute', parseRateLimit),
+    success: {
+      statuses: r.pattern('SUCCESS_STATUSES', '200', '2xy', parseStatuses),
+      body: r.choice('SUCCESS_BODY', SUCCESS_BODIES, 'json-object'),
     },
     secret,
     scale,
@@ -227,7 +286,7 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       // and 50 requests finish in seconds anyway.
       requests: r.int('BURST_REQUESTS', 50, 1, MAX_REQUESTS),
       maxDurationMs: r.int('BURST_MAX_DURATION_MS', 5000, 100, MAX_MS),
-      expectRateLimit: r.bool('EXPECT_RATE_LIMIT', true),
+      requireRetryAfter: r.bool('REQUIRE_RETRY_AFTER', false),
       recoveryRequests: r.int('BURST_RECOVERY_REQUESTS', 10, 1, 10_000),
       recoveryRatePerMinute: r.number('BURST_RECOVERY_RATE_PER_MIN', 100, 1, 600_000),
     },
@@ -243,6 +302,9 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
     },
   };
 
+  for (const [name, instead] of Object.entries(RETIRED)) {
+    if (env[name] !== undefined && env[name]?.trim() !== '') r.problems.push(`${name} ${instead}`);
+  }
   if (config.stack.choice === 'external' && !config.stack.webhookUrl) {
     r.problems.push('WEBHOOK_STACK=external needs WEBHOOK_URL, the service\'s webhook endpoint (e.g. http://127.0.0.1:8801/webhook/freshdesk)');
   }

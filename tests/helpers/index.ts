@@ -41,6 +41,6 @@ export {
   type FlatPayload,
   type WrappedPayload,
 } from './payloads.ts';
-export { jsonObjectBody, type BodyCheck } from './body-checks.ts';
+export { bodyCheckFor, emptyBody, jsonObjectBody, statusIn, type BodyCheck } from './body-checks.ts';
 export { classifyError, classHasLatency, errorClassName, ErrorCode, type ErrorClass } from './errors.ts';
 export { dueTimeMs, SendSchedule, type SendHooks, type NextStep } from './scheduler.ts';

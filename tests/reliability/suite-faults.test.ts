@@ -214,6 +214,8 @@ function badValue(rule: VariableRule): string | undefined {
       return 'ftp://127.0.0.1/x';
     case 'list':
       return ' , ';
+    case 'pattern':
+      return rule.bad;
     case 'string':
       return rule.name === 'WEBHOOK_SECRET' ? ' ' : undefined;
   }

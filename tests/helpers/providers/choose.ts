@@ -33,6 +33,6 @@ export async function startProvider(config: PerfConfig, choice: ProviderChoice, 
     case 'compose':
       return composeStack({ root, composeFiles: config.stack.composeFiles, secret: config.secret, reason: choice.reason });
     case 'embedded':
-      return embeddedStack(config.secret, choice.reason, config.stack.embeddedMockEnv);
+      return embeddedStack(config.secret, choice.reason, config.stack.embeddedMockEnv, config.stack.embeddedWebhookEnv);
   }
 }

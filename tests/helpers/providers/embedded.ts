@@ -4,8 +4,13 @@ import { basename, join } from 'node:path';
 import { startStack } from '../../../stack/start-stack.ts';
 import type { RunningStack } from './types.ts';
 
-export async function embeddedStack(secret: string, reason: string, mockEnv: Record<string, string> = {}): Promise<RunningStack> {
-  const stack = await startStack({ secret, mockEnv });
+export async function embeddedStack(
+  secret: string,
+  reason: string,
+  mockEnv: Record<string, string> = {},
+  webhookEnv: Record<string, string> = {},
+): Promise<RunningStack> {
+  const stack = await startStack({ secret, mockEnv, webhookEnv });
   const logFiles = [stack.logFiles.webhook, stack.logFiles.mock];
   return {
     endpoints: {

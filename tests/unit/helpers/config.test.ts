@@ -35,6 +35,8 @@ function badValueFor(rule: VariableRule): string | undefined {
       return rule.name === 'WEBHOOK_SECRET' ? ' ' : undefined;
     case 'list':
       return ' , ';
+    case 'pattern':
+      return rule.bad;
   }
 }
 
@@ -44,7 +46,9 @@ describe('config', () => {
     expect(config.secret).toBe('test_secret_key_12345');
     expect(config.standard).toEqual({ requests: 100, ratePerMinute: 100, minSuccessPercent: 95, maxP95Ms: 5000 });
     expect(config.sustained.requests).toBe(200);
-    expect(config.burst).toMatchObject({ requests: 50, maxDurationMs: 5000, expectRateLimit: true });
+    expect(config.burst).toMatchObject({ requests: 50, maxDurationMs: 5000, requireRetryAfter: false });
+    expect(config.rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
+    expect(config.success).toEqual({ statuses: [200], body: 'json-object' });
     expect(config.targets.p95Ms).toEqual({ target: 2000, acceptable: 5000 });
     expect(config.stack.choice).toBe('auto');
   });
@@ -72,8 +76,34 @@ describe('config', () => {
     expect(problemsOf({ ...valid, PERF_SCALE: 'NaN' })[0]).toContain('PERF_SCALE="NaN": expected a number from 0.01 to 100');
   });
 
+  it('reads the rate-limit policy, success statuses and body; refuses what it cannot read', () => {
+    expect(parseConfig({ ...valid, RATE_LIMIT: 'none' }).rateLimit).toBeNull();
+    expect(parseConfig({ ...valid, RATE_LIMIT: '1000/1m' }).rateLimit).toEqual({ limit: 1000, windowMs: 60_000 });
+    expect(parseConfig({ ...valid, RATE_LIMIT: '5/500ms' }).rateLimit).toEqual({ limit: 5, windowMs: 500 });
+    expect(problemsOf({ ...valid, RATE_LIMIT: '100 per minute' })[0]).toMatch(/^RATE_LIMIT="100 per minute": expected LIMIT\/WINDOW such as 100\/60s/);
+    expect(problemsOf({ ...valid, RATE_LIMIT: '0/60s' })[0]).toContain('RATE_LIMIT="0/60s": the limit must be a whole number from 1');
+    expect(parseConfig({ ...valid, SUCCESS_STATUSES: '200, 202' }).success.statuses).toEqual([200, 202]);
+    expect(parseConfig({ ...valid, SUCCESS_STATUSES: '2xx' }).success.statuses).toHaveLength(100);
+    expect(problemsOf({ ...valid, SUCCESS_STATUSES: '2xy' })[0]).toContain('SUCCESS_STATUSES="2xy": expected HTTP statuses or classes');
+    expect(problemsOf({ ...valid, SUCCESS_STATUSES: '4xx' })[0]).toContain('429 is the rate limiter');
+    expect(parseConfig({ ...valid, SUCCESS_BODY: 'any' }).success.body).toBe('any');
+    expect(parseConfig({ ...valid, EMBEDDED_WEBHOOK_ENV: 'RATE_LIMIT_HEADERS=false RATE_LIMIT_REQUESTS=1000' }).stack.embeddedWebhookEnv).toEqual({
+      RATE_LIMIT_HEADERS: 'false',
+      RATE_LIMIT_REQUESTS: '1000',
+    });
+    expect(problemsOf({ ...valid, EMBEDDED_WEBHOOK_ENV: 'WEBHOOK_SECRET=x' })[0]).toContain('EMBEDDED_WEBHOOK_ENV: "WEBHOOK_SECRET=x" is not NAME=value');
+  });
+
+  it('EXPECT_RATE_LIMIT is retired: an error that says what to write instead', () => {
+    for (const value of ['true', 'false']) {
+      const problems = problemsOf({ ...valid, EXPECT_RATE_LIMIT: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^EXPECT_RATE_LIMIT is no longer read: .*RATE_LIMIT=100\/60s.*RATE_LIMIT=none/);
+    }
+  });
+
   it('collects every problem at once', () => {
-    const problems = problemsOf({ ...valid, STANDARD_REQUESTS: '-1', BURST_MAX_DURATION_MS: '1.5', EXPECT_RATE_LIMIT: 'perhaps' });
+    const problems = problemsOf({ ...valid, STANDARD_REQUESTS: '-1', BURST_MAX_DURATION_MS: '1.5', REQUIRE_RETRY_AFTER: 'perhaps' });
     expect(problems).toHaveLength(3);
   });
 
