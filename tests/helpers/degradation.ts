@@ -32,6 +32,8 @@ export interface DegradationAnalysis {
   significant: boolean;
   trend: 'insufficient_data' | 'stable' | 'rising' | 'falling';
   verdict: string;
+  /** Requests not analysed, by error class, and why (from analyzeDegradation; absent for a bare series). */
+  leftOut?: { count: number; byClass: Record<string, number>; reason: string };
 }
 
 export interface DegradationOptions {
@@ -46,12 +48,21 @@ const MIN_PER_THIRD = 8;
 
 /** Results or anything with their latency series. */
 export interface HasLatencySeries {
-  latencySeries(): LatencySeries;
+  latencySeries(of: 'accepted'): LatencySeries;
 }
 
+/**
+ * Degradation over the accepted requests only: a rate limiter's fast 429s early in a run
+ * (or errors) would otherwise look like latency rising. What was left out is reported.
+ */
 export function analyzeDegradation(results: HasLatencySeries, options: DegradationOptions = {}): DegradationAnalysis {
-  const { timesMs, latenciesMs } = results.latencySeries();
-  return analyzeLatencySeries(timesMs, latenciesMs, options);
+  const { timesMs, latenciesMs, leftOut } = results.latencySeries('accepted');
+  const analysis = analyzeLatencySeries(timesMs, latenciesMs, options);
+  const count = Object.values(leftOut).reduce((sum, n) => sum + n, 0);
+  if (count === 0) return { ...analysis, leftOut: { count, byClass: leftOut, reason: 'none left out' } };
+  const classes = Object.entries(leftOut).map(([name, n]) => `${name} x${n}`).join(', ');
+  const reason = `${count} answers left out (${classes}): only successes measure the service's processing time`;
+  return { ...analysis, verdict: `${analysis.verdict}; ${reason}`, leftOut: { count, byClass: leftOut, reason } };
 }
 
 /** Standard normal CDF. */

@@ -28,7 +28,11 @@ export interface LoadTestOptions {
   totalRequests: number;
   /** Open-model arrival rate; request i is due at start + i / rate. Omit for burst mode. */
   requestsPerSecond?: number;
-  /** Ticket id of request 0; request i uses ticketIdStart + i. Default 1000. */
+  /**
+   * Ticket id of request 0; request i uses ticketIdStart + i. Default: from the clock
+   * (defaultTicketIdStart), so two runs in a row never send the same id twice within a
+   * service's duplicate window.
+   */
   ticketIdStart?: number;
   /** Maximum requests in flight; each slot has its own keep-alive connection. Default min(totalRequests, 256). */
   concurrency?: number;
@@ -99,7 +103,6 @@ export interface ResolvedOptions {
 }
 
 export const DEFAULTS = {
-  ticketIdStart: 1000,
   maxDefaultConcurrency: 256,
   timeoutMs: 30_000,
   signatureHeader: 'X-Freshdesk-Signature',
@@ -240,7 +243,7 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     );
   }
 
-  const ticketIdStart = options.ticketIdStart ?? DEFAULTS.ticketIdStart;
+  const ticketIdStart = options.ticketIdStart ?? defaultTicketIdStart();
   if (
     typeof ticketIdStart !== 'number' ||
     !Number.isSafeInteger(ticketIdStart) ||
@@ -310,6 +313,15 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     isSuccess, checkBody, captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
     onProgress, progressIntervalMs, consoleProgress,
   };
+}
+
+/**
+ * A first ticket id from the clock: 1000 ids per millisecond, so a run that starts after
+ * another ended never reuses its ids unless that one sent over a million a second.
+ * Cycles every 31 years, below 2^53 with room for MAX_TOTAL_REQUESTS.
+ */
+export function defaultTicketIdStart(nowMs = Date.now()): number {
+  return (nowMs % 1e12) * 1000;
 }
 
 function defaultIsSuccess(status: number): boolean {

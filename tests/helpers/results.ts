@@ -1,5 +1,6 @@
 // What runLoadTest returns: the sample columns plus run metadata, with the
 // summary computed on demand (and cached).
+import { ErrorCode, errorClassName } from './errors.ts';
 import type { LoadTestSample, SampleStore } from './samples.ts';
 import { buildSummary, type EndReason, type ErrorRecord, type LoadTestSummary } from './summary.ts';
 
@@ -23,7 +24,12 @@ export interface LatencySeries {
   timesMs: Float64Array;
   /** Corrected response time, ms. */
   latenciesMs: Float64Array;
+  /** Requests sent but not in the series, by error class (e.g. `http_429`: 12). */
+  leftOut: Record<string, number>;
 }
+
+/** `all`: every request with a latency (any answer, timeouts); `accepted`: successes only. */
+export type SeriesOf = 'all' | 'accepted';
 
 export class LoadTestResults {
   private summary: LoadTestSummary | undefined;
@@ -59,18 +65,28 @@ export class LoadTestResults {
     return this.store.sample(index);
   }
 
-  latencySeries(): LatencySeries {
+  /**
+   * Latencies over the run. `accepted` keeps only successes: a fast `429` or error
+   * answer is not the service's processing time, and would fake a trend.
+   */
+  latencySeries(of: SeriesOf = 'all'): LatencySeries {
     const { store } = this;
     const times = new Float64Array(store.sent);
     const latencies = new Float64Array(store.sent);
+    const leftOut: Record<string, number> = {};
     let n = 0;
     for (let i = 0; i < store.sent; i++) {
-      if (!store.hasLatency(i)) continue;
+      const keep = of === 'accepted' ? store.errorCode[i] === ErrorCode.none : store.hasLatency(i);
+      if (!keep) {
+        const name = errorClassName(store.errorCode[i] as ErrorCode, store.status[i] as number) ?? 'other';
+        leftOut[name] = (leftOut[name] ?? 0) + 1;
+        continue;
+      }
       times[n] = store.intendedMs[i] as number;
       latencies[n] = (store.endMs[i] as number) - (store.intendedMs[i] as number);
       n++;
     }
-    return { timesMs: times.slice(0, n), latenciesMs: latencies.slice(0, n) };
+    return { timesMs: times.slice(0, n), latenciesMs: latencies.slice(0, n), leftOut };
   }
 
   getSummary(): LoadTestSummary {

@@ -71,7 +71,7 @@ describe('failure classification', () => {
       if (arrival % 2 === 0) res.writeHead(200).end('{}');
       else res.writeHead(429).end(`{"error":"rate limited ${'.'.repeat(1000)}"}`);
     });
-    const results = await runLoadTest({ url: server.url, secret: 's', totalRequests: 10, concurrency: 1 });
+    const results = await runLoadTest({ url: server.url, secret: 's', totalRequests: 10, concurrency: 1, ticketIdStart: 1000 });
     const s = results.getSummary();
     expect(s.statusCodes).toEqual({ '200': 5, '429': 5 });
     expect(s.errorClasses).toEqual({ http_429: 5 });

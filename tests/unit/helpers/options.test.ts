@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadTest } from '../../helpers/load-test.ts';
-import { LoadTestOptionError, validateOptions, type LoadTestOptions } from '../../helpers/options.ts';
+import { defaultTicketIdStart, LoadTestOptionError, validateOptions, type LoadTestOptions } from '../../helpers/options.ts';
 import { okAfter, startTestServer, type TestServer } from './test-server.ts';
 
 const valid: LoadTestOptions = { url: 'http://127.0.0.1:8801/webhook/freshdesk', secret: 's3cret', totalRequests: 10 };
@@ -50,12 +50,17 @@ describe('validateOptions', () => {
   });
 
   it('fills defaults', () => {
+    const before = Date.now();
     const o = validateOptions(valid);
+    // The first ticket id comes from the clock: 1000 ids per ms, so runs in a row never overlap.
+    expect(o.ticketIdStart).toBeGreaterThanOrEqual(defaultTicketIdStart(before));
+    expect(o.ticketIdStart).toBeLessThanOrEqual(defaultTicketIdStart(Date.now()));
+    expect(defaultTicketIdStart(2_000_000_000_000 + 1) - defaultTicketIdStart(2_000_000_000_000)).toBe(1000);
+    expect(Number.isSafeInteger(defaultTicketIdStart(999_999_999_999) + 10_000_000)).toBe(true);
     expect(o).toMatchObject({
       origin: 'http://127.0.0.1:8801',
       path: '/webhook/freshdesk',
       requestsPerSecond: null,
-      ticketIdStart: 1000,
       concurrency: 10, // min(totalRequests, 256)
       timeoutMs: 30_000,
       maxDurationMs: null,
