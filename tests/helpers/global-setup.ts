@@ -4,7 +4,7 @@
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from './config.ts';
-import { ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
+import { ledgerFor, ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
 import { preflight } from './preflight.ts';
 import { chooseProvider, startProvider } from './providers/choose.ts';
 import { writeHtmlReport } from './reports/report-files.ts';
@@ -23,6 +23,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const checked = await preflight(stack.endpoints, {
       secret: config.secret,
       probeTicketId: ticketIdStart(ticketIdBase, 'preflight'),
+      success: config.success,
+      rateLimit: { policy: config.rateLimit, ledger: ledgerFor({ config, stack: stack.endpoints }) },
     });
     for (const warning of checked.warnings) console.warn(`[perf] preflight: ${warning}`);
     console.log(`[perf] ${stack.endpoints.webhookUrl} is healthy (${checked.healthMs.toFixed(0)} ms)`);

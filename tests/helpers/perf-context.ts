@@ -3,6 +3,8 @@
 // globalSetup (main process) uses this module too.
 import { plannedDurationMs as plannedRunDurationMs } from './options.ts';
 import type { PerfConfig } from './config.ts';
+import { join, resolve } from 'node:path';
+import { EDGE_MARGIN_MS, LEDGER_FILE, RateLedger } from './rate-limit/index.ts';
 import type { PreflightResult } from './preflight.ts';
 import type { StackEndpoints } from './providers/types.ts';
 
@@ -46,7 +48,19 @@ export function plannedDurationMs(requests: number, perMinute: number): number {
   return plannedRunDurationMs(requests, perMinute / 60);
 }
 
-/** A spec's Vitest timeout: its planned duration with room for slow answers and teardown. */
-export function specTimeoutMs(plannedMs: number, requestTimeoutMs: number): number {
-  return Math.ceil(plannedMs * 1.5 + requestTimeoutMs + 30_000);
+/**
+ * A spec's Vitest timeout: its planned duration with room for slow answers and teardown,
+ * plus `waits` rate-limit waits (each at most the policy's window and its edge margin).
+ */
+export function specTimeoutMs(plannedMs: number, config: Pick<PerfConfig, 'requestTimeoutMs' | 'rateLimit'>, waits = 1): number {
+  const waitMs = config.rateLimit === null ? 0 : config.rateLimit.windowMs + EDGE_MARGIN_MS + 1000;
+  return Math.ceil(plannedMs * 1.5 + config.requestTimeoutMs + 30_000 + waits * waitMs);
+}
+
+/** The ledger of the run's service, beside the reports. */
+export function ledgerFor(context: Pick<PerfContext, 'config' | 'stack'>): RateLedger {
+  const { config, stack } = context;
+  // Keep a minute beyond the window: enough for any wait, small enough to stay a few KB.
+  const keepMs = (config.rateLimit?.windowMs ?? 60_000) + 60_000;
+  return new RateLedger(join(resolve(config.reportDir), LEDGER_FILE), stack.webhookUrl, keepMs);
 }

@@ -1,10 +1,16 @@
 // Before any spec: is the service there, does it accept our signature, does it
 // publish metrics? Fails fast, with the seed's troubleshooting hints.
 import { request } from 'undici';
+import { bodyCheckFor } from './body-checks.ts';
+import type { SuccessRule } from './config.ts';
 import { fetchMetrics, type MetricsResult } from './metrics-client.ts';
+import { DEFAULTS } from './options.ts';
 import { flatPayload } from './payloads.ts';
 import type { StackEndpoints } from './providers/types.ts';
+import { formatPolicy, planWait, waitMessage, type RateLedger, type RateLimitPolicy } from './rate-limit/index.ts';
 import { signBody } from './signing.ts';
+
+const SIGNATURE_HEADER = DEFAULTS.signatureHeader.toLowerCase();
 
 export interface PreflightResult {
   healthStatus: number;
@@ -42,13 +48,21 @@ async function timed(url: string, init: Parameters<typeof request>[1], timeoutMs
 
 export interface PreflightOptions {
   secret: string;
-  /** A ticket id no spec uses, so the probe cannot collide with the duplicate window. */
+  /** A ticket id no spec uses, so the probe cannot collide with the duplicate window; the wrong-key probe takes the next. */
   probeTicketId: number;
+  /** What counts as success (SUCCESS_STATUSES, SUCCESS_BODY). Default: 200 with a JSON object. */
+  success?: SuccessRule;
+  /** The declared policy and the ledger: the probes wait for room and are recorded. */
+  rateLimit?: { policy: RateLimitPolicy | null; ledger: RateLedger };
   timeoutMs?: number;
 }
 
+/** A key no service verifies with, for the second probe that tells a signature problem from others. */
+const WRONG_KEY = 'deliberately-wrong-key-of-the-preflight-probe';
+
 export async function preflight(endpoints: StackEndpoints, options: PreflightOptions): Promise<PreflightResult> {
   const timeoutMs = options.timeoutMs ?? 4000;
+  const success = options.success ?? { statuses: [200], body: 'json-object' };
   const warnings: string[] = [];
 
   let health: Awaited<ReturnType<typeof timed>>;
@@ -64,36 +78,91 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
     );
   }
 
-  const body = Buffer.from(JSON.stringify(flatPayload(0, options.probeTicketId)));
-  let probe: Awaited<ReturnType<typeof timed>>;
-  try {
-    probe = await timed(
-      endpoints.webhookUrl,
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-freshdesk-signature': signBody(options.secret, body) },
-        body,
-      },
-      Math.max(timeoutMs, 15_000), // one real processing round-trip
-    );
-  } catch (error) {
-    throw new PreflightError(`A signed probe to ${endpoints.webhookUrl} failed: ${(error as Error).message}\n${hints(endpoints)}`);
+  // Up to two probes: they count against the service's rate-limit window like any request.
+  if (options.rateLimit) {
+    const { policy, ledger } = options.rateLimit;
+    const plan = { requests: 2, ratePerSecond: null };
+    const wait = planWait(policy, await ledger.sentTimes(), plan, Date.now());
+    console.log(`[perf] rate limit: ${waitMessage('preflight probes', policy, plan, wait)}`);
+    if (wait.waitMs > 0) await new Promise((done) => setTimeout(done, wait.waitMs));
   }
-  if (probe.status === 401) {
-    // Never print the secret itself.
-    throw new PreflightError(
-      `WEBHOOK_SECRET does not match the server: a signed probe to ${endpoints.webhookUrl} was answered 401. ` +
-        'Set WEBHOOK_SECRET (environment, .env or .env.test) to the secret the service verifies X-Freshdesk-Signature with.',
-    );
-  }
-  if (probe.status === 404) {
-    throw new PreflightError(`${endpoints.webhookUrl} answered 404: is WEBHOOK_URL the webhook endpoint (…/webhook/freshdesk)?`);
-  }
-  if (probe.status !== 200) warnings.push(`the signed probe was answered ${probe.status} (${probe.text.slice(0, 120)})`);
+  const probe = await signedProbe(endpoints, options, options.secret, options.probeTicketId, timeoutMs);
+  const verdict = judgeAnswer(probe, success);
+  if (verdict !== null) throw new PreflightError(await explainFailedProbe(endpoints, options, probe, verdict, success, timeoutMs));
 
   const metrics = await fetchMetrics(endpoints.metricsUrl, timeoutMs);
   if (!metrics.available) warnings.push(`metrics unavailable, checks that need them will be skipped: ${metrics.reason}`);
   else if (metrics.metrics.missing.length > 0) warnings.push(`metrics document lacks ${metrics.metrics.missing.join(', ')}`);
 
   return { healthStatus: health.status, healthMs: health.ms, probeStatus: probe.status, metrics, warnings };
+}
+
+type Answer = Awaited<ReturnType<typeof timed>>;
+
+/** One signed POST of the contract's flat payload; its send time goes into the ledger unless refused with 429. */
+async function signedProbe(endpoints: StackEndpoints, options: PreflightOptions, key: string, ticketId: number, timeoutMs: number): Promise<Answer> {
+  const body = Buffer.from(JSON.stringify(flatPayload(0, ticketId)));
+  const sentAt = Date.now();
+  try {
+    const answer = await timed(
+      endpoints.webhookUrl,
+      { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(key, body) }, body },
+      Math.max(timeoutMs, 15_000), // one real processing round-trip
+    );
+    if (answer.status !== 429) await options.rateLimit?.ledger.record([sentAt]);
+    return answer;
+  } catch (error) {
+    await options.rateLimit?.ledger.record([sentAt]);
+    throw new PreflightError(`A signed probe to ${endpoints.webhookUrl} failed: ${(error as Error).message}\n${hints(endpoints)}`);
+  }
+}
+
+/** null when the answer is a success by SUCCESS_STATUSES and SUCCESS_BODY, else why not. */
+function judgeAnswer(answer: Answer, success: SuccessRule): string | null {
+  if (!success.statuses.includes(answer.status)) return `status ${answer.status} is not a success (SUCCESS_STATUSES=${success.statuses.join(',')})`;
+  const reason = bodyCheckFor(success.body)?.(Buffer.from(answer.text), answer.status) ?? null;
+  return reason === null ? null : `its body is not what SUCCESS_BODY=${success.body} expects: ${reason}`;
+}
+
+function excerpt(answer: Answer): string {
+  const text = answer.text.replace(/\s+/g, ' ').trim();
+  return text === '' ? 'an empty body' : text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/** The message that stops the run when the signed probe is not a success. Never prints the secret. */
+async function explainFailedProbe(
+  endpoints: StackEndpoints,
+  options: PreflightOptions,
+  probe: Answer,
+  verdict: string,
+  success: SuccessRule,
+  timeoutMs: number,
+): Promise<string> {
+  const url = endpoints.webhookUrl;
+  const noLoad = 'No load was sent.';
+  if (probe.status === 429) {
+    return (
+      `The signed probe to ${url} was refused with 429 (rate limited) although this suite's own requests leave room in the window ` +
+      `(RATE_LIMIT=${formatPolicy(options.rateLimit?.policy ?? null)}): other traffic from this machine shares the service's window, ` +
+      `or RATE_LIMIT is not the service's policy. Wait for the window to pass and retry, or set RATE_LIMIT. ${noLoad}`
+    );
+  }
+  if (probe.status === 404) return `${url} answered 404: is WEBHOOK_URL the webhook endpoint (…/webhook/freshdesk)? ${noLoad}`;
+  if (success.statuses.includes(probe.status)) {
+    return `The signed probe to ${url} was answered ${probe.status}, but ${verdict}. If ${excerpt(probe)} is this service's answer, set SUCCESS_BODY (any or empty). ${noLoad}`;
+  }
+  // Tell a signature problem from other faults: the same answer to a wrongly signed probe means the signature decides it.
+  const wrong = await signedProbe(endpoints, options, WRONG_KEY, options.probeTicketId + 1, timeoutMs);
+  if (wrong.status === probe.status) {
+    return (
+      `The service most likely rejects the signature: a probe to ${url} signed with WEBHOOK_SECRET and one signed with a deliberately ` +
+      `wrong key both got ${probe.status} (${excerpt(probe)}). Check WEBHOOK_SECRET (environment, .env or .env.test): it must be the ` +
+      `secret the service verifies ${SIGNATURE_HEADER} with (HMAC-SHA256 of the raw body, lowercase hex). ${noLoad}`
+    );
+  }
+  return (
+    `The signed probe to ${url} was answered ${probe.status} (${excerpt(probe)}): ${verdict}. A probe signed with a wrong key got ` +
+    `${wrong.status}, so the signature is most likely accepted and the fault is elsewhere. If ${probe.status} is this service's ` +
+    `success answer, add it to SUCCESS_STATUSES. ${noLoad}\n${hints(endpoints)}`
+  );
 }

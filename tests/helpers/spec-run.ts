@@ -3,10 +3,11 @@
 // write its report (also when an assertion fails or the spec throws).
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, inject } from 'vitest';
-import { jsonObjectBody } from './body-checks.ts';
+import { bodyCheckFor, statusIn } from './body-checks.ts';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
-import { plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
+import { ledgerFor, plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
+import { admittedSendTimes, planWait, waitMessage, type PhasePlan, type WaitPlan, type RateLedger } from './rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
 import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
@@ -59,6 +60,10 @@ export class SpecRecorder {
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
   private readonly interrupt = new AbortController();
+  /** What this suite sent to the service, shared with other specs and runs (rate-limit planning). */
+  readonly ledger: RateLedger;
+  private ledgerWrites: Promise<void> = Promise.resolve();
+  private readonly waits: (WaitPlan & { phase: string; requests: number; message: string })[] = [];
   /** Aborted on SIGINT/SIGTERM: pass it to runLoadTest so an interrupted run still reports. */
   readonly signal = this.interrupt.signal;
 
@@ -69,13 +74,16 @@ export class SpecRecorder {
     readonly context: PerfContext = perfContext(),
   ) {
     this.reportPath = join(resolve(context.config.reportDir), `${spec}.json`);
+    this.ledger = ledgerFor(context);
     afterEach(({ task }) => {
       const state = task.result?.state;
       const errors = (task.result?.errors ?? []).map((error) => error.message.split('\n')[0]).join(' | ');
+      // A skipped check's detail is its reason (ctx.skip(reason) leaves it in result.note).
+      const note = (task.result as { note?: string } | undefined)?.note ?? '';
       this.checks.push({
         name: task.name,
         outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',
-        detail: errors,
+        detail: state === 'skip' ? note || 'skipped (no reason given)' : errors,
       });
     });
     // Ctrl-C (SIGINT) or SIGTERM mid-spec: afterAll will never run, so write what there is,
@@ -104,22 +112,68 @@ export class SpecRecorder {
    * must carry a JSON object (the contract's answer; anything else is a `bad_body` failure).
    */
   pacedLoad(totalRequests: number, ratePerMinute: number, ticketIdStart: number): LoadTestOptions {
-    const { config, stack } = this.context;
+    const { config } = this.context;
     return {
-      url: stack.webhookUrl,
-      secret: config.secret,
-      signal: this.signal,
+      ...this.answerRules(),
       totalRequests,
       requestsPerSecond: ratePerMinute / 60,
       ticketIdStart,
       timeoutMs: config.requestTimeoutMs,
       maxDurationMs: plannedDurationMs(totalRequests, ratePerMinute) + config.requestTimeoutMs + 10_000,
-      checkBody: jsonObjectBody,
     };
+  }
+
+  /**
+   * What every load of this suite shares: the service, the secret, Ctrl-C through `signal`,
+   * and what counts as success (SUCCESS_STATUSES, and SUCCESS_BODY: by default a success
+   * must carry a JSON object, anything else is a `bad_body` failure).
+   */
+  answerRules(): Pick<LoadTestOptions, 'url' | 'secret' | 'signal' | 'isSuccess' | 'checkBody'> {
+    const { config, stack } = this.context;
+    const checkBody = bodyCheckFor(config.success.body);
+    return {
+      url: stack.webhookUrl,
+      secret: config.secret,
+      signal: this.signal,
+      isSuccess: statusIn(config.success.statuses),
+      ...(checkBody ? { checkBody } : {}),
+    };
+  }
+
+  /**
+   * Waits until the service's rate-limit window (RATE_LIMIT) has room for the phase, from
+   * what this suite sent it (the ledger, shared by specs and runs), and prints how long and
+   * why. Returns at once without a policy; stops waiting when the spec is interrupted.
+   */
+  async awaitRoom(phase: string, plan: PhasePlan): Promise<WaitPlan> {
+    await this.ledgerWrites;
+    const policy = this.context.config.rateLimit;
+    const plannedAt = Date.now();
+    const wait = planWait(policy, await this.ledger.sentTimes(), plan, plannedAt);
+    const message = waitMessage(`${this.spec}/${phase}`, policy, plan, wait);
+    console.log(`[perf] rate limit: ${message}`);
+    this.waits.push({ ...wait, phase, requests: plan.requests, message });
+    this.extra.rateLimitWaits = this.waits;
+    if (wait.waitMs > 0) await sleep(wait.waitMs, this.signal);
+    return wait;
+  }
+
+  /** This suite's requests to the service still in the ledger (wall ms), this spec's included. */
+  async sentTimes(): Promise<number[]> {
+    await this.ledgerWrites;
+    return this.ledger.sentTimes();
+  }
+
+  /** Adds requests sent outside runLoadTest (wall-clock send times of the ones the service may have admitted). */
+  recordSent(times: readonly number[]): void {
+    this.ledgerWrites = this.ledgerWrites.then(() => this.ledger.record(times)).catch((error: unknown) => {
+      console.warn(`[perf] could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`);
+    });
   }
 
   /** Keeps a run's summary and timeline under `phase`; returns the summary. */
   addRun(phase: string, results: LoadTestResults): LoadTestSummary {
+    this.recordSent(admittedSendTimes(results));
     const summary = results.getSummary();
     this.summaries[phase] = summary;
     this.timelines[phase] = timelineOf(results);
@@ -177,6 +231,7 @@ export class SpecRecorder {
 
   /** Writes the report as it stands; safe to call more than once. */
   async save(error?: unknown): Promise<string> {
+    await this.ledgerWrites;
     return writeSpecReport(resolve(this.context.config.reportDir), this.build(error));
   }
 
@@ -195,4 +250,18 @@ export class SpecRecorder {
       extra: this.extra,
     };
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((done) => {
+    if (signal.aborted) return done();
+    const timer = setTimeout(finish, ms);
+    function finish() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', finish);
+      done();
+    }
+    signal.addEventListener('abort', finish, { once: true });
+  });
 }

@@ -1,78 +1,193 @@
-// Burst: 50 requests at once. The seed only asserted that one succeeded; here
-// the service must shed the burst with rate limiting (429 + Retry-After), not
-// fall over (no 5xx, no connection errors), finish within 5 s, and then serve
-// the normal rate again.
+// Burst: the seed's 50 requests at once. The seed only asserted that one
+// succeeded; here the service must serve the burst when its rate-limit window
+// has room for it (a 429 inside the budget is a limiter that fires early), then
+// shed an activation phase sent past the remaining budget exactly as the
+// declared policy (RATE_LIMIT) says: admit no more than it allows and refuse
+// the rest with 429, never a 5xx or a dropped connection. Retry-After is
+// recorded and, when present, must be sane; then the normal rate must be
+// served again. With RATE_LIMIT=none the burst must simply be absorbed.
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { formatSummary, jsonObjectBody, runLoadTest, type LoadTestSummary } from '../helpers/index.ts';
+import { formatSummary, runLoadTest, type LoadTestResults, type LoadTestSummary } from '../helpers/index.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
+import { describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, type PhaseOutcome } from '../helpers/rate-limit/index.ts';
 import { retryAfterSeconds } from '../helpers/retry-after.ts';
-import { perfContext, SpecRecorder } from '../helpers/spec-run.ts';
+import { perfContext, sleep, SpecRecorder } from '../helpers/spec-run.ts';
 
 const context = perfContext();
 const { config, stack } = context;
-const { requests, maxDurationMs, expectRateLimit, recoveryRequests, recoveryRatePerMinute } = config.burst;
+const policy = config.rateLimit;
+const { requests, maxDurationMs, requireRetryAfter, recoveryRequests, recoveryRatePerMinute } = config.burst;
 const title = `Burst Traffic Test: ${requests} requests at once`;
 const recorder = new SpecRecorder('burst', title, context);
 const firstTicket = ticketIdStart(context.ticketIdBase, 'burst');
-/** Longest Retry-After the recovery step honours; a longer one is reported, not waited out. */
-const MAX_RETRY_AFTER_S = 120;
+/** The activation phase sends this many past the remaining budget (at least 10, a fifth of the limit). */
+const overshoot = policy === null ? 0 : Math.max(10, Math.ceil(policy.limit / 5));
+/** A policy that would need more than this in the activation phase is not checked (said so). */
+const MAX_ACTIVATION_REQUESTS = 2000;
+/** The burst itself goes past the policy: it is then the activation phase. */
+const burstExceedsPolicy = policy !== null && requests > policy.limit;
 
-const CONNECTION_ERRORS = ['connection_refused', 'connection_reset', 'timeout', 'other'];
+const CONNECTION_ERRORS = ['connection_refused', 'connection_reset', 'timeout', 'other', 'aborted'];
 
-let burst: LoadTestSummary | undefined;
-let longestRetryAfterS = 0;
+/** What the burst's phases hand on to the recovery (one file, tests in order). */
+const state = { limiterChecked: false, retryAfterS: [] as number[], retryAfterMissing: 0 };
+
+/** The counts the limiter verdict needs, from one phase's results. */
+function outcomeOf(results: LoadTestResults): PhaseOutcome {
+  const startMs = Date.parse(results.info.startedAt);
+  const outcome: PhaseOutcome = { startMs, endMs: startMs + results.info.durationMs, sent: 0, admitted: 0, refused429: 0, noAnswer: 0, admittedFailures: {} };
+  for (const sample of results.samples) {
+    outcome.sent += 1;
+    if (sample.status === 0) outcome.noAnswer += 1;
+    else if (sample.status === 429) outcome.refused429 += 1;
+    else {
+      outcome.admitted += 1;
+      if (!sample.ok) outcome.admittedFailures[sample.status] = (outcome.admittedFailures[sample.status] ?? 0) + 1;
+    }
+  }
+  return outcome;
+}
+
+/** Reads the Retry-After of every 429: sane when whole seconds or a date, at most the window. */
+function judgeRetryAfter(results: LoadTestResults) {
+  const windowS = policy === null ? Number.POSITIVE_INFINITY : policy.windowMs / 1000;
+  const limited = results.samples.filter((sample) => sample.status === 429);
+  const values = limited.map((sample) => results.capturedHeaders.get(sample.index)?.['retry-after']);
+  const seconds = values.filter((v): v is string => v !== undefined).map((v) => retryAfterSeconds(v));
+  const insane = values.filter((v) => v !== undefined && !(retryAfterSeconds(v) <= windowS + 1));
+  state.retryAfterS.push(...seconds.filter(Number.isFinite));
+  state.retryAfterMissing += values.filter((v) => v === undefined).length;
+  return { refused: limited.length, present: seconds.length, missing: values.length - seconds.length, insane, values: [...new Set(values)].slice(0, 10) };
+}
+
+function checkRetryAfter(phase: string, results: LoadTestResults): void {
+  const retry = judgeRetryAfter(results);
+  recorder.note(`${phase}RetryAfter`, retry);
+  if (retry.refused === 0) return;
+  console.log(`Retry-After on ${retry.present} of ${retry.refused} answers of 429 (values: ${retry.values.map(String).join(', ')})`);
+  if (retry.missing > 0 && !requireRetryAfter) {
+    const advice = `${retry.missing} answers of 429 carry no Retry-After header; RFC 9110 recommends one so clients know when to retry (REQUIRE_RETRY_AFTER=true makes this a failure)`;
+    console.log(`[perf] recommendation: ${advice}`);
+    recorder.note('recommendations', [advice]);
+  }
+  expect(retry.insane, `Retry-After values that are not whole seconds or a date within the window (${policy ? describePolicy(policy) : 'no policy'})`).toEqual([]);
+  if (requireRetryAfter) expect(retry.missing, '429 answers without a Retry-After header (REQUIRE_RETRY_AFTER=true)').toBe(0);
+}
+
+/** Every request of a phase answered in time, no 5xx, no request without an HTTP answer. */
+function expectAbsorbed(summary: LoadTestSummary, what: string): void {
+  expect(summary.endReason, `the ${what} must finish within ${maxDurationMs} ms`).toBe('completed');
+  expect(summary.cancelledCount + summary.notSentCount, `requests of the ${what} cut off by the time bound`).toBe(0);
+  const serverErrors = Object.keys(summary.statusCodes).filter((code) => Number(code) >= 500);
+  expect(serverErrors, `the service fell over: 5xx answers during the ${what}`).toEqual([]);
+  const connectionErrors = Object.keys(summary.errorClasses).filter((name) => CONNECTION_ERRORS.includes(name));
+  expect(connectionErrors, `requests of the ${what} that got no HTTP answer`).toEqual([]);
+}
+
+/** Runs `count` requests at once from `ticket`. */
+function atOnce(count: number, ticket: number, boundMs: number) {
+  return runLoadTest({
+    ...recorder.answerRules(),
+    totalRequests: count,
+    // no requestsPerSecond: burst mode, all due at once, all in flight together
+    concurrency: Math.min(count, 256),
+    ticketIdStart: ticket,
+    timeoutMs: boundMs,
+    maxDurationMs: boundMs, // the bound is the assertion: anything unfinished by then is cancelled and counted
+    captureHeaders: ['retry-after'],
+  });
+}
+
+const windowWaitMs = specTimeoutMs(0, config) - specTimeoutMs(0, { ...config, rateLimit: null });
 
 describe(title, () => {
   it(
-    `sheds the burst within ${maxDurationMs} ms without falling over`,
+    burstExceedsPolicy
+      ? `sheds a burst of ${requests} (over the policy) as the policy says, within ${maxDurationMs} ms`
+      : `serves all ${requests} at once within ${maxDurationMs} ms when the window has room, without falling over`,
     async () => {
-      const results = await runLoadTest({
-        url: stack.webhookUrl,
-        secret: config.secret,
-        signal: recorder.signal,
-        totalRequests: requests,
-        // no requestsPerSecond: burst mode, all due at once, all in flight together
-        concurrency: requests,
-        ticketIdStart: firstTicket,
-        timeoutMs: maxDurationMs,
-        maxDurationMs, // the bound is the assertion: anything unfinished by then is cancelled and counted
-        captureHeaders: ['retry-after'],
-        checkBody: jsonObjectBody, // a 200 must carry the contract's JSON object (429s are not checked)
-      });
-      burst = recorder.addRun('burst', results);
+      await recorder.awaitRoom('burst', { requests: policy === null ? requests : Math.min(requests, policy.limit), ratePerSecond: null });
+      const earlier = await recorder.sentTimes();
+      const results = await atOnce(requests, firstTicket, maxDurationMs);
+      const burst = recorder.addRun('burst', results);
       console.log(formatSummary(burst, title));
-
-      const limited = results.samples.filter((sample) => sample.status === 429);
-      const retryAfter = limited.map((sample) => results.capturedHeaders.get(sample.index)?.['retry-after']);
-      const seconds = retryAfter.map((value) => (value === undefined ? Number.NaN : retryAfterSeconds(value)));
-      longestRetryAfterS = Math.max(0, ...seconds.filter(Number.isFinite));
-      recorder.note('rateLimited', { count: limited.length, retryAfter, longestRetryAfterS });
-      console.log(`Rate limited: ${limited.length} of ${burst.totalRequests} (longest Retry-After ${longestRetryAfterS} s)`);
+      const outcome = outcomeOf(results);
       await recorder.save();
 
-      expect(burst.endReason, `the burst must finish within ${maxDurationMs} ms`).toBe('completed');
-      expect(burst.cancelledCount + burst.notSentCount, 'requests cut off by the time bound').toBe(0);
-      expect(burst.successCount, 'requests that succeeded during the burst').toBeGreaterThanOrEqual(1);
-      const serverErrors = Object.keys(burst.statusCodes).filter((code) => Number(code) >= 500);
-      expect(serverErrors, 'the service fell over: 5xx answers during the burst').toEqual([]);
-      const connectionErrors = Object.keys(burst.errorClasses).filter((name) => CONNECTION_ERRORS.includes(name));
-      expect(connectionErrors, 'requests that got no HTTP answer').toEqual([]);
-      if (expectRateLimit) {
-        expect(limited.length, 'rate limiting should answer part of the burst with 429 (EXPECT_RATE_LIMIT=true)').toBeGreaterThanOrEqual(1);
-        expect(seconds.filter((s) => !Number.isFinite(s)).length, '429 answers without a readable Retry-After header').toBe(0);
+      expectAbsorbed(burst, 'burst');
+      if (policy === null) {
+        console.log('[perf] rate limiting was not checked: RATE_LIMIT=none declares a service without rate limiting');
+        recorder.note('rateLimiting', 'not checked: RATE_LIMIT=none');
+        expect(burst.successCount, 'requests of the burst served').toBe(requests);
+        return;
       }
+      if (burstExceedsPolicy) {
+        const verdict = judgeLimiter(policy, earlier, outcome);
+        recorder.note('limiter', { phase: 'burst', ...verdict });
+        console.log(`Rate limiting: ${verdict.summary}`);
+        state.limiterChecked = true;
+        checkRetryAfter('burst', results);
+        expect(verdict.problems, verdict.summary).toEqual([]);
+        return;
+      }
+      const inWindowBefore = inWindow(earlier, outcome.startMs, policy);
+      expect(
+        outcome.refused429,
+        `the limiter fired early: ${outcome.refused429} of ${requests} refused with 429 while the declared policy (${describePolicy(policy)}) ` +
+          `left room for all of them (${inWindowBefore} earlier requests of this suite in the window)`,
+      ).toBe(0);
+      expect(burst.successCount, `requests of the burst served (${burst.failureCount} failed: ${JSON.stringify(burst.errorClasses)})`).toBe(requests);
     },
-    maxDurationMs + 30_000,
+    maxDurationMs + windowWaitMs + 30_000,
+  );
+
+  it(
+    'rate limiting activates as declared: past the budget, no more admitted than the policy allows, the rest refused with 429',
+    async (ctx) => {
+      if (policy === null) return ctx.skip('RATE_LIMIT=none: the service is declared not to limit, so rate limiting was not checked');
+      if (burstExceedsPolicy) return ctx.skip(`the burst of ${requests} already went past the policy (${describePolicy(policy)}) and was judged there`);
+      const earlier = await recorder.sentTimes();
+      const count = Math.max(0, policy.limit - inWindow(earlier, Date.now(), policy, 0)) + overshoot;
+      if (count > MAX_ACTIVATION_REQUESTS) {
+        return ctx.skip(`the policy (${describePolicy(policy)}) would need ${count} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`);
+      }
+      console.log(`Activation: ${count} requests at once, ${overshoot} past the remaining budget of the policy ${describePolicy(policy)}`);
+      const results = await atOnce(count, firstTicket + 1_000_000, config.requestTimeoutMs + 10_000);
+      const summary = recorder.addRun('activation', results);
+      console.log(formatSummary(summary, `Activation: ${count} requests at once`));
+      const outcome = outcomeOf(results);
+      const verdict = judgeLimiter(policy, earlier, outcome);
+      recorder.note('limiter', { phase: 'activation', tolerance: `±${EDGE_MARGIN_MS} ms at the window's edge`, ...verdict });
+      console.log(`Rate limiting: ${verdict.summary}`);
+      state.limiterChecked = true;
+      await recorder.save();
+
+      expect(verdict.problems, verdict.summary).toEqual([]);
+      const notServed = Object.entries(outcome.admittedFailures).filter(([status]) => Number(status) < 500);
+      expect(notServed, 'admitted requests answered with a failure other than 429').toEqual([]);
+      checkRetryAfter('activation', results);
+    },
+    config.requestTimeoutMs + 40_000,
   );
 
   const recoveryPlannedMs = plannedDurationMs(recoveryRequests, recoveryRatePerMinute);
   it(
-    `recovers: after Retry-After, ${recoveryRequests} requests at ${recoveryRatePerMinute}/min all succeed`,
+    `recovers: after Retry-After and room in the window, ${recoveryRequests} requests at ${recoveryRatePerMinute}/min all succeed`,
     async () => {
-      expect(longestRetryAfterS, `Retry-After over ${MAX_RETRY_AFTER_S} s is not a recovery this spec waits for`).toBeLessThanOrEqual(MAX_RETRY_AFTER_S);
-      await new Promise((resolve) => setTimeout(resolve, longestRetryAfterS * 1000));
-      const results = await runLoadTest(recorder.pacedLoad(recoveryRequests, recoveryRatePerMinute, firstTicket + requests));
+      const plan = { requests: recoveryRequests, ratePerSecond: recoveryRatePerMinute / 60 };
+      const windowS = policy === null ? 0 : policy.windowMs / 1000;
+      const saneRetryAfter = state.retryAfterMissing === 0 && state.retryAfterS.length > 0 && state.retryAfterS.every((s) => s <= windowS + 1);
+      // Retry-After promises one follow-up request, not the whole recovery: wait for it, and then
+      // (from the ledger) until the window has room for every recovery request, whichever is later.
+      if (saneRetryAfter) {
+        const longest = Math.max(...state.retryAfterS);
+        console.log(`[perf] rate limit: burst/recovery waits the longest Retry-After, ${longest} s`);
+        recorder.note('recoveryRetryAfterWaitS', longest);
+        await sleep(longest * 1000, recorder.signal);
+      }
+      await recorder.awaitRoom('recovery', plan); // bounded by the window
+      const results = await runLoadTest(recorder.pacedLoad(recoveryRequests, recoveryRatePerMinute, firstTicket + 2_000_000));
       const summary = recorder.addRun('recovery', results);
       console.log(formatSummary(summary, `Recovery: ${recoveryRequests} requests at ${recoveryRatePerMinute} req/min`));
       const health = await request(stack.healthUrl, { signal: AbortSignal.timeout(5000) });
@@ -82,6 +197,6 @@ describe(title, () => {
       expect(summary).toHaveNoFailures();
       expect(health.statusCode, `health after the burst (${stack.healthUrl})`).toBe(200);
     },
-    MAX_RETRY_AFTER_S * 1000 + specTimeoutMs(recoveryPlannedMs, config.requestTimeoutMs),
+    2 * windowWaitMs + specTimeoutMs(recoveryPlannedMs, config),
   );
 });

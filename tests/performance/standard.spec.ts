@@ -18,6 +18,7 @@ describe(title, () => {
   it(
     `keeps success >= ${minSuccessPercent}% and P95 < ${maxP95Ms} ms with no failures`,
     async () => {
+      await recorder.awaitRoom('load', { requests, ratePerSecond: ratePerMinute / 60 });
       const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute, ticketIdStart(context.ticketIdBase, 'standard')));
       const summary = recorder.addRun('load', results);
       console.log(formatSummary(summary, title));
@@ -28,6 +29,6 @@ describe(title, () => {
       expect(summary).toHaveP95Below(maxP95Ms);
       expect(summary).toHaveNoFailures();
     },
-    specTimeoutMs(plannedMs, config.requestTimeoutMs),
+    specTimeoutMs(plannedMs, config),
   );
 });

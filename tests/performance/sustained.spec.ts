@@ -24,6 +24,7 @@ describe(title, () => {
   it(
     `keeps success >= ${minSuccessPercent}% and P95 degradation < ${maxDegradationPercent}%`,
     async () => {
+      await recorder.awaitRoom('load', { requests, ratePerSecond: ratePerMinute / 60 });
       before = await fetchSettledMetrics(stack.metricsUrl);
       const poll = pollMetrics(stack.metricsUrl, 5000);
       const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute, ticketIdStart(context.ticketIdBase, 'sustained')));
@@ -42,9 +43,10 @@ describe(title, () => {
       await recorder.save();
 
       expect(summary).toMeetSuccessRate(minSuccessPercent);
+      // Over the successes only: a 429 at the window's edge is fast and would fake a trend (left out, and said so).
       expect(degradationPercent, `second-half P95 against first-half P95 (${degradation.verdict})`).toBeLessThan(maxDegradationPercent);
     },
-    specTimeoutMs(plannedMs, config.requestTimeoutMs),
+    specTimeoutMs(plannedMs, config),
   );
 
   it(`server memory grows by less than ${maxRssGrowthMb} MB`, (ctx) => {

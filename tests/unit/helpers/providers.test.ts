@@ -55,6 +55,8 @@ describe('run context', () => {
 
   it('plans durations and timeouts from the schedule', () => {
     expect(plannedDurationMs(100, 100)).toBeCloseTo(59_400);
-    expect(specTimeoutMs(59_400, 30_000)).toBe(149_100);
+    expect(specTimeoutMs(59_400, { requestTimeoutMs: 30_000, rateLimit: null })).toBe(149_100);
+    // Each rate-limit wait adds at most the window, its edge margin and a second.
+    expect(specTimeoutMs(59_400, { requestTimeoutMs: 30_000, rateLimit: { limit: 100, windowMs: 60_000 } }, 2)).toBe(149_100 + 2 * 62_000);
   });
 });
