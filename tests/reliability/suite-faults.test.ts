@@ -194,8 +194,16 @@ describe('target answers garbage', () => {
 
     const metrics = await fetchMetrics(`${base}/webhook/metrics`, 2000);
     expect(metrics.available).toBe(false);
-    // Health answered 200 (with garbage): the preflight goes on and explains what it could not use.
-    const checked = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 1 });
+    // Health answered 200 (with garbage), but the probe is no success: the preflight stops, sending no load.
+    // A 502 to the signed probe and a 200 to the wrongly signed one (ticket 2): not a signature problem.
+    const bad = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 1 }).catch((e: unknown) => e);
+    expect(bad).toBeInstanceOf(PreflightError);
+    expect((bad as Error).message).toMatch(/answered 502 .*status 502 is not a success \(SUCCESS_STATUSES=200\).*signature is most likely accepted.*No load was sent/s);
+    // A 200 with HTML fails the default SUCCESS_BODY=json-object, and says how to accept it.
+    const html = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 10 }).catch((e: unknown) => e);
+    expect((html as Error).message).toMatch(/answered 200, but its body is not what SUCCESS_BODY=json-object expects: not JSON.*set SUCCESS_BODY/);
+    // Declared as any body, the same answer passes, and the preflight explains what it could not use.
+    const checked = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 10, success: { statuses: [200], body: 'any' } });
     expect(checked.warnings.some((w) => w.startsWith('metrics unavailable'))).toBe(true);
   });
 });

@@ -1,0 +1,121 @@
+// The suite against services unlike our reference stack, run as a user runs it
+// (`vitest run tests/performance` with settings in the environment): a correct
+// service that differs the ways the contract says real ones do must pass, and a
+// service that breaks a rule must fail, with a message naming the rule.
+// Targets: the Python stand-in for the original service (tests/targets) and the
+// embedded stack configured unlike its defaults. Windows are shortened to 10 s
+// (declared and served alike) so each run takes seconds, not minutes.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startContractTarget } from '../targets/contract-target.ts';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+type Target = Awaited<ReturnType<typeof startContractTarget>>;
+let target: Target | undefined;
+afterEach(async () => {
+  await target?.stop();
+  target = undefined;
+});
+
+/** Runs the performance specs in a child Vitest, bounded; resolves with its exit code, output and time. */
+async function runSuite(files: string[], settings: Record<string, string>, timeoutMs: number) {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
+  }
+  const reportDir = mkdtempSync(join(tmpdir(), 'real-service-'));
+  Object.assign(env, { WEBHOOK_URL: '', WEBHOOK_STACK: 'external', PERF_BASELINE: '', PERF_REPORT_DIR: reportDir }, settings);
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'performance', ...files], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
+  clearTimeout(timer);
+  // eslint-style colour codes out, so the assertions read the text.
+  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  return { code, output: plain, seconds: (performance.now() - started) / 1000, reportDir };
+}
+
+async function webhookMetrics(metricsUrl: string): Promise<{ success_count: number; failure_count: number }> {
+  const response = await request(metricsUrl, { signal: AbortSignal.timeout(5000) });
+  return ((await response.body.json()) as { webhook_metrics: { success_count: number; failure_count: number } }).webhook_metrics;
+}
+
+const BURST = ['tests/performance/burst.spec.ts'];
+
+describe('against the original service (Python stand-in)', () => {
+  it('a 500 to a bad signature and a wrong WEBHOOK_SECRET: stops within 10 s, names the secret and the signature, sends only the probes', async () => {
+    target = await startContractTarget({ badSignatureStatus: 500, processingMs: [5, 10] });
+    const run = await runSuite([], { WEBHOOK_URL: target.webhookUrl, WEBHOOK_SECRET: 'not-the-secret' }, 60_000);
+    expect(run.code, run.output).not.toBe(0);
+    expect(run.seconds, run.output).toBeLessThan(10);
+    expect(run.output).toContain('The service most likely rejects the signature');
+    expect(run.output).toContain('Check WEBHOOK_SECRET');
+    expect(run.output).not.toContain('not-the-secret');
+    // The two probes, both refused (500 counts as a failure), and nothing else.
+    expect(await webhookMetrics(target.metricsUrl)).toMatchObject({ success_count: 0, failure_count: 2 });
+  });
+
+  it('RATE_LIMIT=none against a service without limiting: the burst passes and says rate limiting was not checked', async () => {
+    target = await startContractTarget({ rateLimit: 'none', processingMs: [20, 50] });
+    const run = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: 'none' }, 120_000);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain('rate limiting was not checked: RATE_LIMIT=none');
+    const report = JSON.parse(readFileSync(join(run.reportDir, 'burst.json'), 'utf8'));
+    const activation = report.checks.find((c: { name: string }) => c.name.startsWith('rate limiting activates'));
+    expect(activation).toEqual(expect.objectContaining({ outcome: 'skipped', detail: expect.stringContaining('RATE_LIMIT=none') }));
+  });
+
+  it('a 202 with an empty body, declared with SUCCESS_STATUSES=202 and SUCCESS_BODY=any: every spec passes', async () => {
+    target = await startContractTarget({ acceptStatus: 202, rateLimit: '100/10s', processingMs: [20, 60] });
+    const run = await runSuite([], { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s', SUCCESS_STATUSES: '202', SUCCESS_BODY: 'any', PERF_SCALE: '0.2' }, 300_000);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/Test Files\s+5 passed \(5\)/);
+    expect(run.output).toContain('carry no Retry-After header'); // a recommendation, not a failure
+    // Negative control: the same service judged by the default SUCCESS_STATUSES=200 stops at the preflight.
+    const strict = await runSuite([], { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 60_000);
+    expect(strict.code).not.toBe(0);
+    expect(strict.output).toMatch(/answered 202 \(an empty body\): status 202 is not a success \(SUCCESS_STATUSES=200\)/);
+  });
+
+  it('a limiter that fires early (40 per window while 100 are declared) fails the burst, naming the policy', async () => {
+    target = await startContractTarget({ rateLimit: '40/10s', processingMs: [20, 50] });
+    const run = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 120_000);
+    expect(run.code, run.output).not.toBe(0);
+    expect(run.output).toMatch(/the limiter fired early: 1\d of 50 refused with 429 while the declared policy \(100 requests per 10 s\) left room for all of them/);
+  });
+});
+
+describe('against the reference stack configured unlike the declared policy', () => {
+  const strict = 'RATE_LIMIT_WINDOW_SECONDS=10 RATE_LIMIT_HEADERS=false';
+  const embedded = (webhookEnv: string) => ({ WEBHOOK_STACK: 'embedded', RATE_LIMIT: '100/10s', EMBEDDED_WEBHOOK_ENV: webhookEnv });
+
+  it('kept as declared (sliding window, no Retry-After): the burst passes, the limiter judged', async () => {
+    const run = await runSuite(BURST, embedded(strict), 120_000);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/Rate limiting: sent \d+ past the budget: admitted \d+, refused \d+ with 429; the policy 100 requests per 10 s allows/);
+    const report = JSON.parse(readFileSync(join(run.reportDir, 'burst.json'), 'utf8'));
+    expect(report.extra.limiter.ok).toBe(true);
+  });
+
+  for (const [what, webhookEnv] of [
+    ['its limit raised to 1000 per window', `${strict} RATE_LIMIT_REQUESTS=1000`],
+    ['its limiter off', 'RATE_LIMIT_ALGORITHM=off'],
+  ] as const) {
+    it(`with ${what}: the burst fails, naming the policy and the admitted count`, async () => {
+      const run = await runSuite(BURST, embedded(webhookEnv), 120_000);
+      expect(run.code, run.output).not.toBe(0);
+      expect(run.output).toMatch(/the limiter admitted too many: admitted \d+ within 10 s .*the declared policy is 100 requests per 10 s \(RATE_LIMIT\)/);
+    });
+  }
+});
