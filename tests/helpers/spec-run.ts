@@ -80,6 +80,7 @@ export class SpecRecorder {
       const errors = (task.result?.errors ?? []).map((error) => error.message.split('\n')[0]).join(' | ');
       // A skipped check's detail is its reason (ctx.skip(reason) leaves it in result.note).
       const note = (task.result as { note?: string } | undefined)?.note ?? '';
+      if (state === 'skip') console.log(`[perf] skipped "${task.name}": ${note || 'no reason given'}`);
       this.checks.push({
         name: task.name,
         outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',

@@ -8,7 +8,7 @@ export function waitMessage(name: string, policy: RateLimitPolicy | null, plan: 
   const shape = plan.ratePerSecond === null ? `${plan.requests} at once` : `${plan.requests} at ${round1(plan.ratePerSecond * 60)}/min`;
   const head = wait.waitMs > 0 ? `${name} waits ${(wait.waitMs / 1000).toFixed(1)} s until the window has room` : `${name} starts now`;
   const notes = [
-    `${wait.inWindowNow} requests of this suite are in the service's last ${policy.windowMs / 1000} s`,
+    `${wait.inWindowNow} ${wait.inWindowNow === 1 ? 'request of this suite is' : 'requests of this suite are'} in the service's last ${policy.windowMs / 1000} s`,
     `the policy is ${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`,
     `the phase sends ${shape}`,
   ];
