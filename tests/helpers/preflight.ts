@@ -7,7 +7,7 @@ import { fetchMetrics, type MetricsResult } from './metrics-client.ts';
 import { DEFAULTS } from './options.ts';
 import { flatPayload } from './payloads.ts';
 import type { StackEndpoints } from './providers/types.ts';
-import { formatPolicy, planWait, waitMessage, type RateLedger, type RateLimitPolicy } from './rate-limit/index.ts';
+import { answerTimes, formatPolicy, planWait, waitMessage, type RateLedger, type RateLimitPolicy } from './rate-limit/index.ts';
 import { signBody } from './signing.ts';
 
 const SIGNATURE_HEADER = DEFAULTS.signatureHeader.toLowerCase();
@@ -82,7 +82,7 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
   if (options.rateLimit) {
     const { policy, ledger } = options.rateLimit;
     const plan = { requests: 2, ratePerSecond: null };
-    const wait = planWait(policy, await ledger.sentTimes(), plan, Date.now());
+    const wait = planWait(policy, answerTimes(await ledger.sent()), plan, Date.now());
     console.log(`[perf] rate limit: ${waitMessage('preflight probes', policy, plan, wait)}`);
     if (wait.waitMs > 0) await new Promise((done) => setTimeout(done, wait.waitMs));
   }
@@ -103,18 +103,23 @@ type Answer = Awaited<ReturnType<typeof timed>>;
 async function signedProbe(endpoints: StackEndpoints, options: PreflightOptions, key: string, ticketId: number, timeoutMs: number): Promise<Answer> {
   const body = Buffer.from(JSON.stringify(flatPayload(0, ticketId)));
   const sentAt = Date.now();
+  let answer: Answer | undefined;
+  let failure: unknown;
   try {
-    const answer = await timed(
+    answer = await timed(
       endpoints.webhookUrl,
       { method: 'POST', headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(key, body) }, body },
       Math.max(timeoutMs, 15_000), // one real processing round-trip
     );
-    if (answer.status !== 429) await options.rateLimit?.ledger.record([sentAt]);
-    return answer;
   } catch (error) {
-    await options.rateLimit?.ledger.record([sentAt]);
-    throw new PreflightError(`A signed probe to ${endpoints.webhookUrl} failed: ${(error as Error).message}\n${hints(endpoints)}`);
+    failure = error;
   }
+  // Into the ledger unless refused (a refusal is not added to a sliding window); no answer counts, to be safe.
+  if (answer?.status !== 429) await options.rateLimit?.ledger.record([[sentAt, Date.now()]]);
+  if (answer === undefined) {
+    throw new PreflightError(`A signed probe to ${endpoints.webhookUrl} failed: ${(failure as Error).message}\n${hints(endpoints)}`);
+  }
+  return answer;
 }
 
 /** null when the answer is a success by SUCCESS_STATUSES and SUCCESS_BODY, else why not. */

@@ -7,7 +7,7 @@ import { bodyCheckFor, statusIn } from './body-checks.ts';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
 import { ledgerFor, plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
-import { admittedSendTimes, planWait, waitMessage, type PhasePlan, type WaitPlan, type RateLedger } from './rate-limit/index.ts';
+import { admittedSends, answerTimes, planWait, waitMessage, type PhasePlan, type RateLedger, type Sent, type WaitPlan } from './rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
 import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
@@ -150,7 +150,7 @@ export class SpecRecorder {
     await this.ledgerWrites;
     const policy = this.context.config.rateLimit;
     const plannedAt = Date.now();
-    const wait = planWait(policy, await this.ledger.sentTimes(), plan, plannedAt);
+    const wait = planWait(policy, answerTimes(await this.ledger.sent()), plan, plannedAt);
     const message = waitMessage(`${this.spec}/${phase}`, policy, plan, wait);
     console.log(`[perf] rate limit: ${message}`);
     this.waits.push({ ...wait, phase, requests: plan.requests, message });
@@ -159,22 +159,22 @@ export class SpecRecorder {
     return wait;
   }
 
-  /** This suite's requests to the service still in the ledger (wall ms), this spec's included. */
-  async sentTimes(): Promise<number[]> {
+  /** This suite's requests to the service still in the ledger, this spec's included. */
+  async sent(): Promise<Sent[]> {
     await this.ledgerWrites;
-    return this.ledger.sentTimes();
+    return this.ledger.sent();
   }
 
-  /** Adds requests sent outside runLoadTest (wall-clock send times of the ones the service may have admitted). */
-  recordSent(times: readonly number[]): void {
-    this.ledgerWrites = this.ledgerWrites.then(() => this.ledger.record(times)).catch((error: unknown) => {
+  /** Adds requests sent outside runLoadTest (the ones the service may have admitted: all but 429s). */
+  recordSent(entries: readonly Sent[]): void {
+    this.ledgerWrites = this.ledgerWrites.then(() => this.ledger.record(entries)).catch((error: unknown) => {
       console.warn(`[perf] could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`);
     });
   }
 
   /** Keeps a run's summary and timeline under `phase`; returns the summary. */
   addRun(phase: string, results: LoadTestResults): LoadTestSummary {
-    this.recordSent(admittedSendTimes(results));
+    this.recordSent(admittedSends(results));
     const summary = results.getSummary();
     this.summaries[phase] = summary;
     this.timelines[phase] = timelineOf(results);

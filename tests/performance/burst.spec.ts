@@ -10,7 +10,7 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { formatSummary, runLoadTest, type LoadTestResults, type LoadTestSummary } from '../helpers/index.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
-import { describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, type PhaseOutcome } from '../helpers/rate-limit/index.ts';
+import { answerTimes, describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, sentTimes, type PhaseOutcome } from '../helpers/rate-limit/index.ts';
 import { retryAfterSeconds } from '../helpers/retry-after.ts';
 import { perfContext, sleep, SpecRecorder } from '../helpers/spec-run.ts';
 
@@ -108,7 +108,7 @@ describe(title, () => {
       : `serves all ${requests} at once within ${maxDurationMs} ms when the window has room, without falling over`,
     async () => {
       await recorder.awaitRoom('burst', { requests: policy === null ? requests : Math.min(requests, policy.limit), ratePerSecond: null });
-      const earlier = await recorder.sentTimes();
+      const earlier = await recorder.sent();
       const results = await atOnce(requests, firstTicket, maxDurationMs);
       const burst = recorder.addRun('burst', results);
       console.log(formatSummary(burst, title));
@@ -131,7 +131,7 @@ describe(title, () => {
         expect(verdict.problems, verdict.summary).toEqual([]);
         return;
       }
-      const inWindowBefore = inWindow(earlier, outcome.startMs, policy);
+      const inWindowBefore = inWindow(answerTimes(earlier), outcome.startMs, policy);
       expect(
         outcome.refused429,
         `the limiter fired early: ${outcome.refused429} of ${requests} refused with 429 while the declared policy (${describePolicy(policy)}) ` +
@@ -147,8 +147,9 @@ describe(title, () => {
     async (ctx) => {
       if (policy === null) return ctx.skip('RATE_LIMIT=none: the service is declared not to limit, so rate limiting was not checked');
       if (burstExceedsPolicy) return ctx.skip(`the burst of ${requests} already went past the policy (${describePolicy(policy)}) and was judged there`);
-      const earlier = await recorder.sentTimes();
-      const count = Math.max(0, policy.limit - inWindow(earlier, Date.now(), policy, 0)) + overshoot;
+      const earlier = await recorder.sent();
+      // Past the budget for sure: the room left counted from the send times (the fewest still in), plus the overshoot.
+      const count = Math.max(0, policy.limit - inWindow(sentTimes(earlier), Date.now(), policy, 0)) + overshoot;
       if (count > MAX_ACTIVATION_REQUESTS) {
         return ctx.skip(`the policy (${describePolicy(policy)}) would need ${count} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`);
       }

@@ -41,7 +41,7 @@ async function runSuite(files: string[], settings: Record<string, string>, timeo
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
   clearTimeout(timer);
-  // eslint-style colour codes out, so the assertions read the text.
+  // Colour codes out, so the assertions read the text.
   const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
   return { code, output: plain, seconds: (performance.now() - started) / 1000, reportDir };
 }
@@ -64,7 +64,7 @@ describe('against the original service (Python stand-in)', () => {
     expect(run.output).not.toContain('not-the-secret');
     // The two probes, both refused (500 counts as a failure), and nothing else.
     expect(await webhookMetrics(target.metricsUrl)).toMatchObject({ success_count: 0, failure_count: 2 });
-  });
+  }, 90_000);
 
   it('RATE_LIMIT=none against a service without limiting: the burst passes and says rate limiting was not checked', async () => {
     target = await startContractTarget({ rateLimit: 'none', processingMs: [20, 50] });
@@ -74,7 +74,7 @@ describe('against the original service (Python stand-in)', () => {
     const report = JSON.parse(readFileSync(join(run.reportDir, 'burst.json'), 'utf8'));
     const activation = report.checks.find((c: { name: string }) => c.name.startsWith('rate limiting activates'));
     expect(activation).toEqual(expect.objectContaining({ outcome: 'skipped', detail: expect.stringContaining('RATE_LIMIT=none') }));
-  });
+  }, 150_000);
 
   it('a 202 with an empty body, declared with SUCCESS_STATUSES=202 and SUCCESS_BODY=any: every spec passes', async () => {
     target = await startContractTarget({ acceptStatus: 202, rateLimit: '100/10s', processingMs: [20, 60] });
@@ -86,14 +86,14 @@ describe('against the original service (Python stand-in)', () => {
     const strict = await runSuite([], { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 60_000);
     expect(strict.code).not.toBe(0);
     expect(strict.output).toMatch(/answered 202 \(an empty body\): status 202 is not a success \(SUCCESS_STATUSES=200\)/);
-  });
+  }, 400_000);
 
   it('a limiter that fires early (40 per window while 100 are declared) fails the burst, naming the policy', async () => {
     target = await startContractTarget({ rateLimit: '40/10s', processingMs: [20, 50] });
     const run = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 120_000);
     expect(run.code, run.output).not.toBe(0);
     expect(run.output).toMatch(/the limiter fired early: 1\d of 50 refused with 429 while the declared policy \(100 requests per 10 s\) left room for all of them/);
-  });
+  }, 150_000);
 });
 
 describe('against the reference stack configured unlike the declared policy', () => {
@@ -106,7 +106,7 @@ describe('against the reference stack configured unlike the declared policy', ()
     expect(run.output).toMatch(/Rate limiting: sent \d+ past the budget: admitted \d+, refused \d+ with 429; the policy 100 requests per 10 s allows/);
     const report = JSON.parse(readFileSync(join(run.reportDir, 'burst.json'), 'utf8'));
     expect(report.extra.limiter.ok).toBe(true);
-  });
+  }, 150_000);
 
   for (const [what, webhookEnv] of [
     ['its limit raised to 1000 per window', `${strict} RATE_LIMIT_REQUESTS=1000`],
@@ -116,6 +116,6 @@ describe('against the reference stack configured unlike the declared policy', ()
       const run = await runSuite(BURST, embedded(webhookEnv), 120_000);
       expect(run.code, run.output).not.toBe(0);
       expect(run.output).toMatch(/the limiter admitted too many: admitted \d+ within 10 s .*the declared policy is 100 requests per 10 s \(RATE_LIMIT\)/);
-    });
+    }, 150_000);
   }
 });

@@ -3,6 +3,6 @@
 // the policy.
 export { describePolicy, formatPolicy, parseRateLimit, type RateLimitPolicy } from './policy.ts';
 export { EDGE_MARGIN_MS, inWindow, offsetsOf, planWait, roomAt, type PhasePlan, type WaitPlan } from './planner.ts';
-export { admittedSendTimes, LEDGER_FILE, RateLedger, type SentRequests } from './ledger.ts';
+export { admittedSends, answerTimes, LEDGER_FILE, RateLedger, sentTimes, type Sent, type SentRequests } from './ledger.ts';
 export { judgeLimiter, type LimiterVerdict, type PhaseOutcome } from './verdict.ts';
 export { waitMessage } from './messages.ts';

@@ -3,34 +3,51 @@
 // minute of the last one, knows what is still in the service's rate-limit
 // window. Only requests the service may have admitted are kept (a `429` is not
 // added to a sliding window); a request that got no answer is kept, to be safe.
+// Each is kept as [sent, answered]: the service stamped it somewhere between,
+// so planning counts from the answer (later) and the verdict's "surely still in
+// the window" from the send (earlier).
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../files.ts';
 
 export const LEDGER_FILE = 'rate-ledger.json';
 
+/** Wall-clock ms a request left, and its answer (or failure) came. */
+export type Sent = readonly [sentMs: number, answeredMs: number];
+
 interface LedgerFile {
-  version: 1;
-  /** Wall-clock ms of the requests sent, by webhook URL. */
-  sent: Record<string, number[]>;
+  version: 2;
+  /** The requests sent, by webhook URL. */
+  sent: Record<string, Sent[]>;
+}
+
+function isSent(value: unknown): value is Sent {
+  return Array.isArray(value) && value.length === 2 && value.every((t) => typeof t === 'number' && Number.isFinite(t));
 }
 
 /** What a run's results tell the ledger (structural, so the engine's results fit). */
 export interface SentRequests {
   info: { startedAt: string };
   sampleCount: number;
-  sample(index: number): { actualStartMs: number; status: number };
+  sample(index: number): { actualStartMs: number; endMs: number; status: number };
 }
 
-/** Wall-clock send times of the requests of a run that the service may have admitted. */
-export function admittedSendTimes(results: SentRequests): number[] {
+/** The requests of a run that the service may have admitted, wall clock. */
+export function admittedSends(results: SentRequests): Sent[] {
   const startedAt = Date.parse(results.info.startedAt);
-  const times: number[] = [];
+  const sent: Sent[] = [];
   for (let i = 0; i < results.sampleCount; i++) {
-    const { actualStartMs, status } = results.sample(i);
-    if (status !== 429 && Number.isFinite(actualStartMs)) times.push(Math.round(startedAt + actualStartMs));
+    const { actualStartMs, endMs, status } = results.sample(i);
+    if (status === 429 || !Number.isFinite(actualStartMs)) continue;
+    const at = Math.round(startedAt + actualStartMs);
+    sent.push([at, Number.isFinite(endMs) ? Math.max(at, Math.round(startedAt + endMs)) : at]);
   }
-  return times;
+  return sent;
 }
+
+/** Send times of ledger entries. */
+export const sentTimes = (list: readonly Sent[]): number[] => list.map((entry) => entry[0]);
+/** Answer times of ledger entries: the latest the service can have stamped them. */
+export const answerTimes = (list: readonly Sent[]): number[] => list.map((entry) => entry[1]);
 
 export class RateLedger {
   /**
@@ -48,31 +65,34 @@ export class RateLedger {
   private async read(): Promise<LedgerFile> {
     try {
       const parsed = JSON.parse(await readFile(this.path, 'utf8')) as Partial<LedgerFile>;
-      if (parsed.version === 1 && typeof parsed.sent === 'object' && parsed.sent !== null) return { version: 1, sent: parsed.sent };
+      if (parsed.version === 2 && typeof parsed.sent === 'object' && parsed.sent !== null) return { version: 2, sent: parsed.sent };
     } catch {
       // missing or unreadable: start afresh (the worst case is one wait too short, which the specs report)
     }
-    return { version: 1, sent: {} };
+    return { version: 2, sent: {} };
+  }
+
+  /** Well-formed entries of `list` answered within the kept span. */
+  private fresh(list: unknown): Sent[] {
+    const since = this.now() - this.keepMs;
+    return Array.isArray(list) ? list.filter((entry): entry is Sent => isSent(entry) && entry[1] > since) : [];
   }
 
   /** Our requests to this target within the kept span, oldest first. */
-  async sentTimes(): Promise<number[]> {
-    const file = await this.read();
-    const since = this.now() - this.keepMs;
-    return (file.sent[this.target] ?? []).filter((t) => typeof t === 'number' && t > since);
+  async sent(): Promise<Sent[]> {
+    return this.fresh((await this.read()).sent[this.target]);
   }
 
-  /** Adds send times and drops what is too old, for every target. */
-  async record(times: readonly number[]): Promise<void> {
-    if (times.length === 0) return;
+  /** Adds requests and drops what is too old, for every target. */
+  async record(entries: readonly Sent[]): Promise<void> {
+    if (entries.length === 0) return;
     const file = await this.read();
-    const since = this.now() - this.keepMs;
-    const sent: Record<string, number[]> = {};
+    const sent: Record<string, Sent[]> = {};
     for (const [target, list] of Object.entries(file.sent)) {
-      const kept = Array.isArray(list) ? list.filter((t) => typeof t === 'number' && t > since) : [];
+      const kept = this.fresh(list);
       if (kept.length > 0) sent[target] = kept;
     }
-    sent[this.target] = [...(sent[this.target] ?? []), ...times].sort((a, b) => a - b);
-    await writeFileAtomic(this.path, `${JSON.stringify({ version: 1, sent })}\n`);
+    sent[this.target] = [...(sent[this.target] ?? []), ...entries].sort((a, b) => a[0] - b[0]);
+    await writeFileAtomic(this.path, `${JSON.stringify({ version: 2, sent })}\n`);
   }
 }

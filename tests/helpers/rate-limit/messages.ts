@@ -8,11 +8,11 @@ export function waitMessage(name: string, policy: RateLimitPolicy | null, plan: 
   const shape = plan.ratePerSecond === null ? `${plan.requests} at once` : `${plan.requests} at ${round1(plan.ratePerSecond * 60)}/min`;
   const head = wait.waitMs > 0 ? `${name} waits ${(wait.waitMs / 1000).toFixed(1)} s until the window has room` : `${name} starts now`;
   const notes = [
-    `${wait.inWindowNow} ${wait.inWindowNow === 1 ? 'request of this suite is' : 'requests of this suite are'} in the service's last ${policy.windowMs / 1000} s`,
+    `${wait.inWindowNow} ${wait.inWindowNow === 1 ? 'request of this suite' : 'requests of this suite'} may still be in the service's window`,
     `the policy is ${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`,
     `the phase sends ${shape}`,
   ];
-  if (wait.overLimitByPlan > 0) notes.push(`${wait.overLimitByPlan} of its requests are over the policy by the phase's own plan and will be refused`);
+  if (wait.overLimitByPlan > 0) notes.push(`its own plan goes past the policy (more than ${policy.limit} within ${policy.windowMs / 1000} s), so expect some 429s`);
   else if (wait.atEdge) notes.push("its own plan sits at the policy's edge, so a request at the window's edge may be refused");
   return `${head}: ${notes.join('; ')}`;
 }

@@ -9,9 +9,12 @@
 // room_i = limit - 1 - own_i of our past requests may still be in the window when
 // request i arrives. Past send times only leave the window as time goes on, so
 // each request gives a lower bound on the start, and the start is the largest.
-// A past request counts while it is within `window + marginMs` of the new one:
-// the service stamps a request when it arrives, a little after we sent it, and
-// its window edge may be inclusive.
+// Past requests are given by the time their answer came (the latest the service
+// can have stamped them), and a past request counts while it is within
+// `window + marginMs` of the new one: the window's edge may be inclusive, and
+// the clocks of the two processes are read at slightly different moments. A
+// time later than now (a clock stepped back) counts as now, so a wait is never
+// longer than the window and the margin.
 
 import type { RateLimitPolicy } from './policy.ts';
 
@@ -32,7 +35,7 @@ export interface WaitPlan {
   inWindowNow: number;
   /** Requests of the phase that the policy refuses whatever the wait: its own plan is over the limit. */
   overLimitByPlan: number;
-  /** The phase's own plan leaves no slack at some request (e.g. exactly `limit` per window): refusals at the edge are possible. */
+  /** The phase's own plan leaves less than the margin at some request (e.g. exactly `limit` per window): refusals at the edge are possible. */
   atEdge: boolean;
 }
 
@@ -58,7 +61,10 @@ export function planWait(
 ): WaitPlan {
   if (policy === null) return { startAtMs: nowMs, waitMs: 0, inWindowNow: 0, overLimitByPlan: 0, atEdge: false };
   const { limit, windowMs } = policy;
-  const recentFirst = pastMs.filter((t) => t > nowMs - windowMs - marginMs).sort((a, b) => b - a);
+  const recentFirst = pastMs
+    .map((t) => Math.min(t, nowMs))
+    .filter((t) => t > nowMs - windowMs - marginMs)
+    .sort((a, b) => b - a);
   const offsets = offsetsOf(plan);
   let startAtMs = nowMs;
   let overLimitByPlan = 0;
@@ -72,7 +78,8 @@ export function planWait(
       overLimitByPlan += 1;
       continue;
     }
-    if (room === 0) atEdge = true;
+    // Full by its own plan: the own request that just left did so less than the margin ago.
+    if (room === 0 && oldestOwn > 0 && d - (offsets[oldestOwn - 1]! + windowMs) < marginMs) atEdge = true;
     const blocking = recentFirst[room]; // the (room+1)-th most recent past request must have left
     if (blocking !== undefined) startAtMs = Math.max(startAtMs, blocking + windowMs + marginMs - d);
   }

@@ -2,12 +2,13 @@
 // policy, our earlier requests still near the window and the counts of one
 // phase sent past the remaining budget in, a verdict with its reasons out.
 //
-// Tolerance at the window's edge: an earlier request of ours sent within
-// EDGE_MARGIN_MS of (phase time - window) may or may not still be in the
-// service's window while the phase runs (the service stamps a request when it
-// arrives, slightly after we sent it, and counts its edge as it likes), so it
-// may free one place, or not. Such requests widen the admitted range by one
-// each; every other earlier request is surely in (or surely out of) the window.
+// Tolerance at the window's edge: the service stamped each earlier request of
+// ours between its send and its answer, and counts its window's edge as it
+// likes. An earlier request is surely in the window for the whole phase when it
+// was sent after (phase end - window + margin), and possibly in at some moment
+// when it was answered after (phase start - window - margin). The ones between
+// may free a place, or not: each widens the admitted range by one.
+import type { Sent } from './ledger.ts';
 import { EDGE_MARGIN_MS } from './planner.ts';
 import { describePolicy, type RateLimitPolicy } from './policy.ts';
 
@@ -39,12 +40,11 @@ export interface LimiterVerdict {
 }
 
 /** Judges one phase sent past the remaining budget, given our earlier admitted-or-unknown send times. */
-export function judgeLimiter(policy: RateLimitPolicy, earlierMs: readonly number[], phase: PhaseOutcome, marginMs = EDGE_MARGIN_MS): LimiterVerdict {
+export function judgeLimiter(policy: RateLimitPolicy, earlier: readonly Sent[], phase: PhaseOutcome, marginMs = EDGE_MARGIN_MS): LimiterVerdict {
   const { limit, windowMs } = policy;
-  // In the window for the whole phase, whatever the edge: sent after (end - window + margin).
-  const surelyIn = earlierMs.filter((t) => t > phase.endMs - windowMs + marginMs && t <= phase.startMs).length;
-  // Possibly in the window at some moment of the phase: sent after (start - window - margin).
-  const possiblyIn = earlierMs.filter((t) => t > phase.startMs - windowMs - marginMs && t <= phase.startMs).length;
+  const before = earlier.filter(([sent]) => sent <= phase.startMs);
+  const surelyIn = before.filter(([sent]) => sent > phase.endMs - windowMs + marginMs).length;
+  const possiblyIn = before.filter(([, answered]) => answered > phase.startMs - windowMs - marginMs).length;
   const expectedMax = Math.min(phase.sent, Math.max(0, limit - surelyIn));
   const expectedMin = Math.min(phase.sent, Math.max(0, limit - possiblyIn));
   const policyText = describePolicy(policy);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { admittedSendTimes, RateLedger } from '../../helpers/rate-limit/index.ts';
+import { admittedSends, RateLedger } from '../../helpers/rate-limit/index.ts';
 
 let dir: string | undefined;
 afterEach(() => {
@@ -18,28 +18,39 @@ describe('RateLedger', () => {
     let now = 1_000_000;
     const a = new RateLedger(path, 'http://127.0.0.1:1/webhook', 120_000, () => now);
     const b = new RateLedger(path, 'http://127.0.0.1:2/webhook', 120_000, () => now);
-    expect(await a.sentTimes()).toEqual([]);
-    await a.record([now - 200_000, now - 1000, now]);
-    await b.record([now - 2000]);
-    expect(await a.sentTimes()).toEqual([now - 1000, now]);
-    expect(await b.sentTimes()).toEqual([now - 2000]);
-    now += 119_500;
-    expect(await a.sentTimes()).toEqual([now - 119_500]);
-    await a.record([now]); // prunes every target
-    expect(JSON.parse(readFileSync(path, 'utf8')).sent).toEqual({ 'http://127.0.0.1:1/webhook': [now - 119_500, now] });
+    expect(await a.sent()).toEqual([]);
+    await a.record([[now - 200_000, now - 199_000], [now - 1000, now - 900], [now, now + 5]]);
+    await b.record([[now - 2000, now - 1500]]);
+    expect(await a.sent()).toEqual([[now - 1000, now - 900], [now, now + 5]]);
+    expect(await b.sent()).toEqual([[now - 2000, now - 1500]]);
+    now += 119_500; // kept by the answer time: the later of the two
+    expect(await a.sent()).toEqual([[now - 119_500, now - 119_495]]);
+    await a.record([[now, now]]); // prunes every target
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
+      version: 2,
+      sent: { 'http://127.0.0.1:1/webhook': [[now - 119_500, now - 119_495], [now, now]] },
+    });
     writeFileSync(path, 'not json');
-    expect(await a.sentTimes()).toEqual([]);
+    expect(await a.sent()).toEqual([]);
+    writeFileSync(path, JSON.stringify({ version: 2, sent: { 'http://127.0.0.1:1/webhook': 'oops', other: [[1, 'x'], 5] } }));
+    expect(await a.sent()).toEqual([]);
+    await a.record([[now, now]]); // a malformed file is replaced, not thrown on
+    expect(await a.sent()).toEqual([[now, now]]);
   });
 
-  it("a run's admitted send times: wall-clock, without the 429s", () => {
+  it("a run's admitted requests: sent and answered, wall-clock, without the 429s", () => {
     const samples = [
-      { actualStartMs: 0, status: 200 },
-      { actualStartMs: 10.4, status: 429 },
-      { actualStartMs: 20.6, status: 0 }, // no answer: may have been counted
-      { actualStartMs: 30, status: 500 },
+      { actualStartMs: 0, endMs: 250.2, status: 200 },
+      { actualStartMs: 10.4, endMs: 12, status: 429 },
+      { actualStartMs: 20.6, endMs: 5020.6, status: 0 }, // no answer (a timeout): may have been counted
+      { actualStartMs: 30, endMs: Number.NaN, status: 500 },
     ];
     const results = { info: { startedAt: '2026-12-01T00:00:00.000Z' }, sampleCount: samples.length, sample: (i: number) => samples[i]! };
     const t0 = Date.parse('2026-12-01T00:00:00.000Z');
-    expect(admittedSendTimes(results)).toEqual([t0, t0 + 21, t0 + 30]);
+    expect(admittedSends(results)).toEqual([
+      [t0, t0 + 250],
+      [t0 + 21, t0 + 5021],
+      [t0 + 30, t0 + 30],
+    ]);
   });
 });

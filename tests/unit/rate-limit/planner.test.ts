@@ -58,6 +58,18 @@ describe('planWait', () => {
     expect(plan.waitMs).toBeLessThanOrEqual(policy.windowMs + EDGE_MARGIN_MS);
   });
 
+  it('a time later than now (a clock stepped back) counts as now: the wait stays bounded by the window', () => {
+    const future = Array.from({ length: 100 }, () => NOW + 3_600_000);
+    expect(planWait(policy, future, { requests: 1, ratePerSecond: null }, NOW).waitMs).toBe(policy.windowMs + EDGE_MARGIN_MS);
+  });
+
+  it('a plan is at the edge only when its own requests leave less than the margin of slack', () => {
+    expect(planWait(policy, [], { requests: 200, ratePerSecond: 100 / 60 }, NOW).atEdge).toBe(true);
+    expect(planWait(policy, [], { requests: 200, ratePerSecond: 90 / 60 }, NOW).atEdge).toBe(false);
+    expect(planWait(policy, [], { requests: 100, ratePerSecond: null }, NOW)).toMatchObject({ atEdge: false, overLimitByPlan: 0 });
+    expect(planWait(policy, [], { requests: 101, ratePerSecond: null }, NOW).overLimitByPlan).toBe(1);
+  });
+
   it('sends older than the window and its margin do not count', () => {
     const old = sends(100, 1, NOW - policy.windowMs - EDGE_MARGIN_MS);
     expect(planWait(policy, old, { requests: 100, ratePerSecond: null }, NOW).waitMs).toBe(0);

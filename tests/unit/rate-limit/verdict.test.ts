@@ -14,7 +14,7 @@ const phase = (admitted: number, sent = 70, extra: Partial<PhaseOutcome> = {}): 
   admittedFailures: {},
   ...extra,
 });
-const burstOf50 = Array.from({ length: 50 }, () => START - 1000);
+const burstOf50 = Array.from({ length: 50 }, (): [number, number] => [START - 1000, START - 600]);
 
 describe('judgeLimiter', () => {
   it('a limiter that keeps the policy: 50 earlier in the window, 50 of 70 admitted, 20 refused with 429', () => {
@@ -40,11 +40,19 @@ describe('judgeLimiter', () => {
 
   it('requests at the window edge widen the admitted range by one each', () => {
     // 10 of ours sent about one window before the phase: they may or may not still be in the service's window.
-    const edge = Array.from({ length: 10 }, () => START - policy.windowMs + EDGE_MARGIN_MS / 2);
+    const edge = Array.from({ length: 10 }, (): [number, number] => [START - policy.windowMs + EDGE_MARGIN_MS / 2, START - policy.windowMs + EDGE_MARGIN_MS]);
     const earlier = [...edge, ...burstOf50];
     expect(judgeLimiter(policy, earlier, phase(45))).toMatchObject({ ok: true, expectedMin: 40, expectedMax: 50, earlierInWindow: 50, edgeTolerance: 10 });
     for (const admitted of [40, 50]) expect(judgeLimiter(policy, earlier, phase(admitted)).ok).toBe(true);
     for (const admitted of [39, 51]) expect(judgeLimiter(policy, earlier, phase(admitted)).ok).toBe(false);
+  });
+
+  it('judges from both ends of each earlier request: sent (surely in) and answered (possibly in)', () => {
+    // Sent long enough ago to have left, but answered late: the service may have stamped it late.
+    const slow = Array.from({ length: 10 }, (): [number, number] => [START - policy.windowMs - 5000, START - policy.windowMs + 200]);
+    expect(judgeLimiter(policy, [...slow, ...burstOf50], phase(40))).toMatchObject({ ok: true, expectedMin: 40, expectedMax: 50, edgeTolerance: 10 });
+    // Requests sent after the phase began are not earlier requests.
+    expect(judgeLimiter(policy, [[START + 100, START + 200]], phase(70, 70)).ok).toBe(true);
   });
 
   it('excess answered with 5xx, or dropped, fails whatever the counts', () => {
