@@ -39,10 +39,12 @@ describe('start_detached', () => {
     expect(isAlive(pid)).toBe(true);
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     expect(Number(fields[3])).toBe(pid); // session id: setsid made it a session leader
+    await expect.poll(() => readFileSync(log, 'utf8')).toContain('daemon up');
+    // Read its fds once bash has exec'd the daemon: while it does, the fds bash holds come and go.
+    await expect.poll(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('sleep');
     const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
     expect(fds.filter((target) => target.startsWith('pipe:'))).toEqual([]);
     expect(fds[1]).toBe(log);
-    await expect.poll(() => readFileSync(log, 'utf8')).toContain('daemon up');
   });
 
   it('control: a daemon started the plain way keeps the reader waiting until it exits', async () => {
