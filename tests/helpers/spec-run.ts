@@ -144,14 +144,15 @@ export class SpecRecorder {
   /**
    * Waits until the service's rate-limit window (RATE_LIMIT) has room for the phase, from
    * what this suite sent it (the ledger, shared by specs and runs), and prints how long and
-   * why. Returns at once without a policy; stops waiting when the spec is interrupted.
+   * why (`needs` says what the room is for, when it is not simply the phase's plan). Returns
+   * at once without a policy; stops waiting when the spec is interrupted.
    */
-  async awaitRoom(phase: string, plan: PhasePlan): Promise<WaitPlan> {
+  async awaitRoom(phase: string, plan: PhasePlan, needs?: string): Promise<WaitPlan> {
     await this.ledgerWrites;
     const policy = this.context.config.rateLimit;
     const plannedAt = Date.now();
     const wait = planWait(policy, answerTimes(await this.ledger.sent()), plan, plannedAt);
-    const message = waitMessage(`${this.spec}/${phase}`, policy, plan, wait);
+    const message = waitMessage(`${this.spec}/${phase}`, policy, plan, wait, needs);
     console.log(`[perf] rate limit: ${message}`);
     this.waits.push({ ...wait, phase, requests: plan.requests, message });
     this.extra.rateLimitWaits = this.waits;

@@ -107,7 +107,13 @@ describe(title, () => {
       ? `sheds a burst of ${requests} (over the policy) as the policy says, within ${maxDurationMs} ms`
       : `serves all ${requests} at once within ${maxDurationMs} ms when the window has room, without falling over`,
     async () => {
-      await recorder.awaitRoom('burst', { requests: policy === null ? requests : Math.min(requests, policy.limit), ratePerSecond: null });
+      // Room for a whole window at once, i.e. none of our earlier requests left in it: the burst and the
+      // activation then judge the limiter with nothing of ours at the window's edge (no tolerance needed).
+      await recorder.awaitRoom(
+        'burst',
+        { requests: policy === null ? requests : policy.limit, ratePerSecond: null },
+        `the phase sends ${requests} at once and then goes past the budget, so it waits for an empty window (the limiter is then judged with nothing of ours at its edge)`,
+      );
       const earlier = await recorder.sent();
       const results = await atOnce(requests, firstTicket, maxDurationMs);
       const burst = recorder.addRun('burst', results);
