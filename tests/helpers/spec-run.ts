@@ -108,9 +108,9 @@ export class SpecRecorder {
   }
 
   /**
-   * runLoadTest options for a paced phase: this run's service and secret, Ctrl-C through
-   * `signal`, a hard bound of the planned schedule plus one request timeout, and every 200
-   * must carry a JSON object (the contract's answer; anything else is a `bad_body` failure).
+   * runLoadTest options for a paced phase: answerRules() (the service, the secret, Ctrl-C,
+   * SUCCESS_STATUSES and SUCCESS_BODY) and a hard bound of the planned schedule plus one
+   * request timeout.
    */
   pacedLoad(totalRequests: number, ratePerMinute: number, ticketIdStart: number): LoadTestOptions {
     const { config } = this.context;
