@@ -91,6 +91,7 @@ interface PerfMatchers<R = unknown> {
 }
 
 declare module 'vitest' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Augmenting Vitest's interface: its type parameter and default must match Vitest's declaration.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
   interface Matchers<T = any> extends PerfMatchers<T> {}
 }

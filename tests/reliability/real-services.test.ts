@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startContractTarget } from '../targets/contract-target.ts';
@@ -41,8 +42,7 @@ async function runSuite(files: string[], settings: Record<string, string>, timeo
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
   clearTimeout(timer);
-  // Colour codes out, so the assertions read the text.
-  const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(output); // colour codes out, so the assertions read the text
   return { code, output: plain, seconds: (performance.now() - started) / 1000, reportDir };
 }
 

@@ -334,7 +334,7 @@ describe('rate limiting by default: a sliding window of 100 requests per 60 s pe
   });
 
   it('runs first: unsigned and malformed requests fill the window too, and every answer carries the headers', async () => {
-    let clock = 0;
+    const clock = 0;
     const app = makeDefaultApp(() => clock, { rateLimitRequests: 2 });
     const unsigned = await post(app, flat(), { signature: null });
     expectError(unsigned, 401, 'invalid_signature');

@@ -35,6 +35,8 @@ interface Answer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  // Parsed JSON, read field by field by the assertions.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   json: () => any;
 }
 
