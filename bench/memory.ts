@@ -38,10 +38,13 @@ export async function benchMemory(ctx: BenchContext): Promise<BenchOutcome> {
     });
     const after = retainedBytes();
     const { store, info } = results; // still referenced: what the results retain is measured
-    if (store.sent !== requests || store.completed !== requests) throw new Error(`memory: ${store.sent} sent, ${store.completed} completed of ${requests}`);
+    if (store.sent !== requests || store.completed !== requests)
+      throw new Error(`memory: ${store.sent} sent, ${store.completed} completed of ${requests}`);
     const bytesPerRequest = (after - before) / requests;
     reps.push({ bytesPerRequest, requestsPerSecond: (requests * 1000) / info.durationMs, seconds: info.durationMs / 1000 });
-    ctx.log(`memory rep ${rep}: ${fixed(bytesPerRequest, 1)} bytes/request (${thousands(requests)} requests in ${fixed(info.durationMs / 1000, 1)} s)`);
+    ctx.log(
+      `memory rep ${rep}: ${fixed(bytesPerRequest, 1)} bytes/request (${thousands(requests)} requests in ${fixed(info.durationMs / 1000, 1)} s)`,
+    );
   }
   const bytes = median(reps.map((r) => r.bytesPerRequest));
   return {

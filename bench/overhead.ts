@@ -25,9 +25,15 @@ export async function benchOverhead(ctx: BenchContext): Promise<BenchOutcome> {
       progress: false,
     });
     const summary = results.getSummary();
-    if (summary.failureCount > 0) throw new Error(`overhead: ours had ${summary.failureCount} failures: ${JSON.stringify(summary.errorClasses)}`);
+    if (summary.failureCount > 0)
+      throw new Error(`overhead: ours had ${summary.failureCount} failures: ${JSON.stringify(summary.errorClasses)}`);
     const oursP50 = summary.serviceTimes.p50Ms;
-    const { result, responseTimesMs } = await runAutocannon({ url: server.url, connections, durationSeconds: seconds, overallRate: requestsPerSecond });
+    const { result, responseTimesMs } = await runAutocannon({
+      url: server.url,
+      connections,
+      durationSeconds: seconds,
+      overallRate: requestsPerSecond,
+    });
     const autocannonP50 = quantile(responseTimesMs, 0.5);
     reps.push({ oursP50, autocannonP50, autocannonHistogramP50: result.latency.p50, differenceMs: oursP50 - autocannonP50 });
     ctx.log(`overhead rep ${rep}: ours P50 ${fixed(oursP50, 3)} ms, autocannon P50 ${fixed(autocannonP50, 3)} ms`);

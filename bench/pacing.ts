@@ -96,7 +96,11 @@ export async function benchPacing(ctx: BenchContext): Promise<BenchOutcome> {
       target: rateTargeted ? `|error| <= ${RATE_ERROR_TARGET_PERCENT} %` : '-',
       pass: rateTargeted ? Math.abs(ours) <= RATE_ERROR_TARGET_PERCENT : null,
     });
-    const lag = { p50: median(reps.map((r) => r.lag.p50)), p99: median(reps.map((r) => r.lag.p99)), max: median(reps.map((r) => r.lag.max)) };
+    const lag = {
+      p50: median(reps.map((r) => r.lag.p50)),
+      p99: median(reps.map((r) => r.lag.p99)),
+      max: median(reps.map((r) => r.lag.max)),
+    };
     figures.push({
       benchmark: '2 pacing',
       figure: `schedule lag P50 / P99 / max at ${rate}/s`,

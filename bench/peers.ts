@@ -85,7 +85,10 @@ export async function runUndiciLoop(url: string, connections: number, durationSe
       };
       client.dispatch(request, handler);
     });
-  const clients = Array.from({ length: connections }, () => new Client(target.origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0 }));
+  const clients = Array.from(
+    { length: connections },
+    () => new Client(target.origin, { pipelining: 1, headersTimeout: 0, bodyTimeout: 0 }),
+  );
   try {
     await Promise.all(clients.map(loop));
   } finally {
@@ -101,7 +104,12 @@ export interface LoadtestResult {
 }
 
 /** loadtest at a fixed rate (its open model), keep-alive like the others. */
-export async function runLoadtest(url: string, requestsPerSecond: number, totalRequests: number, maxSeconds: number): Promise<LoadtestResult> {
+export async function runLoadtest(
+  url: string,
+  requestsPerSecond: number,
+  totalRequests: number,
+  maxSeconds: number,
+): Promise<LoadtestResult> {
   const { body, headers } = fixedSignedRequest();
   // Its bundled types describe the callback API of older versions; 8.x returns a promise.
   const run = loadTest as unknown as (options: Record<string, unknown>) => Promise<LoadtestResult>;

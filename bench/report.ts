@@ -23,7 +23,11 @@ export function renderTable(figures: readonly Figure[], smoke: boolean): string 
   const header = ['benchmark', 'figure', 'ours (median)', 'peers (median)', 'target', 'result'];
   const rows = figures.map((f) => [f.benchmark, f.figure, f.ours, f.peers, f.target, verdict(f.pass, smoke)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join(' | ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] as number))
+      .join(' | ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.map(line)].join('\n');
 }
 

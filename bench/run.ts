@@ -34,10 +34,15 @@ function parseArgs(argv: string[]): { smoke: boolean; only: string[] } {
   for (const arg of argv) {
     if (arg === '--smoke') smoke = true;
     else if (arg.startsWith('--only=')) {
-      only = arg.slice('--only='.length).split(',').filter((name) => name !== '');
+      only = arg
+        .slice('--only='.length)
+        .split(',')
+        .filter((name) => name !== '');
       const unknown = only.filter((name) => !(name in BENCHMARKS));
       if (unknown.length > 0 || only.length === 0) {
-        throw new Error(`bench: --only got "${unknown.join(',')}"; expected a comma-separated list of ${Object.keys(BENCHMARKS).join(', ')}`);
+        throw new Error(
+          `bench: --only got "${unknown.join(',')}"; expected a comma-separated list of ${Object.keys(BENCHMARKS).join(', ')}`,
+        );
       }
     } else {
       throw new Error(`bench: unknown argument "${arg}"; expected --smoke and/or --only=${Object.keys(BENCHMARKS).join(',')}`);

@@ -52,15 +52,19 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
       const summary = (await runOurs(seconds)).getSummary();
       // Cancelled at the time limit is expected; anything else is a broken run.
       if (summary.failureCount > summary.cancelledCount) {
-        throw new Error(`throughput: ours had ${summary.failureCount - summary.cancelledCount} failures: ${JSON.stringify(summary.errorClasses)}`);
+        throw new Error(
+          `throughput: ours had ${summary.failureCount - summary.cancelledCount} failures: ${JSON.stringify(summary.errorClasses)}`,
+        );
       }
     });
     const autocannon = await measure(server, true, async () => {
       const { result } = await runAutocannon({ url: server.url, connections, durationSeconds: seconds });
-      if (result.errors > 0 || result.non2xx > 0) throw new Error(`throughput: autocannon had ${result.errors} errors, ${result.non2xx} non-2xx`);
+      if (result.errors > 0 || result.non2xx > 0)
+        throw new Error(`throughput: autocannon had ${result.errors} errors, ${result.non2xx} non-2xx`);
     });
     const undici = await measure(server, true, () => runUndiciLoop(server.url, connections, seconds));
-    const wrk = ctx.wrk === null ? null : await measure(server, false, () => runWrk(server.url, connections, Math.max(1, Math.round(seconds))));
+    const wrk =
+      ctx.wrk === null ? null : await measure(server, false, () => runWrk(server.url, connections, Math.max(1, Math.round(seconds))));
     reps.push({ ours, autocannon, undici, wrk });
     ctx.log(
       `throughput rep ${rep}: ours ${thousands(ours.requestsPerSecond)} (${fixed(ours.cpuMicrosPerRequest ?? NaN, 1)} us CPU/req), ` +
@@ -79,7 +83,8 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
   // The floor: undici alone, fixed body, against autocannon. Below 1.0x, no engine on undici reaches 1.0x.
   const undiciRatio = median(reps.map((r) => r.undici.requestsPerSecond / r.autocannon.requestsPerSecond));
   const wrk = ctx.wrk === null ? Number.NaN : median(rps((r) => r.wrk));
-  const wrkRatio = ctx.wrk === null ? Number.NaN : median(reps.map((r) => r.ours.requestsPerSecond / (r.wrk as Measured).requestsPerSecond));
+  const wrkRatio =
+    ctx.wrk === null ? Number.NaN : median(reps.map((r) => r.ours.requestsPerSecond / (r.wrk as Measured).requestsPerSecond));
   return {
     figures: [
       {
@@ -96,8 +101,17 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
       {
         benchmark: '1 throughput',
         figure: 'generator CPU time per request (user + system)',
-        ours: `${fixed(cpu((r) => r.ours), 1)} us`,
-        peers: `autocannon ${fixed(cpu((r) => r.autocannon), 1)} us; bare undici loop ${fixed(cpu((r) => r.undici), 1)} us`,
+        ours: `${fixed(
+          cpu((r) => r.ours),
+          1,
+        )} us`,
+        peers: `autocannon ${fixed(
+          cpu((r) => r.autocannon),
+          1,
+        )} us; bare undici loop ${fixed(
+          cpu((r) => r.undici),
+          1,
+        )} us`,
         target: '-',
         pass: null,
       },

@@ -28,7 +28,8 @@ if (values.help) {
 const intervalS = Number(values.interval);
 const count = Number(values.count);
 if (!(intervalS >= 0.1 && intervalS <= 3600)) fail(`--interval ${JSON.stringify(values.interval)}: expected seconds from 0.1 to 3600`);
-if (!Number.isInteger(count) || count < 1 || count > 1_000_000) fail(`--count ${JSON.stringify(values.count)}: expected a whole number of polls from 1 to 1000000`);
+if (!Number.isInteger(count) || count < 1 || count > 1_000_000)
+  fail(`--count ${JSON.stringify(values.count)}: expected a whole number of polls from 1 to 1000000`);
 try {
   if (!/^https?:$/.test(new URL(values.url).protocol)) throw new Error('not http');
 } catch {
@@ -63,7 +64,7 @@ async function poll(): Promise<void> {
   } else {
     console.log(`${clock}  unavailable: ${result.reason}`);
   }
-  if (polls >= count) stop("--count reached");
+  if (polls >= count) stop('--count reached');
   else timer = setTimeout(poll, intervalS * 1000);
 }
 

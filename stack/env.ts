@@ -29,9 +29,7 @@ export function readNumber(
   const kind = integer ? 'an integer' : 'a number';
   if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
     const bounds = [min > -Infinity ? `>= ${min}` : '', max < Infinity ? `<= ${max}` : ''].filter(Boolean).join(' and ');
-    throw new EnvError(
-      `${name}=${JSON.stringify(text)} is invalid: set it to ${kind}${bounds ? ` ${bounds}` : ''} (default ${fallback}).`,
-    );
+    throw new EnvError(`${name}=${JSON.stringify(text)} is invalid: set it to ${kind}${bounds ? ` ${bounds}` : ''} (default ${fallback}).`);
   }
   return value;
 }

@@ -41,21 +41,43 @@ function freeLoopbackPort() {
 // One small dependency (locked by integrity, no registry host written) proves the
 // host-network build reaches the npm registry; USER 1000 proves the image's node user.
 function writeScratchProject(dir) {
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({
-    name: 'docker-smoke', version: '1.0.0', private: true, dependencies: { ms: '2.1.3' },
-  }, null, 2));
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({
-    name: 'docker-smoke', version: '1.0.0', lockfileVersion: 3, requires: true,
-    packages: {
-      '': { name: 'docker-smoke', version: '1.0.0', dependencies: { ms: '2.1.3' } },
-      'node_modules/ms': {
-        version: '2.1.3',
-        integrity: 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==',
-        license: 'MIT',
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'docker-smoke',
+        version: '1.0.0',
+        private: true,
+        dependencies: { ms: '2.1.3' },
       },
-    },
-  }, null, 2));
-  writeFileSync(join(dir, 'server.js'), `
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify(
+      {
+        name: 'docker-smoke',
+        version: '1.0.0',
+        lockfileVersion: 3,
+        requires: true,
+        packages: {
+          '': { name: 'docker-smoke', version: '1.0.0', dependencies: { ms: '2.1.3' } },
+          'node_modules/ms': {
+            version: '2.1.3',
+            integrity: 'sha512-6FlzubTLZG3J2a/NVCAleEhjzq5oxgHyaCU9yYXvcLsvoVaHJq/s5xXI6/XXP6tz7R9xAOtHnSO/tXtF3WRTlA==',
+            license: 'MIT',
+          },
+        },
+      },
+      null,
+      2,
+    ),
+  );
+  writeFileSync(
+    join(dir, 'server.js'),
+    `
 const http = require('node:http');
 const ms = require('ms');
 const port = Number(process.env.PORT);
@@ -63,8 +85,11 @@ http.createServer((req, res) => {
   res.setHeader('content-type', 'application/json');
   res.end(JSON.stringify({ ok: true, uid: process.getuid(), oneMinuteMs: ms('1m') }));
 }).listen(port, '127.0.0.1', () => console.log('listening on 127.0.0.1:' + port));
-`);
-  writeFileSync(join(dir, 'Dockerfile'), `
+`,
+  );
+  writeFileSync(
+    join(dir, 'Dockerfile'),
+    `
 ARG NODE_IMAGE
 FROM \${NODE_IMAGE}
 WORKDIR /app
@@ -73,9 +98,12 @@ RUN npm ci --omit=dev --no-audit --no-fund
 COPY server.js ./
 USER 1000:1000
 CMD ["node", "server.js"]
-`);
+`,
+  );
   // init: true puts tini in front of node so SIGTERM stops it at once (node as PID 1 ignores it).
-  writeFileSync(join(dir, 'compose.yml'), `
+  writeFileSync(
+    join(dir, 'compose.yml'),
+    `
 services:
   svc:
     image: ${SMOKE_IMAGE}
@@ -93,7 +121,8 @@ services:
       interval: 1s
       timeout: 3s
       retries: 60
-`);
+`,
+  );
 }
 
 function check(condition, message) {
@@ -105,15 +134,21 @@ async function main() {
   const since = (start) => Math.round(performance.now() - start);
 
   if (process.env.TESTCONTAINERS_RYUK_DISABLED !== 'true') {
-    console.warn('warning: TESTCONTAINERS_RYUK_DISABLED is not "true", so testcontainers will pull the Ryuk image; ' +
-      'without registry access source the env from provision-docker.sh first (. /tmp/docker-ci.env)');
+    console.warn(
+      'warning: TESTCONTAINERS_RYUK_DISABLED is not "true", so testcontainers will pull the Ryuk image; ' +
+        'without registry access source the env from provision-docker.sh first (. /tmp/docker-ci.env)',
+    );
   }
-  check(docker('image', 'ls', '-q', NODE_IMAGE) !== '',
-    `base image NODE_IMAGE=${NODE_IMAGE} does not exist; run scripts/ci/provision-docker.sh first`);
+  check(
+    docker('image', 'ls', '-q', NODE_IMAGE) !== '',
+    `base image NODE_IMAGE=${NODE_IMAGE} does not exist; run scripts/ci/provision-docker.sh first`,
+  );
   const bridges = lines(docker('network', 'ls', '--filter', 'driver=bridge', '--format', '{{.Name}}'));
-  check(bridges.length === 0 || process.env.CHECK_DOCKER_ALLOW_BRIDGE === '1',
+  check(
+    bridges.length === 0 || process.env.CHECK_DOCKER_ALLOW_BRIDGE === '1',
     `bridge networks exist (${bridges.join(', ')}): start dockerd with --bridge=none so no traffic leaves loopback ` +
-    '(CHECK_DOCKER_ALLOW_BRIDGE=1 skips this check on hosted runners)');
+      '(CHECK_DOCKER_ALLOW_BRIDGE=1 skips this check on hosted runners)',
+  );
   const containersBefore = new Set(lines(docker('ps', '-aq', '--no-trunc')));
   if (containersBefore.size > 0) console.warn(`warning: ${containersBefore.size} container(s) existed before the check`);
 
@@ -157,7 +192,11 @@ async function main() {
     }
     try {
       // whatever a failed up() left behind; normally there is nothing to remove
-      execFileSync('docker', ['compose', '-p', projectName, 'down', '--volumes', '--timeout', '0'], { cwd: dir, stdio: 'ignore', env: { ...process.env, NODE_IMAGE, SMOKE_PORT: String(port) } });
+      execFileSync('docker', ['compose', '-p', projectName, 'down', '--volumes', '--timeout', '0'], {
+        cwd: dir,
+        stdio: 'ignore',
+        env: { ...process.env, NODE_IMAGE, SMOKE_PORT: String(port) },
+      });
     } catch {
       // compose itself is broken: the container checks below report what is left
     }

@@ -96,9 +96,7 @@ export function buildMockApp(config: MockConfig, deps: MockDeps = {}): FastifyIn
     api.addHook('preHandler', async (request, reply) => {
       if (!sameKey(apiKeyOf(request), config.apiKey)) {
         stats.unauthorized += 1;
-        return reply
-          .code(401)
-          .send({ code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
+        return reply.code(401).send({ code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' });
       }
       const delay = latency();
       const fail = shouldFail(config.errorRate, random);

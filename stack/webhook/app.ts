@@ -30,7 +30,11 @@ declare module 'fastify' {
 /** Answers of the HTTP server itself, before any route: what a client did wrong on the wire. */
 function clientErrorAnswer(code: string | undefined, config: WebhookConfig): [number, string, string] {
   if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-    return [408, 'request_timeout', `request not received in time (headers within ${config.headersTimeoutMs} ms, whole request within ${config.requestTimeoutMs} ms)`];
+    return [
+      408,
+      'request_timeout',
+      `request not received in time (headers within ${config.headersTimeoutMs} ms, whole request within ${config.requestTimeoutMs} ms)`,
+    ];
   }
   if (code === 'HPE_HEADER_OVERFLOW') return [431, 'headers_too_large', 'request headers are too large'];
   return [400, 'bad_request', 'malformed HTTP request'];

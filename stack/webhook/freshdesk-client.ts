@@ -57,9 +57,7 @@ export interface FreshdeskClient {
 
 function isTimeout(error: unknown): boolean {
   const e = error as { name?: string; code?: string } | null;
-  return (
-    e?.name === 'TimeoutError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT'
-  );
+  return e?.name === 'TimeoutError' || e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT';
 }
 
 export function createFreshdeskClient(options: FreshdeskClientOptions): FreshdeskClient {

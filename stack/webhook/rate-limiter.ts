@@ -149,7 +149,12 @@ export interface SlidingWindowOptions {
 
 export const DEFAULT_MAX_CLIENTS = 10_000;
 
-export function createSlidingWindow({ limit, windowMs, maxClients = DEFAULT_MAX_CLIENTS, now = defaultClock }: SlidingWindowOptions): RateLimiter & {
+export function createSlidingWindow({
+  limit,
+  windowMs,
+  maxClients = DEFAULT_MAX_CLIENTS,
+  now = defaultClock,
+}: SlidingWindowOptions): RateLimiter & {
   /** Timestamps held for `client` (its ring's size in memory), for memory checks. */
   heldFor(client: string): number;
 } {
@@ -206,9 +211,7 @@ export function createSlidingWindow({ limit, windowMs, maxClients = DEFAULT_MAX_
 }
 
 export type RateLimiterOptions =
-  | { algorithm: 'off' }
-  | ({ algorithm: 'sliding-window' } & SlidingWindowOptions)
-  | ({ algorithm: 'token-bucket' } & TokenBucketOptions);
+  { algorithm: 'off' } | ({ algorithm: 'sliding-window' } & SlidingWindowOptions) | ({ algorithm: 'token-bucket' } & TokenBucketOptions);
 
 export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   switch (options.algorithm) {

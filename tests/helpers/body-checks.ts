@@ -34,7 +34,8 @@ export const jsonObjectBody: BodyCheck = (body) => {
 };
 
 /** An empty body (e.g. a queueing service's `202 Accepted`). */
-export const emptyBody: BodyCheck = (body) => (body.length === 0 ? null : `expected an empty body, got ${body.length} bytes (${preview(body.toString('utf8'))})`);
+export const emptyBody: BodyCheck = (body) =>
+  body.length === 0 ? null : `expected an empty body, got ${body.length} bytes (${preview(body.toString('utf8'))})`;
 
 /** The check for SUCCESS_BODY: `json-object`, `empty`, or none for `any`. */
 export function bodyCheckFor(rule: 'json-object' | 'any' | 'empty'): BodyCheck | undefined {
@@ -50,7 +51,11 @@ export function statusIn(statuses: readonly number[]): (status: number) => boole
 /** The first PREVIEW_CHARS characters with whitespace runs collapsed, for a one-line reason. */
 function preview(text: string): string {
   // Collapse only a prefix: a large body need not be scanned whole for a 60-character quote.
-  const collapsed = text.trimStart().slice(0, PREVIEW_CHARS * 4).replace(/\s+/g, ' ').trim();
+  const collapsed = text
+    .trimStart()
+    .slice(0, PREVIEW_CHARS * 4)
+    .replace(/\s+/g, ' ')
+    .trim();
   if (collapsed === '') return 'whitespace only';
   return collapsed.length > PREVIEW_CHARS ? `${collapsed.slice(0, PREVIEW_CHARS)}…` : collapsed;
 }

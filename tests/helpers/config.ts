@@ -178,7 +178,10 @@ class EnvReader {
     this.rules.push({ name, kind: 'list' });
     const raw = this.raw(name);
     if (raw === undefined) return fallback;
-    const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+    const items = raw
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     if (items.length === 0) this.problems.push(`${name}=${JSON.stringify(raw)}: expected a comma-separated list of files`);
     return items.length > 0 ? items : fallback;
   }
@@ -217,14 +220,14 @@ export function parseStatuses(raw: string): number[] | string {
     else if (range) for (let code = Number(range[1]) * 100; code < Number(range[1]) * 100 + 100; code++) codes.add(code);
     else return 'expected HTTP statuses or classes, comma-separated, such as 200, 200,202 or 2xx';
   }
-  if (codes.has(429)) return '429 is the rate limiter\'s refusal and cannot count as success';
+  if (codes.has(429)) return "429 is the rate limiter's refusal and cannot count as success";
   return [...codes].sort((a, b) => a - b);
 }
 
 /** Variables an earlier version read, with what to write instead. */
 const RETIRED: Record<string, string> = {
   EXPECT_RATE_LIMIT:
-    'is no longer read: declare the service\'s policy instead, RATE_LIMIT=100/60s (requests per window, sliding, per client; the contract\'s) ' +
+    "is no longer read: declare the service's policy instead, RATE_LIMIT=100/60s (requests per window, sliding, per client; the contract's) " +
     'or RATE_LIMIT=none for a service without rate limiting (what EXPECT_RATE_LIMIT=false meant)',
 };
 
@@ -234,7 +237,10 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
   const count = (name: string, fallback: number) => scaleCount(r.int(name, fallback, 1, MAX_REQUESTS), scale);
 
   const secret = r.string('WEBHOOK_SECRET', '');
-  if (secret === '') r.problems.push('WEBHOOK_SECRET is empty: set it to the secret the service verifies signatures with (the test stack uses test_secret_key_12345)');
+  if (secret === '')
+    r.problems.push(
+      'WEBHOOK_SECRET is empty: set it to the secret the service verifies signatures with (the test stack uses test_secret_key_12345)',
+    );
 
   const config: PerfConfig = {
     stack: {
@@ -245,7 +251,14 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       composeFiles: r.list('WEBHOOK_COMPOSE_FILES', ['docker-compose.yml']),
       embeddedMockEnv: envPairs(r, 'EMBEDDED_MOCK_ENV', /^FRESHDESK_/, 'FRESHDESK_NAME=value', "the mock's", 'FRESHDESK_LATENCY_MS=600'),
       // The secret, port and host are the suite's to set.
-      embeddedWebhookEnv: envPairs(r, 'EMBEDDED_WEBHOOK_ENV', /^(?!WEBHOOK_SECRET$|PORT$|HOST$)/, 'NAME=value', "the webhook service's (not WEBHOOK_SECRET, PORT or HOST)", 'RATE_LIMIT_HEADERS=false'),
+      embeddedWebhookEnv: envPairs(
+        r,
+        'EMBEDDED_WEBHOOK_ENV',
+        /^(?!WEBHOOK_SECRET$|PORT$|HOST$)/,
+        'NAME=value',
+        "the webhook service's (not WEBHOOK_SECRET, PORT or HOST)",
+        'RATE_LIMIT_HEADERS=false',
+      ),
     },
     rateLimit: r.pattern('RATE_LIMIT', '100/60s', '100 per minute', parseRateLimit),
     success: {
@@ -306,12 +319,16 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
     if (env[name] !== undefined && env[name]?.trim() !== '') r.problems.push(`${name} ${instead}`);
   }
   if (config.stack.choice === 'external' && !config.stack.webhookUrl) {
-    r.problems.push('WEBHOOK_STACK=external needs WEBHOOK_URL, the service\'s webhook endpoint (e.g. http://127.0.0.1:8801/webhook/freshdesk)');
+    r.problems.push(
+      "WEBHOOK_STACK=external needs WEBHOOK_URL, the service's webhook endpoint (e.g. http://127.0.0.1:8801/webhook/freshdesk)",
+    );
   }
   for (const [key, value] of Object.entries(config.targets) as [keyof TargetsTable, TargetRow][]) {
     const higherIsBetter = key === 'successRatePercent' || key === 'throughputPerMinute';
     if (higherIsBetter ? value.acceptable > value.target : value.acceptable < value.target) {
-      r.problems.push(`targets for ${key}: the acceptable value (${value.acceptable}) must be ${higherIsBetter ? 'at most' : 'at least'} the target (${value.target})`);
+      r.problems.push(
+        `targets for ${key}: the acceptable value (${value.acceptable}) must be ${higherIsBetter ? 'at most' : 'at least'} the target (${value.target})`,
+      );
     }
   }
   return { config, reader: r };
@@ -343,7 +360,9 @@ export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = proces
   // The one check that needs the file system: a baseline that is not there would only be noticed after the run.
   const baseline = config.baseline.path;
   if (baseline !== undefined && !existsSync(resolve(root, baseline))) {
-    throw new ConfigError([`PERF_BASELINE=${JSON.stringify(baseline)}: no such file or directory (save one with \`npm run perf:baseline\`, or leave PERF_BASELINE empty)`]);
+    throw new ConfigError([
+      `PERF_BASELINE=${JSON.stringify(baseline)}: no such file or directory (save one with \`npm run perf:baseline\`, or leave PERF_BASELINE empty)`,
+    ]);
   }
   return config;
 }

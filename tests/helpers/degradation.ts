@@ -60,7 +60,9 @@ export function analyzeDegradation(results: HasLatencySeries, options: Degradati
   const analysis = analyzeLatencySeries(timesMs, latenciesMs, options);
   const count = Object.values(leftOut).reduce((sum, n) => sum + n, 0);
   if (count === 0) return { ...analysis, leftOut: { count, byClass: leftOut, reason: 'none left out' } };
-  const classes = Object.entries(leftOut).map(([name, n]) => `${name} x${n}`).join(', ');
+  const classes = Object.entries(leftOut)
+    .map(([name, n]) => `${name} x${n}`)
+    .join(', ');
   const reason = `${count} answers left out (${classes}): only successes measure the service's processing time`;
   return { ...analysis, verdict: `${analysis.verdict}; ${reason}`, leftOut: { count, byClass: leftOut, reason } };
 }
@@ -84,7 +86,7 @@ export function rankSumTest(x: readonly number[], y: readonly number[]): { z: nu
   // Tie correction: sum of t^3 - t over groups of equal values.
   const pooled = sortedValues([...x, ...y]);
   let ties = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && pooled[j] === pooled[i]) j++;
     const t = j - i;

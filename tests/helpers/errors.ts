@@ -17,14 +17,7 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** `timeout`, `connection_refused`, `connection_reset`, `aborted`, `bad_body`, `other` or `http_<status>`. */
-export type ErrorClass =
-  | 'timeout'
-  | 'connection_refused'
-  | 'connection_reset'
-  | 'aborted'
-  | 'bad_body'
-  | 'other'
-  | `http_${number}`;
+export type ErrorClass = 'timeout' | 'connection_refused' | 'connection_reset' | 'aborted' | 'bad_body' | 'other' | `http_${number}`;
 
 const CODE_BY_ERROR_CODE: Record<string, ErrorCode> = {
   LOADTEST_TIMEOUT: ErrorCode.timeout,

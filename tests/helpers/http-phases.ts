@@ -26,7 +26,8 @@ export const PHASE_SIDE: Record<HttpPhase, 'client' | 'server'> = {
 
 /** The seed's advice (connection pooling, caching, faster JSON), per phase. */
 export const PHASE_ADVICE: Record<HttpPhase, string> = {
-  waiting_for_connection: 'requests queue for a free connection: enable connection pooling with more connections (or lower the concurrency)',
+  waiting_for_connection:
+    'requests queue for a free connection: enable connection pooling with more connections (or lower the concurrency)',
   connecting: 'new TCP connections on the hot path: enable connection pooling with keep-alive so connections are reused',
   sending: 'large or slow request bodies: send smaller payloads; serialize with a faster JSON encoder',
   waiting_for_first_byte:
@@ -322,7 +323,10 @@ export function formatHttpPhases(report: HttpPhaseReport, thresholdPercent: numb
       `${row.phase.padEnd(24)} ${row.side.padEnd(7)} ${fixed(row.totalMs).padStart(11)} ${fixed(row.avgMs).padStart(9)} ${fixed(row.p50Ms).padStart(9)} ${fixed(row.p95Ms).padStart(9)} ${`${row.percentOfRoot.toFixed(1)}%`.padStart(6)}`,
     );
   }
-  lines.push('-'.repeat(78), `${'HTTP total'.padEnd(32)} ${fixed(report.httpTotalMs).padStart(11)}   (${report.rootName}: ${fixed(report.rootTotalMs)} ms)`);
+  lines.push(
+    '-'.repeat(78),
+    `${'HTTP total'.padEnd(32)} ${fixed(report.httpTotalMs).padStart(11)}   (${report.rootName}: ${fixed(report.rootTotalMs)} ms)`,
+  );
   lines.push(line, '', 'HTTP Bottleneck Analysis:', '-'.repeat(78));
   const bottlenecks = findHttpBottlenecks(report, thresholdPercent);
   if (bottlenecks.length === 0) lines.push(`No HTTP phase over ${thresholdPercent}% of ${report.rootName}.`);

@@ -14,14 +14,7 @@ export {
 } from './options.ts';
 export { LoadTestResults, type RunInfo, type LatencySeries } from './results.ts';
 export { SampleStore, type LoadTestSample } from './samples.ts';
-export {
-  buildSummary,
-  LAG_WARNING_MS,
-  type LoadTestSummary,
-  type ScheduleStats,
-  type ErrorRecord,
-  type EndReason,
-} from './summary.ts';
+export { buildSummary, LAG_WARNING_MS, type LoadTestSummary, type ScheduleStats, type ErrorRecord, type EndReason } from './summary.ts';
 export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';
 export {
   analyzeDegradation,
@@ -33,14 +26,7 @@ export {
 } from './degradation.ts';
 export { formatSummary, formatProgress, defaultTitle } from './console-report.ts';
 export { signBody, createSigningKey } from './signing.ts';
-export {
-  flatPayload,
-  wrappedPayload,
-  encodePayload,
-  type PayloadFactory,
-  type FlatPayload,
-  type WrappedPayload,
-} from './payloads.ts';
+export { flatPayload, wrappedPayload, encodePayload, type PayloadFactory, type FlatPayload, type WrappedPayload } from './payloads.ts';
 export { bodyCheckFor, emptyBody, jsonObjectBody, statusIn, type BodyCheck } from './body-checks.ts';
 export { classifyError, classHasLatency, errorClassName, ErrorCode, type ErrorClass } from './errors.ts';
 export { dueTimeMs, SendSchedule, type SendHooks, type NextStep } from './scheduler.ts';

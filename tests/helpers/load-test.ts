@@ -11,22 +11,9 @@ import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
 import { formatProgress } from './console-report.ts';
-import {
-  classifyError,
-  describeError,
-  ErrorCode,
-  errorClassName,
-  RequestTimeoutError,
-  RunStoppedError,
-} from './errors.ts';
+import { classifyError, describeError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from './errors.ts';
 import type { BodyCheck } from './body-checks.ts';
-import {
-  MAX_CHECKED_BODY_BYTES,
-  validateOptions,
-  type LoadTestOptions,
-  type ProgressSnapshot,
-  type ResolvedOptions,
-} from './options.ts';
+import { MAX_CHECKED_BODY_BYTES, validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
 import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';

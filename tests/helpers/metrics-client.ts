@@ -105,7 +105,11 @@ export async function fetchMetrics(metricsUrl: string, timeoutMs = 5000): Promis
  * last. A server may count a request a moment after its client saw the answer (e.g. when the
  * response's 'finish' event runs), so a reconciliation never trusts a single read.
  */
-export async function readUntilSettled<T>(read: () => Promise<T>, same: (a: T, b: T) => boolean, { gapMs = 250, maxReads = 12 } = {}): Promise<T> {
+export async function readUntilSettled<T>(
+  read: () => Promise<T>,
+  same: (a: T, b: T) => boolean,
+  { gapMs = 250, maxReads = 12 } = {},
+): Promise<T> {
   let previous = await read();
   for (let reads = 1; reads < maxReads; reads++) {
     await new Promise((resolve) => setTimeout(resolve, gapMs));
@@ -121,7 +125,10 @@ export function fetchSettledMetrics(metricsUrl: string, { gapMs = 250, maxReads 
   return readUntilSettled(
     () => fetchMetrics(metricsUrl, timeoutMs),
     // An unavailable read settles at once: there is nothing to wait for.
-    (a, b) => !a.available || !b.available || (a.metrics.successCount === b.metrics.successCount && a.metrics.failureCount === b.metrics.failureCount),
+    (a, b) =>
+      !a.available ||
+      !b.available ||
+      (a.metrics.successCount === b.metrics.successCount && a.metrics.failureCount === b.metrics.failureCount),
     { gapMs, maxReads },
   );
 }

@@ -129,9 +129,24 @@ export class LoadTestOptionError extends Error {
 }
 
 const KNOWN_OPTIONS = new Set<string>([
-  'url', 'secret', 'totalRequests', 'requestsPerSecond', 'ticketIdStart', 'concurrency', 'timeoutMs',
-  'maxDurationMs', 'signal', 'payload', 'signatureHeader', 'headers', 'isSuccess', 'checkBody', 'captureHeaders', 'onProgress',
-  'progressIntervalMs', 'progress',
+  'url',
+  'secret',
+  'totalRequests',
+  'requestsPerSecond',
+  'ticketIdStart',
+  'concurrency',
+  'timeoutMs',
+  'maxDurationMs',
+  'signal',
+  'payload',
+  'signatureHeader',
+  'headers',
+  'isSuccess',
+  'checkBody',
+  'captureHeaders',
+  'onProgress',
+  'progressIntervalMs',
+  'progress',
 ]);
 
 // RFC 9110 token characters, for header names.
@@ -307,11 +322,26 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
   const consoleProgress = onProgress === null && (progress ?? plannedMs > DEFAULTS.consoleProgressAfterMs);
 
   return {
-    url, origin, path, secret, totalRequests,
+    url,
+    origin,
+    path,
+    secret,
+    totalRequests,
     requestsPerSecond: rate ?? null,
-    ticketIdStart, concurrency, timeoutMs, maxDurationMs, signal, payload, signatureHeader, headers,
-    isSuccess, checkBody, captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
-    onProgress, progressIntervalMs, consoleProgress,
+    ticketIdStart,
+    concurrency,
+    timeoutMs,
+    maxDurationMs,
+    signal,
+    payload,
+    signatureHeader,
+    headers,
+    isSuccess,
+    checkBody,
+    captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
+    onProgress,
+    progressIntervalMs,
+    consoleProgress,
   };
 }
 

@@ -27,7 +27,7 @@ export class PreflightError extends Error {
 function hints(endpoints: StackEndpoints): string {
   const logs =
     endpoints.provider === 'external'
-      ? 'the service\'s own logs'
+      ? "the service's own logs"
       : endpoints.provider === 'compose'
         ? '`docker compose logs` (saved under the report directory when a spec fails)'
         : `the stack logs: ${[endpoints.details.logFiles ?? []].flat().join(', ')}`;
@@ -70,7 +70,9 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
     health = await timed(endpoints.healthUrl, { method: 'GET' }, timeoutMs);
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new PreflightError(`Cannot reach the webhook service at ${endpoints.healthUrl} (${cause}: ${(error as Error).message}).\n${hints(endpoints)}`);
+    throw new PreflightError(
+      `Cannot reach the webhook service at ${endpoints.healthUrl} (${cause}: ${(error as Error).message}).\n${hints(endpoints)}`,
+    );
   }
   if (health.status !== 200) {
     throw new PreflightError(
@@ -100,7 +102,13 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
 type Answer = Awaited<ReturnType<typeof timed>>;
 
 /** One signed POST of the contract's flat payload; its send time goes into the ledger unless refused with 429. */
-async function signedProbe(endpoints: StackEndpoints, options: PreflightOptions, key: string, ticketId: number, timeoutMs: number): Promise<Answer> {
+async function signedProbe(
+  endpoints: StackEndpoints,
+  options: PreflightOptions,
+  key: string,
+  ticketId: number,
+  timeoutMs: number,
+): Promise<Answer> {
   const body = Buffer.from(JSON.stringify(flatPayload(0, ticketId)));
   const sentAt = Date.now();
   let answer: Answer | undefined;
@@ -124,7 +132,8 @@ async function signedProbe(endpoints: StackEndpoints, options: PreflightOptions,
 
 /** null when the answer is a success by SUCCESS_STATUSES and SUCCESS_BODY, else why not. */
 function judgeAnswer(answer: Answer, success: SuccessRule): string | null {
-  if (!success.statuses.includes(answer.status)) return `status ${answer.status} is not a success (SUCCESS_STATUSES=${success.statuses.join(',')})`;
+  if (!success.statuses.includes(answer.status))
+    return `status ${answer.status} is not a success (SUCCESS_STATUSES=${success.statuses.join(',')})`;
   const reason = bodyCheckFor(success.body)?.(Buffer.from(answer.text), answer.status) ?? null;
   return reason === null ? null : `its body is not what SUCCESS_BODY=${success.body} expects: ${reason}`;
 }

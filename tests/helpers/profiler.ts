@@ -119,7 +119,9 @@ export function formatProfile(report: ProfileReport, thresholdPercent: number): 
   const root = report.rows.find((row) => row.operation === report.root);
   for (const row of report.rows) if (row !== root) lines.push(format(row.operation, row, row.percentOfRoot));
   if (root) {
-    lines.push(`${'(not in a named operation)'.padEnd(28)} ${''.padStart(11)} ${report.unaccountedMs.toFixed(2).padStart(11)} ${''.padStart(10)} ${''.padStart(6)} ${root.percentOfRoot.toFixed(1).padStart(6)}%`);
+    lines.push(
+      `${'(not in a named operation)'.padEnd(28)} ${''.padStart(11)} ${report.unaccountedMs.toFixed(2).padStart(11)} ${''.padStart(10)} ${''.padStart(6)} ${root.percentOfRoot.toFixed(1).padStart(6)}%`,
+    );
     lines.push('-'.repeat(78), format(report.root, root, 100));
   }
   lines.push(line, '', 'Bottleneck Analysis:', '-'.repeat(78));

@@ -10,10 +10,7 @@ export function dueTimeMs(index: number, requestsPerSecond: number | null): numb
 }
 
 /** What the send loop must do after a pass. */
-export type NextStep =
-  | { kind: 'wait'; delayMs: number }
-  | { kind: 'blocked' }
-  | { kind: 'done' };
+export type NextStep = { kind: 'wait'; delayMs: number } | { kind: 'blocked' } | { kind: 'done' };
 
 export interface SendHooks {
   /** Monotonic ms since the run started. */

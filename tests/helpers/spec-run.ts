@@ -7,7 +7,16 @@ import { bodyCheckFor, statusIn } from './body-checks.ts';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
 import { ledgerFor, plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
-import { admittedSends, answerTimes, planWait, waitMessage, type PhasePlan, type RateLedger, type Sent, type WaitPlan } from './rate-limit/index.ts';
+import {
+  admittedSends,
+  answerTimes,
+  planWait,
+  waitMessage,
+  type PhasePlan,
+  type RateLedger,
+  type Sent,
+  type WaitPlan,
+} from './rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
 import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
@@ -19,7 +28,9 @@ const INTERRUPT_GRACE_MS = 1000;
 export function perfContext(): PerfContext {
   const context = inject('perf');
   if (!context) {
-    throw new Error('The performance context is missing: run the specs through the `performance` Vitest project (npx vitest run tests/performance)');
+    throw new Error(
+      'The performance context is missing: run the specs through the `performance` Vitest project (npx vitest run tests/performance)',
+    );
   }
   return context;
 }
@@ -168,9 +179,11 @@ export class SpecRecorder {
 
   /** Adds requests sent outside runLoadTest (the ones the service may have admitted: all but 429s). */
   recordSent(entries: readonly Sent[]): void {
-    this.ledgerWrites = this.ledgerWrites.then(() => this.ledger.record(entries)).catch((error: unknown) => {
-      console.warn(`[perf] could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`);
-    });
+    this.ledgerWrites = this.ledgerWrites
+      .then(() => this.ledger.record(entries))
+      .catch((error: unknown) => {
+        console.warn(`[perf] could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`);
+      });
   }
 
   /** Keeps a run's summary and timeline under `phase`; returns the summary. */

@@ -43,7 +43,16 @@ export function classifyAgainstTargets(measured: TargetMeasurements, targets: Ta
   return ROWS.map(({ metric, label, unit, higherIsBetter }) => {
     const row = targets[metric];
     const value = measured[metric];
-    return { metric, label, unit, higherIsBetter, value, target: row.target, acceptable: row.acceptable, verdict: classifyValue(value, row, higherIsBetter) };
+    return {
+      metric,
+      label,
+      unit,
+      higherIsBetter,
+      value,
+      target: row.target,
+      acceptable: row.acceptable,
+      verdict: classifyValue(value, row, higherIsBetter),
+    };
   });
 }
 
@@ -55,7 +64,9 @@ export function formatTargetsTable(verdicts: TargetVerdict[]): string {
   ];
   for (const v of verdicts) {
     const measured = `${v.value.toFixed(v.unit === '%' ? 1 : 2)} ${v.unit}`;
-    lines.push(`  ${v.label.padEnd(14)} ${measured.padStart(14)}   ${cmp(v, v.target).padEnd(16)} ${cmp(v, v.acceptable).padEnd(16)} ${v.verdict}`);
+    lines.push(
+      `  ${v.label.padEnd(14)} ${measured.padStart(14)}   ${cmp(v, v.target).padEnd(16)} ${cmp(v, v.acceptable).padEnd(16)} ${v.verdict}`,
+    );
   }
   return lines.join('\n');
 }

@@ -10,7 +10,15 @@ import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { formatSummary, runLoadTest, type LoadTestResults, type LoadTestSummary } from '../helpers/index.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
-import { answerTimes, describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, sentTimes, type PhaseOutcome } from '../helpers/rate-limit/index.ts';
+import {
+  answerTimes,
+  describePolicy,
+  EDGE_MARGIN_MS,
+  inWindow,
+  judgeLimiter,
+  sentTimes,
+  type PhaseOutcome,
+} from '../helpers/rate-limit/index.ts';
 import { retryAfterSeconds } from '../helpers/retry-after.ts';
 import { perfContext, sleep, SpecRecorder } from '../helpers/spec-run.ts';
 
@@ -36,7 +44,15 @@ const state = { limiterChecked: false, retryAfterS: [] as number[], retryAfterMi
 /** The counts the limiter verdict needs, from one phase's results. */
 function outcomeOf(results: LoadTestResults): PhaseOutcome {
   const startMs = Date.parse(results.info.startedAt);
-  const outcome: PhaseOutcome = { startMs, endMs: startMs + results.info.durationMs, sent: 0, admitted: 0, refused429: 0, noAnswer: 0, admittedFailures: {} };
+  const outcome: PhaseOutcome = {
+    startMs,
+    endMs: startMs + results.info.durationMs,
+    sent: 0,
+    admitted: 0,
+    refused429: 0,
+    noAnswer: 0,
+    admittedFailures: {},
+  };
   for (const sample of results.samples) {
     outcome.sent += 1;
     if (sample.status === 0) outcome.noAnswer += 1;
@@ -58,7 +74,13 @@ function judgeRetryAfter(results: LoadTestResults) {
   const insane = values.filter((v) => v !== undefined && !(retryAfterSeconds(v) <= windowS + 1));
   state.retryAfterS.push(...seconds.filter(Number.isFinite));
   state.retryAfterMissing += values.filter((v) => v === undefined).length;
-  return { refused: limited.length, present: seconds.length, missing: values.length - seconds.length, insane, values: [...new Set(values)].slice(0, 10) };
+  return {
+    refused: limited.length,
+    present: seconds.length,
+    missing: values.length - seconds.length,
+    insane,
+    values: [...new Set(values)].slice(0, 10),
+  };
 }
 
 function checkRetryAfter(phase: string, results: LoadTestResults): void {
@@ -71,7 +93,10 @@ function checkRetryAfter(phase: string, results: LoadTestResults): void {
     console.log(`[perf] recommendation: ${advice}`);
     recorder.note('recommendations', [advice]);
   }
-  expect(retry.insane, `Retry-After values that are not whole seconds or a date within the window (${policy ? describePolicy(policy) : 'no policy'})`).toEqual([]);
+  expect(
+    retry.insane,
+    `Retry-After values that are not whole seconds or a date within the window (${policy ? describePolicy(policy) : 'no policy'})`,
+  ).toEqual([]);
   if (requireRetryAfter) expect(retry.missing, '429 answers without a Retry-After header (REQUIRE_RETRY_AFTER=true)').toBe(0);
 }
 
@@ -143,7 +168,9 @@ describe(title, () => {
         `the limiter fired early: ${outcome.refused429} of ${requests} refused with 429 while the declared policy (${describePolicy(policy)}) ` +
           `left room for all of them (${inWindowBefore} earlier requests of this suite in the window)`,
       ).toBe(0);
-      expect(burst.successCount, `requests of the burst served (${burst.failureCount} failed: ${JSON.stringify(burst.errorClasses)})`).toBe(requests);
+      expect(burst.successCount, `requests of the burst served (${burst.failureCount} failed: ${JSON.stringify(burst.errorClasses)})`).toBe(
+        requests,
+      );
     },
     maxDurationMs + windowWaitMs + 30_000,
   );
@@ -152,12 +179,15 @@ describe(title, () => {
     'rate limiting activates as declared: past the budget, no more admitted than the policy allows, the rest refused with 429',
     async (ctx) => {
       if (policy === null) return ctx.skip('RATE_LIMIT=none: the service is declared not to limit, so rate limiting was not checked');
-      if (burstExceedsPolicy) return ctx.skip(`the burst of ${requests} already went past the policy (${describePolicy(policy)}) and was judged there`);
+      if (burstExceedsPolicy)
+        return ctx.skip(`the burst of ${requests} already went past the policy (${describePolicy(policy)}) and was judged there`);
       const earlier = await recorder.sent();
       // Past the budget for sure: the room left counted from the send times (the fewest still in), plus the overshoot.
       const count = Math.max(0, policy.limit - inWindow(sentTimes(earlier), Date.now(), policy, 0)) + overshoot;
       if (count > MAX_ACTIVATION_REQUESTS) {
-        return ctx.skip(`the policy (${describePolicy(policy)}) would need ${count} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`);
+        return ctx.skip(
+          `the policy (${describePolicy(policy)}) would need ${count} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`,
+        );
       }
       console.log(`Activation: ${count} requests at once, ${overshoot} past the remaining budget of the policy ${describePolicy(policy)}`);
       const results = await atOnce(count, firstTicket + 1_000_000, config.requestTimeoutMs + 10_000);
@@ -184,7 +214,8 @@ describe(title, () => {
     async () => {
       const plan = { requests: recoveryRequests, ratePerSecond: recoveryRatePerMinute / 60 };
       const windowS = policy === null ? 0 : policy.windowMs / 1000;
-      const saneRetryAfter = state.retryAfterMissing === 0 && state.retryAfterS.length > 0 && state.retryAfterS.every((s) => s <= windowS + 1);
+      const saneRetryAfter =
+        state.retryAfterMissing === 0 && state.retryAfterS.length > 0 && state.retryAfterS.every((s) => s <= windowS + 1);
       // Retry-After promises one follow-up request, not the whole recovery: wait for it, and then
       // (from the ledger) until the window has room for every recovery request, whichever is later.
       if (saneRetryAfter) {

@@ -3,7 +3,16 @@
 // saw: no request dropped or double-counted by the server.
 import { Pool } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createSigningKey, encodePayload, flatPayload, formatSummary, LOAD_TEST_DEFAULTS, runLoadTest, signBody, statusIn } from '../helpers/index.ts';
+import {
+  createSigningKey,
+  encodePayload,
+  flatPayload,
+  formatSummary,
+  LOAD_TEST_DEFAULTS,
+  runLoadTest,
+  signBody,
+  statusIn,
+} from '../helpers/index.ts';
 import { fetchSettledMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/metrics-client.ts';
 import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/perf-context.ts';
 import { findHttpBottlenecks, formatHttpPhases, HttpPhaseRecorder, summarizeHttpPhases } from '../helpers/http-phases.ts';
@@ -84,8 +93,14 @@ describe(title, () => {
       recorder.note('profile', report);
       recorder.note('httpPhases', http);
       recorder.note('profileStatuses', statuses);
-      recorder.note('bottlenecks', findBottlenecks(report, bottleneckPercent).map((row) => row.operation));
-      recorder.note('httpBottlenecks', findHttpBottlenecks(http, bottleneckPercent).map((b) => b.message));
+      recorder.note(
+        'bottlenecks',
+        findBottlenecks(report, bottleneckPercent).map((row) => row.operation),
+      );
+      recorder.note(
+        'httpBottlenecks',
+        findHttpBottlenecks(http, bottleneckPercent).map((b) => b.message),
+      );
       await recorder.save();
 
       expect(
@@ -129,6 +144,9 @@ describe(title, () => {
     if (!before.available || !after.available) return;
     const serverGrowth = after.metrics.successCount! - before.metrics.successCount!;
     recorder.note('reconciliation', { serverGrowth, clientOk });
-    expect(serverGrowth, `success_count went ${before.metrics.successCount} -> ${after.metrics.successCount}; the client saw ${clientOk} successes (SUCCESS_STATUSES=${config.success.statuses.join(',')})`).toBe(clientOk);
+    expect(
+      serverGrowth,
+      `success_count went ${before.metrics.successCount} -> ${after.metrics.successCount}; the client saw ${clientOk} successes (SUCCESS_STATUSES=${config.success.statuses.join(',')})`,
+    ).toBe(clientOk);
   });
 });

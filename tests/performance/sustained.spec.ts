@@ -54,7 +54,9 @@ describe(title, () => {
     if (reason) return ctx.skip(`needs process.rss_bytes from ${stack.metricsUrl}: ${reason}`);
     if (!before.available || !after.available) return;
     const growthMb = (after.metrics.rssBytes! - before.metrics.rssBytes!) / 2 ** 20;
-    console.log(`Server RSS: ${(before.metrics.rssBytes! / 2 ** 20).toFixed(1)} MB -> ${(after.metrics.rssBytes! / 2 ** 20).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB)`);
+    console.log(
+      `Server RSS: ${(before.metrics.rssBytes! / 2 ** 20).toFixed(1)} MB -> ${(after.metrics.rssBytes! / 2 ** 20).toFixed(1)} MB (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(1)} MB)`,
+    );
     expect(growthMb, 'RSS growth over the sustained run, in MB').toBeLessThan(maxRssGrowthMb);
   });
 
@@ -63,9 +65,10 @@ describe(title, () => {
     if (reason) return ctx.skip(`needs freshdesk_pool from ${stack.metricsUrl}: ${reason}`);
     if (!after.available) return;
     const pool = after.metrics.pool!;
-    console.log(`Freshdesk pool after the run: connected ${pool.connected}, pending ${pool.pending}, running ${pool.running}, size ${pool.size}`);
+    console.log(
+      `Freshdesk pool after the run: connected ${pool.connected}, pending ${pool.pending}, running ${pool.running}, size ${pool.size}`,
+    );
     expect(pool.pending, 'requests queued for a Freshdesk connection').toBe(0);
     expect(pool.running, 'Freshdesk requests still running after every webhook was answered').toBe(0);
   });
-
 });

@@ -27,7 +27,10 @@ interface Case {
 const hmac = (secret: string, body: Buffer | string) => createHmac('sha256', secret).update(body);
 const sig = (body: Buffer | string) => hmac(SECRET, body).digest('hex');
 
-function request(body: Buffer | string, opts: { signature?: string | null; contentType?: string | null; headers?: Record<string, string | number> } = {}): Buffer {
+function request(
+  body: Buffer | string,
+  opts: { signature?: string | null; contentType?: string | null; headers?: Record<string, string | number> } = {},
+): Buffer {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
   const headers: Record<string, string | number> = { Connection: 'close', 'Content-Length': bytes.length, ...opts.headers };
   if (opts.contentType !== null) headers['Content-Type'] = opts.contentType ?? 'application/json';
@@ -47,7 +50,10 @@ function corpus(): Case[] {
     cases.push({ name, chunks, status, countedBy });
 
   // Signatures: every wrong form, over both payload shapes.
-  for (const [shape, make] of [['flat', flat], ['wrapped', wrapped]] as const) {
+  for (const [shape, make] of [
+    ['flat', flat],
+    ['wrapped', wrapped],
+  ] as const) {
     for (let i = 0; i < 3; i++) {
       const body = make();
       const good = sig(body);
@@ -61,20 +67,45 @@ function corpus(): Case[] {
       add(`${shape}#${i} signature for another body`, [request(body, { signature: sig(make()) })], 401);
       add(`${shape}#${i} signature with another secret`, [request(body, { signature: hmac('another_secret', body).digest('hex') })], 401);
       add(`${shape}#${i} signature of the empty body`, [request(body, { signature: sig('') })], 401);
-      add(`${shape}#${i} signature sha1 of the body`, [request(body, { signature: createHmac('sha1', SECRET).update(body).digest('hex') })], 401);
+      add(
+        `${shape}#${i} signature sha1 of the body`,
+        [request(body, { signature: createHmac('sha1', SECRET).update(body).digest('hex') })],
+        401,
+      );
     }
   }
 
   // Bodies that are not JSON (correctly signed, so only the parse can refuse them).
   const valid = flat();
-  const malformed = ['', ' ', '{', '}', '{"ticket_id":', '{"ticket_id": "1",}', "{'ticket_id': '1'}", 'ticket_id=1', 'null null', 'undefined', 'NaN', '{"a":1}{"b":2}', '<xml/>'];
+  const malformed = [
+    '',
+    ' ',
+    '{',
+    '}',
+    '{"ticket_id":',
+    '{"ticket_id": "1",}',
+    "{'ticket_id': '1'}",
+    'ticket_id=1',
+    'null null',
+    'undefined',
+    'NaN',
+    '{"a":1}{"b":2}',
+    '<xml/>',
+  ];
   for (const text of malformed) add(`malformed ${JSON.stringify(text)}`, [request(text)], 400);
   for (let cut = 1; cut < valid.length; cut += Math.ceil(valid.length / 12)) {
     add(`truncated to ${cut} bytes`, [request(valid.slice(0, cut))], 400);
   }
 
   // Invalid UTF-8 inside an otherwise valid payload.
-  const utf8 = { 'lone 0xff': [0xff], 'overlong slash': [0xc0, 0xaf], 'surrogate half': [0xed, 0xa0, 0x80], 'cut 3-byte char': [0xe2, 0x82], 'continuation alone': [0x80], '0xfe 0xff': [0xfe, 0xff] };
+  const utf8 = {
+    'lone 0xff': [0xff],
+    'overlong slash': [0xc0, 0xaf],
+    'surrogate half': [0xed, 0xa0, 0x80],
+    'cut 3-byte char': [0xe2, 0x82],
+    'continuation alone': [0x80],
+    '0xfe 0xff': [0xfe, 0xff],
+  };
   for (const [name, bytes] of Object.entries(utf8)) {
     const body = Buffer.concat([Buffer.from(`{"ticket_id":"${ticket++}","event":"`), Buffer.from(bytes), Buffer.from('"}')]);
     add(`invalid UTF-8: ${name}`, [request(body)], 400);
@@ -96,8 +127,36 @@ function corpus(): Case[] {
 
   // ticket_id of every odd kind, flat and wrapped.
   const oddIds: unknown[] = [
-    -1, 1.5, -0.5, 1e300, 2 ** 53 + 2, null, true, false, [], [1], {}, { $gt: 0 }, '', ' 1', '1 ', '-1', '+1', '1.5', '0x10', '1e3',
-    '123456789012345678901', 'abc', '١٢٣', '１２３', '12\u0000', '1\n', 'NaN', 'Infinity', '1,000', '1_000',
+    -1,
+    1.5,
+    -0.5,
+    1e300,
+    2 ** 53 + 2,
+    null,
+    true,
+    false,
+    [],
+    [1],
+    {},
+    { $gt: 0 },
+    '',
+    ' 1',
+    '1 ',
+    '-1',
+    '+1',
+    '1.5',
+    '0x10',
+    '1e3',
+    '123456789012345678901',
+    'abc',
+    '١٢٣',
+    '１２３',
+    '12\u0000',
+    '1\n',
+    'NaN',
+    'Infinity',
+    '1,000',
+    '1_000',
   ];
   for (const id of oddIds) {
     add(`flat ticket_id ${JSON.stringify(id)}`, [request(JSON.stringify({ ticket_id: id, event: 'ticket_created' }))], 422);
@@ -118,29 +177,109 @@ function corpus(): Case[] {
   }
 
   // Content types.
-  const contentTypes = ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'text/json', 'application/jsonp', 'application/json-patch+json', 'application/octet-stream', 'image/png', 'json'];
+  const contentTypes = [
+    'text/plain',
+    'application/x-www-form-urlencoded',
+    'multipart/form-data; boundary=x',
+    'application/xml',
+    'text/json',
+    'application/jsonp',
+    'application/json-patch+json',
+    'application/octet-stream',
+    'image/png',
+    'json',
+  ];
   for (const type of contentTypes) add(`Content-Type ${type}`, [request(flat(), { contentType: type })], 415);
   add('no Content-Type', [request(flat(), { contentType: null })], 415);
 
   // Size: over the limit, and a Content-Length that lies.
   const huge = JSON.stringify({ ticket_id: String(ticket++), pad: 'x'.repeat(BODY_LIMIT + 1024) });
   add('body over the limit', [request(huge)], 413);
-  add('body twice the limit, wrapped', [request(JSON.stringify({ freshdesk_webhook: { ticket_id: ticket++, pad: 'y'.repeat(2 * BODY_LIMIT) } }))], 413);
+  add(
+    'body twice the limit, wrapped',
+    [request(JSON.stringify({ freshdesk_webhook: { ticket_id: ticket++, pad: 'y'.repeat(2 * BODY_LIMIT) } }))],
+    413,
+  );
   const small = flat();
-  add('Content-Length claims 10 MiB', [Buffer.concat([Buffer.from(head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': 10 * 1024 * 1024, 'X-Freshdesk-Signature': sig(small) })), Buffer.from(small)])], 413);
-  add('Content-Length claims more than is sent', [Buffer.concat([Buffer.from(head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': small.length + 100, 'X-Freshdesk-Signature': sig(small) })), Buffer.from(small)])], 408);
-  add('Content-Length not a number', [head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': 'abc' }) + small], 400, 'client');
-  add('Content-Length and Transfer-Encoding both', [head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': small.length, 'Transfer-Encoding': 'chunked' }) + small], 400, 'client');
+  add(
+    'Content-Length claims 10 MiB',
+    [
+      Buffer.concat([
+        Buffer.from(
+          head('POST', PATH, {
+            Connection: 'close',
+            'Content-Type': 'application/json',
+            'Content-Length': 10 * 1024 * 1024,
+            'X-Freshdesk-Signature': sig(small),
+          }),
+        ),
+        Buffer.from(small),
+      ]),
+    ],
+    413,
+  );
+  add(
+    'Content-Length claims more than is sent',
+    [
+      Buffer.concat([
+        Buffer.from(
+          head('POST', PATH, {
+            Connection: 'close',
+            'Content-Type': 'application/json',
+            'Content-Length': small.length + 100,
+            'X-Freshdesk-Signature': sig(small),
+          }),
+        ),
+        Buffer.from(small),
+      ]),
+    ],
+    408,
+  );
+  add(
+    'Content-Length not a number',
+    [head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Content-Length': 'abc' }) + small],
+    400,
+    'client',
+  );
+  add(
+    'Content-Length and Transfer-Encoding both',
+    [
+      head('POST', PATH, {
+        Connection: 'close',
+        'Content-Type': 'application/json',
+        'Content-Length': small.length,
+        'Transfer-Encoding': 'chunked',
+      }) + small,
+    ],
+    400,
+    'client',
+  );
 
   // Chunked bodies.
   const chunked = (body: string, signature: string, size = body.length.toString(16)) =>
-    head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'X-Freshdesk-Signature': signature }) + `${size}\r\n${body}\r\n0\r\n\r\n`;
+    head('POST', PATH, {
+      Connection: 'close',
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'X-Freshdesk-Signature': signature,
+    }) + `${size}\r\n${body}\r\n0\r\n\r\n`;
   const chunkBody = flat();
   add('chunked, wrong signature', [chunked(chunkBody, sig('other'))], 401);
   add('chunked, malformed JSON', [chunked('{"ticket_id"', sig('{"ticket_id"'))], 400);
   add('chunked, over the limit', [chunked(huge, sig(huge))], 413);
   add('chunked, invalid chunk size', [chunked(chunkBody, sig(chunkBody), 'zz')], 400);
-  add('chunked, never finished', [head('POST', PATH, { Connection: 'close', 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'X-Freshdesk-Signature': sig(chunkBody) }) + `${chunkBody.length.toString(16)}\r\n${chunkBody}\r\n`], 408);
+  add(
+    'chunked, never finished',
+    [
+      head('POST', PATH, {
+        Connection: 'close',
+        'Content-Type': 'application/json',
+        'Transfer-Encoding': 'chunked',
+        'X-Freshdesk-Signature': sig(chunkBody),
+      }) + `${chunkBody.length.toString(16)}\r\n${chunkBody}\r\n`,
+    ],
+    408,
+  );
 
   // Malformed HTTP.
   add('not HTTP at all', ['\u0000\u0001\u0002 garbage\r\n\r\n'], 400, 'client');
@@ -153,7 +292,13 @@ function slowCases(): Case[] {
   const body = flat();
   const trickle = request(body).toString('latin1');
   return [
-    ...Array.from({ length: 4 }, (_, i): Case => ({ name: `headers byte by byte #${i}`, chunks: [...trickle], gapMs: 50, status: 408, countedBy: 'client' })),
+    ...Array.from({ length: 4 }, (_, i): Case => ({
+      name: `headers byte by byte #${i}`,
+      chunks: [...trickle],
+      gapMs: 50,
+      status: 408,
+      countedBy: 'client',
+    })),
     { name: 'connects and sends nothing', chunks: [], status: 408, countedBy: 'client' },
   ];
 }
@@ -232,7 +377,9 @@ describe('bad-input corpus against the running service', () => {
     expect(after.webhook_metrics.failure_count - before.webhook_metrics.failure_count).toBe(cases.length);
     expect(after.webhook_metrics.client_error_count - before.webhook_metrics.client_error_count).toBe(clientCases);
     expect(after.webhook_metrics.success_count - before.webhook_metrics.success_count).toBe(0);
-    console.log(`[reliability] bad input: ${cases.length} requests (${clientCases} refused before routing), all 4xx, counted ${cases.length} failures`);
+    console.log(
+      `[reliability] bad input: ${cases.length} requests (${clientCases} refused before routing), all 4xx, counted ${cases.length} failures`,
+    );
   });
 
   it('memory stays flat over 5 more passes of the corpus', async () => {
@@ -248,7 +395,9 @@ describe('bad-input corpus against the running service', () => {
     }
     const last = await settledMetrics(stack);
     const growthMb = (last.process.rss_bytes - first.process.rss_bytes) / 2 ** 20;
-    console.log(`[reliability] rss ${(first.process.rss_bytes / 2 ** 20).toFixed(1)} -> ${(last.process.rss_bytes / 2 ** 20).toFixed(1)} MiB over ${sent} bad requests`);
+    console.log(
+      `[reliability] rss ${(first.process.rss_bytes / 2 ** 20).toFixed(1)} -> ${(last.process.rss_bytes / 2 ** 20).toFixed(1)} MiB over ${sent} bad requests`,
+    );
     expect(last.webhook_metrics.failure_count - first.webhook_metrics.failure_count).toBe(sent);
     expect(growthMb).toBeLessThan(40);
   });

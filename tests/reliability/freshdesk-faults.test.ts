@@ -40,7 +40,13 @@ afterAll(async () => {
 async function stackWith(webhookEnv: Record<string, string>, mockEnv: Record<string, string>): Promise<StartedStack> {
   const stack = await startStack({
     secret: SECRET,
-    webhookEnv: { RATE_LIMIT_ALGORITHM: 'off', FRESHDESK_CACHE_TTL_MS: '0', FRESHDESK_TIMEOUT_MS: String(TIMEOUT_MS), LOG_LEVEL: 'warn', ...webhookEnv },
+    webhookEnv: {
+      RATE_LIMIT_ALGORITHM: 'off',
+      FRESHDESK_CACHE_TTL_MS: '0',
+      FRESHDESK_TIMEOUT_MS: String(TIMEOUT_MS),
+      LOG_LEVEL: 'warn',
+      ...webhookEnv,
+    },
     mockEnv: { FRESHDESK_LATENCY_MS: '5', FRESHDESK_LATENCY_DISTRIBUTION: 'fixed', LOG_LEVEL: 'warn', ...mockEnv },
   });
   stacks.push(stack);
@@ -117,7 +123,9 @@ describe('Freshdesk faults', () => {
     const stats = (await getJson<MockStats>(`${stack.freshdeskUrl}/__mock/stats`)).body;
     const metrics = (await getJson<Metrics>(stack.metricsUrl)).body;
     const counts = tally(answers);
-    console.log(`[reliability] stall: ${answers.length} webhooks ${JSON.stringify(counts)}, API calls that reached the stalled mock: ${stats.stalled}, refused by the circuit: ${metrics.freshdesk_circuit.rejected_count}, health ${healthDuring.join(',')}`);
+    console.log(
+      `[reliability] stall: ${answers.length} webhooks ${JSON.stringify(counts)}, API calls that reached the stalled mock: ${stats.stalled}, refused by the circuit: ${metrics.freshdesk_circuit.rejected_count}, health ${healthDuring.join(',')}`,
+    );
 
     expect(answers).toHaveLength(16);
     expect((counts['504'] ?? 0) + (counts['502'] ?? 0)).toBe(16); // none processed, none hung
@@ -154,16 +162,19 @@ describe('Freshdesk faults', () => {
       if (atMs >= 2500 && atMs < 3500) health.push({ atMs, status: (await getJson(stack.healthUrl)).status });
       if (atMs >= 3500 && !respawn.started) {
         respawn.started = true;
-        void spawnMockOn(port, join(stack.logFiles.mock, '..', 'mock-back.log'), { FRESHDESK_LATENCY_MS: '5', FRESHDESK_LATENCY_DISTRIBUTION: 'fixed' }).then(
-          (mock) => {
-            mocks.push(mock);
-            backAt = atMs;
-          },
-        );
+        void spawnMockOn(port, join(stack.logFiles.mock, '..', 'mock-back.log'), {
+          FRESHDESK_LATENCY_MS: '5',
+          FRESHDESK_LATENCY_DISTRIBUTION: 'fixed',
+        }).then((mock) => {
+          mocks.push(mock);
+          backAt = atMs;
+        });
       }
     });
     const counts = tally(answers);
-    console.log(`[reliability] mock killed at ${killedAt.toFixed(0)} ms, back by ${backAt.toFixed(0)}+ ms: ${answers.length} webhooks ${JSON.stringify(counts)}; health while down ${health.map((h) => h.status).join(',')}`);
+    console.log(
+      `[reliability] mock killed at ${killedAt.toFixed(0)} ms, back by ${backAt.toFixed(0)}+ ms: ${answers.length} webhooks ${JSON.stringify(counts)}; health while down ${health.map((h) => h.status).join(',')}`,
+    );
 
     expect(answers).toHaveLength(45);
     expect(answers.every((a) => [200, 502, 504].includes(a.status))).toBe(true);

@@ -78,7 +78,11 @@ describe('against the original service (Python stand-in)', () => {
 
   it('a 202 with an empty body, declared with SUCCESS_STATUSES=202 and SUCCESS_BODY=any: every spec passes', async () => {
     target = await startContractTarget({ acceptStatus: 202, rateLimit: '100/10s', processingMs: [20, 60] });
-    const run = await runSuite([], { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s', SUCCESS_STATUSES: '202', SUCCESS_BODY: 'any', PERF_SCALE: '0.2' }, 300_000);
+    const run = await runSuite(
+      [],
+      { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s', SUCCESS_STATUSES: '202', SUCCESS_BODY: 'any', PERF_SCALE: '0.2' },
+      300_000,
+    );
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/Test Files\s+5 passed \(5\)/);
     expect(run.output).toContain('carry no Retry-After header'); // a recommendation, not a failure
@@ -92,7 +96,9 @@ describe('against the original service (Python stand-in)', () => {
     target = await startContractTarget({ rateLimit: '40/10s', processingMs: [20, 50] });
     const run = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 120_000);
     expect(run.code, run.output).not.toBe(0);
-    expect(run.output).toMatch(/the limiter fired early: 1\d of 50 refused with 429 while the declared policy \(100 requests per 10 s\) left room for all of them/);
+    expect(run.output).toMatch(
+      /the limiter fired early: 1\d of 50 refused with 429 while the declared policy \(100 requests per 10 s\) left room for all of them/,
+    );
   }, 150_000);
 });
 
@@ -103,7 +109,9 @@ describe('against the reference stack configured unlike the declared policy', ()
   it('kept as declared (sliding window, no Retry-After): the burst passes, the limiter judged', async () => {
     const run = await runSuite(BURST, embedded(strict), 120_000);
     expect(run.code, run.output).toBe(0);
-    expect(run.output).toMatch(/Rate limiting: sent \d+ past the budget: admitted \d+, refused \d+ with 429; the policy 100 requests per 10 s allows/);
+    expect(run.output).toMatch(
+      /Rate limiting: sent \d+ past the budget: admitted \d+, refused \d+ with 429; the policy 100 requests per 10 s allows/,
+    );
     const report = JSON.parse(readFileSync(join(run.reportDir, 'burst.json'), 'utf8'));
     expect(report.extra.limiter.ok).toBe(true);
   }, 150_000);
@@ -115,7 +123,9 @@ describe('against the reference stack configured unlike the declared policy', ()
     it(`with ${what}: the burst fails, naming the policy and the admitted count`, async () => {
       const run = await runSuite(BURST, embedded(webhookEnv), 120_000);
       expect(run.code, run.output).not.toBe(0);
-      expect(run.output).toMatch(/the limiter admitted too many: admitted \d+ within 10 s .*the declared policy is 100 requests per 10 s \(RATE_LIMIT\)/);
+      expect(run.output).toMatch(
+        /the limiter admitted too many: admitted \d+ within 10 s .*the declared policy is 100 requests per 10 s \(RATE_LIMIT\)/,
+      );
     }, 150_000);
   }
 });

@@ -53,7 +53,9 @@ describe('graceful shutdown under load', () => {
     expect(gone).toBe(true);
     const ok = answers.filter((a) => a.status === 200).length;
     const noAnswer = answers.filter((a) => a.status === 0);
-    console.log(`[reliability] SIGTERM with 50 in flight: ${ok} answered 200, ${noAnswer.length} connection errors, late arrivals ${late.map((a) => a.error ?? a.status).join(',')}`);
+    console.log(
+      `[reliability] SIGTERM with 50 in flight: ${ok} answered 200, ${noAnswer.length} connection errors, late arrivals ${late.map((a) => a.error ?? a.status).join(',')}`,
+    );
 
     expect(answers.every((a) => a.status === 200 || (a.status === 0 && a.error !== 'TimeoutError'))).toBe(true);
     expect(ok).toBe(50); // the shutdown timeout (8 s) is far above the 1.4 s these need
@@ -112,7 +114,11 @@ describe('replay and secrets', () => {
     for (let i = 0; i < 5; i++) others.push(await sendWebhook(stack.webhookUrl, SECRET));
     for (const wrong of [signature.toUpperCase(), signature.slice(0, 40), createHmac('sha256', 'x').update(body).digest('hex')]) {
       sent.push(wrong);
-      const response = await request(stack.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-freshdesk-signature': wrong }, body });
+      const response = await request(stack.webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-freshdesk-signature': wrong },
+        body,
+      });
       expect(response.statusCode).toBe(401);
       await response.body.dump();
     }
@@ -126,6 +132,8 @@ describe('replay and secrets', () => {
     const leaks = [SECRET, basic, ...sent].filter((s) => logs.toLowerCase().includes(s.toLowerCase()));
     expect(leaks).toEqual([]);
     expect(existsSync(stack.logFiles.webhook)).toBe(true);
-    console.log(`[reliability] replay: 1 processed, 9 duplicates; ${lines} log lines, none with the secret, the API key's auth or any of ${sent.length} signatures`);
+    console.log(
+      `[reliability] replay: 1 processed, 9 duplicates; ${lines} log lines, none with the secret, the API key's auth or any of ${sent.length} signatures`,
+    );
   });
 });

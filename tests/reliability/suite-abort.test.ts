@@ -39,13 +39,24 @@ describe('SIGINT during a spec', () => {
     for (const [key, value] of Object.entries(process.env)) {
       if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
     }
-    Object.assign(env, { WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '', PERF_REPORT_DIR: reportDir, STANDARD_REQUESTS: '100', STANDARD_RATE_PER_MIN: '100', PERF_BASELINE: '' });
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'performance', 'tests/performance/standard.spec.ts'], {
-      cwd: ROOT,
-      env,
-      detached: true, // its own process group: the SIGINT below reaches it all, like a terminal's Ctrl-C
-      stdio: ['ignore', 'pipe', 'pipe'],
+    Object.assign(env, {
+      WEBHOOK_STACK: 'embedded',
+      WEBHOOK_URL: '',
+      PERF_REPORT_DIR: reportDir,
+      STANDARD_REQUESTS: '100',
+      STANDARD_RATE_PER_MIN: '100',
+      PERF_BASELINE: '',
     });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'performance', 'tests/performance/standard.spec.ts'],
+      {
+        cwd: ROOT,
+        env,
+        detached: true, // its own process group: the SIGINT below reaches it all, like a terminal's Ctrl-C
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -74,9 +85,15 @@ describe('SIGINT during a spec', () => {
       expect(report.summaries.load.totalRequests).toBeLessThan(100);
 
       const lingerDeadline = Date.now() + 15_000;
-      await waitGone(before.map((p) => p.pid), Math.max(0, lingerDeadline - Date.now()), 200);
+      await waitGone(
+        before.map((p) => p.pid),
+        Math.max(0, lingerDeadline - Date.now()),
+        200,
+      );
       const left = before.filter((p) => isAlive(p.pid));
-      console.log(`[reliability] SIGINT: vitest exited ${String(code)}; ${before.length} descendant processes (stack ${stackPids.map((p) => p.pid).join(', ')}), left: ${left.length}`);
+      console.log(
+        `[reliability] SIGINT: vitest exited ${String(code)}; ${before.length} descendant processes (stack ${stackPids.map((p) => p.pid).join(', ')}), left: ${left.length}`,
+      );
       expect(left).toEqual([]);
     } finally {
       if (child.exitCode === null && child.signalCode === null) {

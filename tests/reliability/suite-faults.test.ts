@@ -28,7 +28,9 @@ afterAll(async () => {
   }
 });
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ base: string; server: Server; counts: { requests: number; connections: number } }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ base: string; server: Server; counts: { requests: number; connections: number } }> {
   const counts = { requests: 0, connections: 0 };
   const server = createServer((req, res) => {
     counts.requests += 1;
@@ -80,7 +82,12 @@ describe('target hangs', () => {
   it('a spec-like run ends within its bounds, every request a timeout, and the report is written explaining it', async () => {
     const { base, counts } = await listen(() => undefined);
     const reportDir = mkdtempSync(join(tmpdir(), 'hang-report-'));
-    const config = parseConfig({ WEBHOOK_SECRET: SECRET, PERF_REPORT_DIR: reportDir, WEBHOOK_STACK: 'external', WEBHOOK_URL: `${base}/webhook/freshdesk` });
+    const config = parseConfig({
+      WEBHOOK_SECRET: SECRET,
+      PERF_REPORT_DIR: reportDir,
+      WEBHOOK_STACK: 'external',
+      WEBHOOK_URL: `${base}/webhook/freshdesk`,
+    });
     const context: PerfContext = {
       config,
       stack: endpoints(base),
@@ -114,7 +121,14 @@ describe('target hangs', () => {
   it('maxDurationMs stops a run whose schedule is longer, and cancelled requests are counted as aborted', async () => {
     const { base } = await listen(() => undefined);
     const started = performance.now();
-    const results = await runLoadTest({ url: `${base}/webhook/freshdesk`, secret: SECRET, totalRequests: 1000, requestsPerSecond: 20, timeoutMs: 60_000, maxDurationMs: 2000 });
+    const results = await runLoadTest({
+      url: `${base}/webhook/freshdesk`,
+      secret: SECRET,
+      totalRequests: 1000,
+      requestsPerSecond: 20,
+      timeoutMs: 60_000,
+      maxDurationMs: 2000,
+    });
     const summary = results.getSummary();
     expect(performance.now() - started).toBeLessThan(4000);
     expect(summary.endReason).toBe('max_duration');
@@ -145,15 +159,26 @@ describe('target answers garbage', () => {
           res.writeHead(200, { 'content-length': '100' });
           res.write('{"status"');
           res.destroy(); // body shorter than promised
-        } else if (digit === 6) req.socket.destroy(); // no answer at all
+        } else if (digit === 6)
+          req.socket.destroy(); // no answer at all
         else if (digit === 7) req.socket.end('NOT HTTP\r\n\r\n');
         else if (digit === 8) res.writeHead(200, { 'content-type': 'application/json' }).end('null');
         else res.writeHead(418).end('teapot');
       });
     });
-    const load = { url: `${base}/webhook/freshdesk`, secret: SECRET, totalRequests: 50, ticketIdStart: 0, concurrency: 5, timeoutMs: 5000, maxDurationMs: 20_000 };
+    const load = {
+      url: `${base}/webhook/freshdesk`,
+      secret: SECRET,
+      totalRequests: 50,
+      ticketIdStart: 0,
+      concurrency: 5,
+      timeoutMs: 5000,
+      maxDurationMs: 20_000,
+    };
     const noResponseCount = (errorClasses: Record<string, number>) =>
-      Object.entries(errorClasses).filter(([name]) => !name.startsWith('http_') && name !== 'bad_body').reduce((n, [, c]) => n + c, 0);
+      Object.entries(errorClasses)
+        .filter(([name]) => !name.startsWith('http_') && name !== 'bad_body')
+        .reduce((n, [, c]) => n + c, 0);
 
     // By default a 200 is a success by status, whatever its body (bodies are not read): digits 0, 2, 3, 8.
     const summary = (await runLoadTest(load)).getSummary();
@@ -198,10 +223,14 @@ describe('target answers garbage', () => {
     // A 502 to the signed probe and a 200 to the wrongly signed one (ticket 2): not a signature problem.
     const bad = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 1 }).catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(PreflightError);
-    expect((bad as Error).message).toMatch(/answered 502 .*status 502 is not a success \(SUCCESS_STATUSES=200\).*signature is most likely accepted.*No load was sent/s);
+    expect((bad as Error).message).toMatch(
+      /answered 502 .*status 502 is not a success \(SUCCESS_STATUSES=200\).*signature is most likely accepted.*No load was sent/s,
+    );
     // A 200 with HTML fails the default SUCCESS_BODY=json-object, and says how to accept it.
     const html = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 10 }).catch((e: unknown) => e);
-    expect((html as Error).message).toMatch(/answered 200, but its body is not what SUCCESS_BODY=json-object expects: not JSON.*set SUCCESS_BODY/);
+    expect((html as Error).message).toMatch(
+      /answered 200, but its body is not what SUCCESS_BODY=json-object expects: not JSON.*set SUCCESS_BODY/,
+    );
     // Declared as any body, the same answer passes, and the preflight explains what it could not use.
     const checked = await preflight(endpoints(base), { secret: SECRET, probeTicketId: 10, success: { statuses: [200], body: 'any' } });
     expect(checked.warnings.some((w) => w.startsWith('metrics unavailable'))).toBe(true);
@@ -238,7 +267,12 @@ describe('bad configuration', () => {
       provide: () => undefined,
       vitest: { state: { getCountOfFailedTests: () => 0 } },
     } as unknown as TestProject;
-    const good = { WEBHOOK_STACK: 'external', WEBHOOK_URL: `${base}/webhook/freshdesk`, WEBHOOK_SECRET: SECRET, PERF_REPORT_DIR: join(root, 'reports') };
+    const good = {
+      WEBHOOK_STACK: 'external',
+      WEBHOOK_URL: `${base}/webhook/freshdesk`,
+      WEBHOOK_SECRET: SECRET,
+      PERF_REPORT_DIR: join(root, 'reports'),
+    };
     const saved = { ...process.env };
     const restore = () => {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
@@ -281,7 +315,9 @@ describe('bad configuration', () => {
     } finally {
       restore();
     }
-    console.log(`[reliability] bad config: ${refused.length} variables refused before any traffic; accepting any text: ${acceptsAnyText.join(', ')}`);
+    console.log(
+      `[reliability] bad config: ${refused.length} variables refused before any traffic; accepting any text: ${acceptsAnyText.join(', ')}`,
+    );
     expect(counts.requests).toBeGreaterThan(0);
     expect(refused.length).toBe(rules.length - acceptsAnyText.length);
   });

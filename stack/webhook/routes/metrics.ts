@@ -73,7 +73,10 @@ export async function metricsRoutes(app: FastifyInstance, { document }: MetricsR
 }
 
 /** The metrics document of a running process: counters plus process, pool and circuit figures. */
-export function metricsDocumentSource(metrics: WebhookMetrics, freshdesk: FreshdeskClient): { document: () => MetricsDocument; stop: () => void } {
+export function metricsDocumentSource(
+  metrics: WebhookMetrics,
+  freshdesk: FreshdeskClient,
+): { document: () => MetricsDocument; stop: () => void } {
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   function processStats(): ProcessStats {

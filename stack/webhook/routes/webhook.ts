@@ -40,7 +40,10 @@ const answerSchema = {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function webhookRoutes(app: FastifyInstance, { config, limiter, dedupe, metrics, freshdesk, routedSockets }: WebhookRouteOptions) {
+export async function webhookRoutes(
+  app: FastifyInstance,
+  { config, limiter, dedupe, metrics, freshdesk, routedSockets }: WebhookRouteOptions,
+) {
   // Keep the exact bytes: the signature is over them, so no parser may touch the body first.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: config.bodyLimitBytes }, (_request, body, done) =>
@@ -94,7 +97,11 @@ export async function webhookRoutes(app: FastifyInstance, { config, limiter, ded
         const raw = request.body;
         if (!Buffer.isBuffer(raw)) throw new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json');
         if (!signatureMatches(config.secret, raw, request.headers[SIGNATURE_HEADER])) {
-          throw new HttpError(401, 'invalid_signature', 'X-Freshdesk-Signature is missing or does not match the body (lowercase hex HMAC-SHA256 of the raw body)');
+          throw new HttpError(
+            401,
+            'invalid_signature',
+            'X-Freshdesk-Signature is missing or does not match the body (lowercase hex HMAC-SHA256 of the raw body)',
+          );
         }
         let text: string;
         try {

@@ -12,7 +12,8 @@ export function waitMessage(name: string, policy: RateLimitPolicy | null, plan: 
     `the policy is ${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`,
     needs ?? `the phase sends ${shape}`,
   ];
-  if (wait.overLimitByPlan > 0) notes.push(`its own plan goes past the policy (more than ${policy.limit} within ${policy.windowMs / 1000} s), so expect some 429s`);
+  if (wait.overLimitByPlan > 0)
+    notes.push(`its own plan goes past the policy (more than ${policy.limit} within ${policy.windowMs / 1000} s), so expect some 429s`);
   else if (wait.atEdge) notes.push("its own plan sits at the policy's edge, so a request at the window's edge may be refused");
   return `${head}: ${notes.join('; ')}`;
 }

@@ -40,7 +40,12 @@ export interface LimiterVerdict {
 }
 
 /** Judges one phase sent past the remaining budget, given our earlier admitted-or-unknown send times. */
-export function judgeLimiter(policy: RateLimitPolicy, earlier: readonly Sent[], phase: PhaseOutcome, marginMs = EDGE_MARGIN_MS): LimiterVerdict {
+export function judgeLimiter(
+  policy: RateLimitPolicy,
+  earlier: readonly Sent[],
+  phase: PhaseOutcome,
+  marginMs = EDGE_MARGIN_MS,
+): LimiterVerdict {
   const { limit, windowMs } = policy;
   const before = earlier.filter(([sent]) => sent <= phase.startMs);
   const surelyIn = before.filter(([sent]) => sent > phase.endMs - windowMs + marginMs).length;
@@ -63,16 +68,29 @@ export function judgeLimiter(policy: RateLimitPolicy, earlier: readonly Sent[], 
         `${expectedMin} (${possiblyIn} earlier requests of this suite in the window); is RATE_LIMIT right, or does other traffic share this client's window?`,
     );
   }
-  if (phase.noAnswer > 0) problems.push(`${phase.noAnswer} requests got no HTTP answer (dropped connections, resets or timeouts): excess requests must be refused with 429`);
+  if (phase.noAnswer > 0)
+    problems.push(
+      `${phase.noAnswer} requests got no HTTP answer (dropped connections, resets or timeouts): excess requests must be refused with 429`,
+    );
   const failed = Object.entries(phase.admittedFailures).filter(([, n]) => n > 0);
   const serverErrors = failed.filter(([status]) => Number(status) >= 500);
   if (serverErrors.length > 0) {
-    problems.push(`answers of ${serverErrors.map(([s, n]) => `${s} x${n}`).join(', ')}: the service must refuse excess requests with 429, never 5xx`);
+    problems.push(
+      `answers of ${serverErrors.map(([s, n]) => `${s} x${n}`).join(', ')}: the service must refuse excess requests with 429, never 5xx`,
+    );
   }
   const range = expectedMin === expectedMax ? `${expectedMax}` : `${expectedMin}-${expectedMax}`;
   const summary =
     `sent ${phase.sent} past the budget: admitted ${phase.admitted}, refused ${phase.refused429} with 429` +
     (phase.noAnswer > 0 ? `, ${phase.noAnswer} unanswered` : '') +
     `; the policy ${policyText} allows ${range} (${surelyIn} earlier requests in the window, tolerance ${possiblyIn - surelyIn} at its edge)`;
-  return { ok: problems.length === 0, expectedMin, expectedMax, earlierInWindow: surelyIn, edgeTolerance: possiblyIn - surelyIn, problems, summary };
+  return {
+    ok: problems.length === 0,
+    expectedMin,
+    expectedMax,
+    earlierInWindow: surelyIn,
+    edgeTolerance: possiblyIn - surelyIn,
+    problems,
+    summary,
+  };
 }

@@ -33,7 +33,7 @@ async function readerTime(startDaemon: string): Promise<{ ms: number; pid: numbe
 }
 
 describe('start_detached', () => {
-  it('returns at once to a reader of the caller\'s stdout, while the daemon runs on in its own session holding no pipe', async () => {
+  it("returns at once to a reader of the caller's stdout, while the daemon runs on in its own session holding no pipe", async () => {
     const { ms, pid, log } = await readerTime('start_detached "$LOG" bash -c "echo daemon up; exec sleep 30"');
     expect(ms).toBeLessThan(5_000);
     expect(isAlive(pid)).toBe(true);

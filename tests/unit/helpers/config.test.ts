@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configVariables, loadConfig, parseConfig, redactConfig, scaleCount, type VariableRule } from '../../helpers/config.ts';
+import {
+  ConfigError,
+  configVariables,
+  loadConfig,
+  parseConfig,
+  redactConfig,
+  scaleCount,
+  type VariableRule,
+} from '../../helpers/config.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const envTest = dotenv.parse(readFileSync(resolve(root, '.env.test')));
@@ -54,7 +62,9 @@ describe('config', () => {
   });
 
   it('.env.test documents every variable the suite reads, and nothing else', () => {
-    const read = configVariables().map((rule) => rule.name).sort();
+    const read = configVariables()
+      .map((rule) => rule.name)
+      .sort();
     expect(Object.keys(envTest).sort()).toEqual(read);
   });
 
@@ -80,18 +90,24 @@ describe('config', () => {
     expect(parseConfig({ ...valid, RATE_LIMIT: 'none' }).rateLimit).toBeNull();
     expect(parseConfig({ ...valid, RATE_LIMIT: '1000/1m' }).rateLimit).toEqual({ limit: 1000, windowMs: 60_000 });
     expect(parseConfig({ ...valid, RATE_LIMIT: '5/500ms' }).rateLimit).toEqual({ limit: 5, windowMs: 500 });
-    expect(problemsOf({ ...valid, RATE_LIMIT: '100 per minute' })[0]).toMatch(/^RATE_LIMIT="100 per minute": expected LIMIT\/WINDOW such as 100\/60s/);
+    expect(problemsOf({ ...valid, RATE_LIMIT: '100 per minute' })[0]).toMatch(
+      /^RATE_LIMIT="100 per minute": expected LIMIT\/WINDOW such as 100\/60s/,
+    );
     expect(problemsOf({ ...valid, RATE_LIMIT: '0/60s' })[0]).toContain('RATE_LIMIT="0/60s": the limit must be a whole number from 1');
     expect(parseConfig({ ...valid, SUCCESS_STATUSES: '200, 202' }).success.statuses).toEqual([200, 202]);
     expect(parseConfig({ ...valid, SUCCESS_STATUSES: '2xx' }).success.statuses).toHaveLength(100);
     expect(problemsOf({ ...valid, SUCCESS_STATUSES: '2xy' })[0]).toContain('SUCCESS_STATUSES="2xy": expected HTTP statuses or classes');
     expect(problemsOf({ ...valid, SUCCESS_STATUSES: '4xx' })[0]).toContain('429 is the rate limiter');
     expect(parseConfig({ ...valid, SUCCESS_BODY: 'any' }).success.body).toBe('any');
-    expect(parseConfig({ ...valid, EMBEDDED_WEBHOOK_ENV: 'RATE_LIMIT_HEADERS=false RATE_LIMIT_REQUESTS=1000' }).stack.embeddedWebhookEnv).toEqual({
+    expect(
+      parseConfig({ ...valid, EMBEDDED_WEBHOOK_ENV: 'RATE_LIMIT_HEADERS=false RATE_LIMIT_REQUESTS=1000' }).stack.embeddedWebhookEnv,
+    ).toEqual({
       RATE_LIMIT_HEADERS: 'false',
       RATE_LIMIT_REQUESTS: '1000',
     });
-    expect(problemsOf({ ...valid, EMBEDDED_WEBHOOK_ENV: 'WEBHOOK_SECRET=x' })[0]).toContain('EMBEDDED_WEBHOOK_ENV: "WEBHOOK_SECRET=x" is not NAME=value');
+    expect(problemsOf({ ...valid, EMBEDDED_WEBHOOK_ENV: 'WEBHOOK_SECRET=x' })[0]).toContain(
+      'EMBEDDED_WEBHOOK_ENV: "WEBHOOK_SECRET=x" is not NAME=value',
+    );
   });
 
   it('EXPECT_RATE_LIMIT is retired: an error that says what to write instead', () => {
@@ -122,7 +138,9 @@ describe('config', () => {
   });
 
   it('refuses a PERF_BASELINE that does not exist, before any run', () => {
-    expect(() => loadConfig(root, { PERF_BASELINE: 'reports/no-such-baseline' })).toThrow(/PERF_BASELINE="reports\/no-such-baseline": no such file or directory/);
+    expect(() => loadConfig(root, { PERF_BASELINE: 'reports/no-such-baseline' })).toThrow(
+      /PERF_BASELINE="reports\/no-such-baseline": no such file or directory/,
+    );
     expect(loadConfig(root, { PERF_BASELINE: 'package.json' }).baseline.path).toBe('package.json');
   });
 

@@ -11,8 +11,13 @@ function summaryOf(rows: [number, number, number, number, ErrorCode][], rps: num
     store.recordEnd(i, end + lagNote, status, code);
   });
   return buildSummary({
-    store, plannedRequests: rows.length, requestsPerSecond: rps, concurrency: 8, durationMs: 60_230,
-    endReason: 'completed', slotWaits: 0,
+    store,
+    plannedRequests: rows.length,
+    requestsPerSecond: rps,
+    concurrency: 8,
+    durationMs: 60_230,
+    endReason: 'completed',
+    slotWaits: 0,
     errors: [{ index: 2, ticketId: 10002, errorClass: 'http_500', status: 500, message: 'HTTP 500: boom', atMs: 1 }],
     runWarnings: [],
   });
@@ -59,8 +64,15 @@ describe('formatSummary', () => {
 describe('formatProgress', () => {
   it('shows sent, completed, in flight and the current P95', () => {
     const line = formatProgress({
-      elapsedMs: 12_000, plannedRequests: 3000, sent: 1200, completed: 1195, inFlight: 5, succeeded: 1190,
-      failed: 5, currentP95Ms: 234.54, windowCount: 500,
+      elapsedMs: 12_000,
+      plannedRequests: 3000,
+      sent: 1200,
+      completed: 1195,
+      inFlight: 5,
+      succeeded: 1190,
+      failed: 5,
+      currentP95Ms: 234.54,
+      windowCount: 500,
     });
     expect(line).toBe('[12.0 s] sent 1200/3000, completed 1195 (5 failed), in flight 5, current P95 234.5 ms over 500');
   });

@@ -70,7 +70,10 @@ describe('analyzeLatencySeries', () => {
   it('sees a falling series and orders unsorted input by time', () => {
     const { times, latencies } = series(90, (i) => 500 - i * 3);
     const order = times.map((_, i) => i).reverse();
-    const a = analyzeLatencySeries(order.map((i) => times[i] as number), order.map((i) => latencies[i] as number));
+    const a = analyzeLatencySeries(
+      order.map((i) => times[i] as number),
+      order.map((i) => latencies[i] as number),
+    );
     expect(a.trend).toBe('falling');
     expect(a.degradationPercent).toBeLessThan(0);
     expect(a.spearmanRho).toBeCloseTo(-1, 10);
@@ -99,8 +102,15 @@ describe('analyzeDegradation', () => {
       else store.recordEnd(i, i * 50 + 100 + i * 10, 200, ErrorCode.none);
     }
     const info = {
-      url: 'http://127.0.0.1:1/', plannedRequests: 60, requestsPerSecond: 20, concurrency: 4, ticketIdStart: 1,
-      startedAt: '', durationMs: 3000, endReason: 'completed' as const, slotWaits: 0,
+      url: 'http://127.0.0.1:1/',
+      plannedRequests: 60,
+      requestsPerSecond: 20,
+      concurrency: 4,
+      ticketIdStart: 1,
+      startedAt: '',
+      durationMs: 3000,
+      endReason: 'completed' as const,
+      slotWaits: 0,
     };
     const a = analyzeDegradation(new LoadTestResults(info, store, [], []));
     expect(a.sampleCount).toBe(54);

@@ -98,9 +98,7 @@ describe('checkBody', () => {
   it('never sees a response isSuccess refused: a 429 stays http_429 with its excerpt', async () => {
     server = await startTestServer((_req, res) => res.writeHead(429).end('<html>slow down</html>'));
     let calls = 0;
-    const s = (
-      await runLoadTest({ url: server.url, secret: 's', totalRequests: 4, checkBody: () => `called ${++calls}` })
-    ).getSummary();
+    const s = (await runLoadTest({ url: server.url, secret: 's', totalRequests: 4, checkBody: () => `called ${++calls}` })).getSummary();
     expect(calls).toBe(0);
     expect(s.errorClasses).toEqual({ http_429: 4 });
     expect(s.errors[0]?.message).toBe('HTTP 429: <html>slow down</html>');

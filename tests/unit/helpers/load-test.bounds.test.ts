@@ -24,7 +24,12 @@ describe('run bounds', () => {
     const started = performance.now();
     // Planned 2 s; stopped after 400 ms.
     const results = await runLoadTest({
-      url: server.url, secret: 's', totalRequests: 100, requestsPerSecond: 50, maxDurationMs: 400, timeoutMs: 10_000,
+      url: server.url,
+      secret: 's',
+      totalRequests: 100,
+      requestsPerSecond: 50,
+      maxDurationMs: 400,
+      timeoutMs: 10_000,
     });
     const elapsed = performance.now() - started;
     const s = results.getSummary();
@@ -54,7 +59,11 @@ describe('run bounds', () => {
     setTimeout(() => controller.abort(), 300);
     const started = performance.now();
     const results = await runLoadTest({
-      url: server.url, secret: 's', totalRequests: 1000, requestsPerSecond: 50, signal: controller.signal,
+      url: server.url,
+      secret: 's',
+      totalRequests: 1000,
+      requestsPerSecond: 50,
+      signal: controller.signal,
     });
     const s = results.getSummary();
     expect(performance.now() - started).toBeLessThan(1500);
@@ -68,7 +77,10 @@ describe('run bounds', () => {
   it('sends nothing when the signal is already aborted', async () => {
     server = await halfHanging();
     const results = await runLoadTest({
-      url: server.url, secret: 's', totalRequests: 10, signal: AbortSignal.abort(),
+      url: server.url,
+      secret: 's',
+      totalRequests: 10,
+      signal: AbortSignal.abort(),
     });
     const s = results.getSummary();
     expect(s.endReason).toBe('aborted');

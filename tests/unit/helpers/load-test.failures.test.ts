@@ -102,7 +102,9 @@ describe('failure classification', () => {
   it('records a throwing payload factory as "other" and carries on', async () => {
     server = await startTestServer((_req, res) => res.writeHead(200).end('{}'));
     const results = await runLoadTest({
-      url: server.url, secret: 's', totalRequests: 4,
+      url: server.url,
+      secret: 's',
+      totalRequests: 4,
       payload: (index) => {
         if (index === 2) throw new Error('no payload for 2');
         return { n: index };

@@ -24,7 +24,11 @@ describe('coordinated omission correction', () => {
     // Concurrency 1: while the stalled request is in flight, nothing else can be sent,
     // exactly the situation where a closed-loop tester hides the stall.
     const results = await runLoadTest({
-      url: server.url, secret: 's', totalRequests: 100, requestsPerSecond: 50, concurrency: 1,
+      url: server.url,
+      secret: 's',
+      totalRequests: 100,
+      requestsPerSecond: 50,
+      concurrency: 1,
     });
     const s = results.getSummary();
     expect(s.successCount).toBe(100);

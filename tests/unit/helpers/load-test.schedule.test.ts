@@ -48,8 +48,12 @@ describe('open-model pacing', () => {
     server = await startTestServer(okAfter(1));
     const snapshots: ProgressSnapshot[] = [];
     const results = await runLoadTest({
-      url: server.url, secret: SECRET, totalRequests: 60, requestsPerSecond: 100,
-      progressIntervalMs: 150, onProgress: (p) => snapshots.push(p),
+      url: server.url,
+      secret: SECRET,
+      totalRequests: 60,
+      requestsPerSecond: 100,
+      progressIntervalMs: 150,
+      onProgress: (p) => snapshots.push(p),
     });
     expect(results.getSummary().successCount).toBe(60);
     expect(snapshots.length).toBeGreaterThanOrEqual(2);
@@ -120,7 +124,11 @@ describe('signing and payloads on the wire', () => {
       res.writeHead(signed && flat ? 200 : 401).end(signed ? (flat ? '{}' : 'not the flat shape') : 'bad signature');
     });
     const results = await runLoadTest({
-      url: server.url, secret: SECRET, totalRequests: 25, requestsPerSecond: 500, ticketIdStart: 10000,
+      url: server.url,
+      secret: SECRET,
+      totalRequests: 25,
+      requestsPerSecond: 500,
+      ticketIdStart: 10000,
       headers: { 'X-Test-Run': 'unit' },
     });
     const s = results.getSummary();
@@ -137,7 +145,10 @@ describe('signing and payloads on the wire', () => {
       res.writeHead(ok ? 202 : 400).end();
     });
     const results = await runLoadTest({
-      url: server.url, secret: SECRET, totalRequests: 6, signatureHeader: 'X-Sig',
+      url: server.url,
+      secret: SECRET,
+      totalRequests: 6,
+      signatureHeader: 'X-Sig',
       payload: (_i, ticketId) => ({ freshdesk_webhook: { ticket_id: ticketId } }),
       isSuccess: (status) => status === 202,
     });

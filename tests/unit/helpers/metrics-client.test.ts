@@ -5,7 +5,9 @@ import { fetchMetrics, fetchSettledMetrics, formatMetricsBlock, missingFor, pars
 
 const contractDoc = {
   webhook_metrics: {
-    success_count: 1234, failure_count: 12, success_rate_percent: 99.0,
+    success_count: 1234,
+    failure_count: 12,
+    success_rate_percent: 99.0,
     processing_times: { p50: 234.5, p95: 456.7, p99: 789.0, average: 267.8, count: 1246 },
   },
   performance_metrics: { slow_operation_count: 5, api_latencies: { freshdesk: { p50: 123.4, p95: 234.5, p99: 345.6 } } },
@@ -70,7 +72,10 @@ describe('metrics client', () => {
     it('fetches, and degrades clearly on 404, garbage and refusal', async () => {
       const ok = await fetchMetrics(`${origin}/ok`);
       expect(ok.available && ok.metrics.successCount).toBe(1234);
-      expect(await fetchMetrics(`${origin}/missing`)).toEqual({ available: false, reason: `${origin}/missing answered 404: the service has no metrics endpoint` });
+      expect(await fetchMetrics(`${origin}/missing`)).toEqual({
+        available: false,
+        reason: `${origin}/missing answered 404: the service has no metrics endpoint`,
+      });
       const html = await fetchMetrics(`${origin}/html`);
       expect(!html.available && html.reason).toContain('did not answer JSON');
       const refused = await fetchMetrics('http://127.0.0.1:1/webhook/metrics', 1000);

@@ -4,9 +4,15 @@ import { encodeFlatPayload, encodePayload, flatPayload, wrappedPayload } from '.
 describe('payloads', () => {
   it('builds the contract flat shape with the ticket id as a string', () => {
     const p = flatPayload(3, 10003);
-    expect(Object.keys(p).sort()).toEqual(
-      ['event', 'requester_email', 'ticket_id', 'ticket_priority', 'ticket_status', 'ticket_subject', 'triggered_at'],
-    );
+    expect(Object.keys(p).sort()).toEqual([
+      'event',
+      'requester_email',
+      'ticket_id',
+      'ticket_priority',
+      'ticket_status',
+      'ticket_subject',
+      'triggered_at',
+    ]);
     expect(p).toMatchObject({
       ticket_id: '10003',
       event: 'ticket_created',
@@ -25,7 +31,11 @@ describe('payloads', () => {
 
     it('gives the same bytes as JSON.stringify(flatPayload) at the same instant', () => {
       vi.useFakeTimers({ now: Date.parse('2031-02-03T04:05:06.789Z') });
-      for (const [index, ticketId] of [[0, 1000], [7, 1], [123_456, 9_007_199_254_740_991]] as const) {
+      for (const [index, ticketId] of [
+        [0, 1000],
+        [7, 1],
+        [123_456, 9_007_199_254_740_991],
+      ] as const) {
         expect(encodeFlatPayload(index, ticketId).toString('utf8')).toBe(JSON.stringify(flatPayload(index, ticketId)));
       }
       expect(JSON.parse(encodeFlatPayload(0, 1000).toString('utf8')).triggered_at).toBe('2031-02-03T04:05:06.789Z');

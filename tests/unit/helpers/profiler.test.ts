@@ -36,7 +36,12 @@ describe('profiler', () => {
   it('records a span even when the operation throws', async () => {
     const clock = manualClock();
     const profiler = new Profiler(clock.now);
-    await expect(profiler.measure('end_to_end', async () => { clock.advance(3); throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      profiler.measure('end_to_end', async () => {
+        clock.advance(3);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(profiler.report('end_to_end').rootTotalMs).toBe(3);
   });
 

@@ -11,7 +11,9 @@ describe('stack providers', () => {
       healthUrl: 'http://127.0.0.1:8801/webhook/health',
       metricsUrl: 'http://127.0.0.1:8801/webhook/metrics',
     });
-    expect(deriveEndpointUrls('https://staging.example.test/api/webhook/freshdesk?x=1').healthUrl).toBe('https://staging.example.test/api/webhook/health');
+    expect(deriveEndpointUrls('https://staging.example.test/api/webhook/freshdesk?x=1').healthUrl).toBe(
+      'https://staging.example.test/api/webhook/health',
+    );
     const stack = externalStack('http://127.0.0.1:9/webhook/freshdesk', 'test', { metricsUrl: 'http://127.0.0.1:9/m' });
     expect(stack.endpoints.metricsUrl).toBe('http://127.0.0.1:9/m');
     expect(stack.endpoints.healthUrl).toBe('http://127.0.0.1:9/webhook/health');
@@ -19,7 +21,9 @@ describe('stack providers', () => {
 
   it('an explicit WEBHOOK_STACK wins; auto picks external when WEBHOOK_URL is set', async () => {
     const base = { WEBHOOK_SECRET: 's' };
-    expect(await chooseProvider(parseConfig({ ...base, WEBHOOK_STACK: 'embedded', WEBHOOK_URL: 'http://127.0.0.1:1/webhook/freshdesk' }))).toEqual({
+    expect(
+      await chooseProvider(parseConfig({ ...base, WEBHOOK_STACK: 'embedded', WEBHOOK_URL: 'http://127.0.0.1:1/webhook/freshdesk' })),
+    ).toEqual({
       name: 'embedded',
       reason: 'WEBHOOK_STACK=embedded',
     });

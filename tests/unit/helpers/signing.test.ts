@@ -4,9 +4,7 @@ import { BodySigner, createSigningKey, signBody } from '../../helpers/signing.ts
 
 describe('signBody (hex HMAC-SHA256)', () => {
   it('matches RFC 4231 test case 2', () => {
-    expect(signBody('Jefe', 'what do ya want for nothing?')).toBe(
-      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
-    );
+    expect(signBody('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 
   // Reference values from `printf '%s' BODY | openssl dgst -sha256 -hmac test_secret_key_12345`.

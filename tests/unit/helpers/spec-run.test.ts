@@ -32,7 +32,14 @@ describe('SpecRecorder.pacedLoad', () => {
     });
     const context = {
       config,
-      stack: { provider: 'external', reason: 'unit test', webhookUrl: server.url, healthUrl: server.url, metricsUrl: server.url, details: {} },
+      stack: {
+        provider: 'external',
+        reason: 'unit test',
+        webhookUrl: server.url,
+        healthUrl: server.url,
+        metricsUrl: server.url,
+        details: {},
+      },
       ticketIdBase: 1000,
     } as unknown as PerfContext;
     const recorder = new SpecRecorder('custom', 'paced load', context);

@@ -16,12 +16,7 @@ export interface TestServer {
 }
 
 /** `handle` gets the complete request body; call `done()` after answering to keep the active count right. */
-export type TestHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  body: Buffer,
-  info: { arrival: number; done: () => void },
-) => void;
+export type TestHandler = (req: IncomingMessage, res: ServerResponse, body: Buffer, info: { arrival: number; done: () => void }) => void;
 
 export async function startTestServer(handle: TestHandler): Promise<TestServer> {
   const state = { requests: 0, connections: 0, maxActive: 0, active: 0 };
@@ -49,10 +44,18 @@ export async function startTestServer(handle: TestHandler): Promise<TestServer> 
   return {
     url: `http://127.0.0.1:${port}/webhook/freshdesk`,
     port,
-    get requests() { return state.requests; },
-    get connections() { return state.connections; },
-    get maxActive() { return state.maxActive; },
-    get active() { return state.active; },
+    get requests() {
+      return state.requests;
+    },
+    get connections() {
+      return state.connections;
+    },
+    get maxActive() {
+      return state.maxActive;
+    },
+    get active() {
+      return state.active;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

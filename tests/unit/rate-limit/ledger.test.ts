@@ -19,16 +19,28 @@ describe('RateLedger', () => {
     const a = new RateLedger(path, 'http://127.0.0.1:1/webhook', 120_000, () => now);
     const b = new RateLedger(path, 'http://127.0.0.1:2/webhook', 120_000, () => now);
     expect(await a.sent()).toEqual([]);
-    await a.record([[now - 200_000, now - 199_000], [now - 1000, now - 900], [now, now + 5]]);
+    await a.record([
+      [now - 200_000, now - 199_000],
+      [now - 1000, now - 900],
+      [now, now + 5],
+    ]);
     await b.record([[now - 2000, now - 1500]]);
-    expect(await a.sent()).toEqual([[now - 1000, now - 900], [now, now + 5]]);
+    expect(await a.sent()).toEqual([
+      [now - 1000, now - 900],
+      [now, now + 5],
+    ]);
     expect(await b.sent()).toEqual([[now - 2000, now - 1500]]);
     now += 119_500; // kept by the answer time: the later of the two
     expect(await a.sent()).toEqual([[now - 119_500, now - 119_495]]);
     await a.record([[now, now]]); // prunes every target
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
       version: 2,
-      sent: { 'http://127.0.0.1:1/webhook': [[now - 119_500, now - 119_495], [now, now]] },
+      sent: {
+        'http://127.0.0.1:1/webhook': [
+          [now - 119_500, now - 119_495],
+          [now, now],
+        ],
+      },
     });
     writeFileSync(path, 'not json');
     expect(await a.sent()).toEqual([]);

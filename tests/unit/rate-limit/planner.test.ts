@@ -11,7 +11,11 @@ function sends(count: number, gapMs: number, lastMs: number): number[] {
 
 describe('planWait', () => {
   it('starts at once with an empty window, or without a policy', () => {
-    expect(planWait(policy, [], { requests: 100, ratePerSecond: 100 / 60 }, NOW)).toMatchObject({ waitMs: 0, startAtMs: NOW, inWindowNow: 0 });
+    expect(planWait(policy, [], { requests: 100, ratePerSecond: 100 / 60 }, NOW)).toMatchObject({
+      waitMs: 0,
+      startAtMs: NOW,
+      inWindowNow: 0,
+    });
     expect(planWait(null, sends(500, 10, NOW), { requests: 50, ratePerSecond: null }, NOW).waitMs).toBe(0);
   });
 

@@ -35,14 +35,25 @@ describe('judgeLimiter', () => {
   it('a limiter that fires early fails too', () => {
     const verdict = judgeLimiter(policy, burstOf50, phase(30));
     expect(verdict.problems).toHaveLength(1);
-    expect(verdict.problems[0]).toMatch(/^the limiter fired early: admitted 30 of 70 while the declared policy \(100 requests per 60 s\) left room for 50/);
+    expect(verdict.problems[0]).toMatch(
+      /^the limiter fired early: admitted 30 of 70 while the declared policy \(100 requests per 60 s\) left room for 50/,
+    );
   });
 
   it('requests at the window edge widen the admitted range by one each', () => {
     // 10 of ours sent about one window before the phase: they may or may not still be in the service's window.
-    const edge = Array.from({ length: 10 }, (): [number, number] => [START - policy.windowMs + EDGE_MARGIN_MS / 2, START - policy.windowMs + EDGE_MARGIN_MS]);
+    const edge = Array.from({ length: 10 }, (): [number, number] => [
+      START - policy.windowMs + EDGE_MARGIN_MS / 2,
+      START - policy.windowMs + EDGE_MARGIN_MS,
+    ]);
     const earlier = [...edge, ...burstOf50];
-    expect(judgeLimiter(policy, earlier, phase(45))).toMatchObject({ ok: true, expectedMin: 40, expectedMax: 50, earlierInWindow: 50, edgeTolerance: 10 });
+    expect(judgeLimiter(policy, earlier, phase(45))).toMatchObject({
+      ok: true,
+      expectedMin: 40,
+      expectedMax: 50,
+      earlierInWindow: 50,
+      edgeTolerance: 10,
+    });
     for (const admitted of [40, 50]) expect(judgeLimiter(policy, earlier, phase(admitted)).ok).toBe(true);
     for (const admitted of [39, 51]) expect(judgeLimiter(policy, earlier, phase(admitted)).ok).toBe(false);
   });
@@ -50,7 +61,12 @@ describe('judgeLimiter', () => {
   it('judges from both ends of each earlier request: sent (surely in) and answered (possibly in)', () => {
     // Sent long enough ago to have left, but answered late: the service may have stamped it late.
     const slow = Array.from({ length: 10 }, (): [number, number] => [START - policy.windowMs - 5000, START - policy.windowMs + 200]);
-    expect(judgeLimiter(policy, [...slow, ...burstOf50], phase(40))).toMatchObject({ ok: true, expectedMin: 40, expectedMax: 50, edgeTolerance: 10 });
+    expect(judgeLimiter(policy, [...slow, ...burstOf50], phase(40))).toMatchObject({
+      ok: true,
+      expectedMin: 40,
+      expectedMax: 50,
+      edgeTolerance: 10,
+    });
     // Requests sent after the phase began are not earlier requests.
     expect(judgeLimiter(policy, [[START + 100, START + 200]], phase(70, 70)).ok).toBe(true);
   });

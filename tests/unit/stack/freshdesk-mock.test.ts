@@ -121,7 +121,9 @@ describe('faults and config', () => {
     expect(stallDelay(windows, 5000)).toBe(2000);
     expect(stallDelay(windows, 6500)).toBe(500);
     expect(stallDelay(windows, 7000)).toBe(0);
-    expect(() => parseStallWindows('5000-2000')).toThrow(/FRESHDESK_STALL_WINDOWS="5000-2000" is invalid at "5000-2000": write windows as startMs\+durationMs/);
+    expect(() => parseStallWindows('5000-2000')).toThrow(
+      /FRESHDESK_STALL_WINDOWS="5000-2000" is invalid at "5000-2000": write windows as startMs\+durationMs/,
+    );
   });
 
   it('reads the documented defaults and rejects bad values by name', () => {
@@ -138,9 +140,13 @@ describe('faults and config', () => {
       stallWindows: [],
     });
     expect(mockConfigFromEnv({ FRESHDESK_LATENCY_MS: '0' }).latencyMedianMs).toBe(0);
-    expect(() => mockConfigFromEnv({ FRESHDESK_ERROR_RATE: '1.5' })).toThrow(/FRESHDESK_ERROR_RATE="1.5" is invalid: set it to a number >= 0 and <= 1/);
+    expect(() => mockConfigFromEnv({ FRESHDESK_ERROR_RATE: '1.5' })).toThrow(
+      /FRESHDESK_ERROR_RATE="1.5" is invalid: set it to a number >= 0 and <= 1/,
+    );
     expect(() => mockConfigFromEnv({ FRESHDESK_ERROR_STATUS: '200' })).toThrow(/FRESHDESK_ERROR_STATUS/);
-    expect(() => mockConfigFromEnv({ FRESHDESK_LATENCY_MS: '300', FRESHDESK_LATENCY_P95_MS: '100' })).toThrow(/FRESHDESK_LATENCY_P95_MS=100 is below FRESHDESK_LATENCY_MS=300/);
+    expect(() => mockConfigFromEnv({ FRESHDESK_LATENCY_MS: '300', FRESHDESK_LATENCY_P95_MS: '100' })).toThrow(
+      /FRESHDESK_LATENCY_P95_MS=100 is below FRESHDESK_LATENCY_MS=300/,
+    );
     expect(() => mockConfigFromEnv({ FRESHDESK_LATENCY_DISTRIBUTION: 'pareto' })).toThrow(/use one of lognormal, fixed/);
   });
 });

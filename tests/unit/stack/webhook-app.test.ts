@@ -129,7 +129,10 @@ describe('POST /webhook/freshdesk answers', () => {
     const before = await mock.stats();
     const unsupported = await post(app, flat('2060', 'ticket_deleted'));
     const plainUpdate = await post(app, flat('2061', 'ticket_updated')); // subject "Load Test Ticket 2061"
-    const wrappedUpdate = await post(app, { event: 'ticket_updated', freshdesk_webhook: { ticket_id: 2062, ticket_subject: 'Printer jam' } });
+    const wrappedUpdate = await post(app, {
+      event: 'ticket_updated',
+      freshdesk_webhook: { ticket_id: 2062, ticket_subject: 'Printer jam' },
+    });
     const after = await mock.stats();
     expect(unsupported.statusCode).toBe(200);
     expect(unsupported.json()).toEqual({
@@ -146,7 +149,9 @@ describe('POST /webhook/freshdesk answers', () => {
     expect(after.create_note - before.create_note).toBe(0);
     expect(await webhookMetrics(app)).toMatchObject({ success_count: 0, failure_count: 0, duplicate_count: 0, ignored_count: 3 });
     // Ignored events are not remembered: the same event, now about a refund, is processed.
-    expect((await post(app, { ...flat('2061', 'ticket_updated'), ticket_subject: 'Refund for order 2061' })).json().status).toBe('processed');
+    expect((await post(app, { ...flat('2061', 'ticket_updated'), ticket_subject: 'Refund for order 2061' })).json().status).toBe(
+      'processed',
+    );
     expect((await post(app, wrapped(2063))).json().status).toBe('processed'); // wrapped, ticket_created by default
   });
 
@@ -154,9 +159,14 @@ describe('POST /webhook/freshdesk answers', () => {
     const app = makeApp();
     const before = (await mock.stats()).create_note;
     expect((await post(app, { ...flat('2070', 'ticket_updated'), ticket_subject: 'REFUND please' })).json().status).toBe('processed');
-    expect((await post(app, { event: 'ticket_updated', freshdesk_webhook: { ticket_id: 2071, ticket_subject: 'Order', ticket_description: '<p>I want a refund</p>' } })).json().status).toBe(
-      'processed',
-    );
+    expect(
+      (
+        await post(app, {
+          event: 'ticket_updated',
+          freshdesk_webhook: { ticket_id: 2071, ticket_subject: 'Order', ticket_description: '<p>I want a refund</p>' },
+        })
+      ).json().status,
+    ).toBe('processed');
     expect((await mock.stats()).create_note - before).toBe(2);
     expect(await webhookMetrics(app)).toMatchObject({ success_count: 2, ignored_count: 0 });
   });
@@ -311,13 +321,22 @@ describe('rate limiting by default: a sliding window of 100 requests per 60 s pe
       expect(response.statusCode, response.body).toBe(200);
       // Reset: seconds until the oldest entry (t=0) leaves the window.
       const reset = String(Math.ceil((60_000 - clock) / 1000));
-      expect(rateHeaders(response)).toEqual({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': String(99 - i), 'x-ratelimit-reset': reset });
+      expect(rateHeaders(response)).toEqual({
+        'x-ratelimit-limit': '100',
+        'x-ratelimit-remaining': String(99 - i),
+        'x-ratelimit-reset': reset,
+      });
     }
     clock = 10_000;
     const limited = await post(app, flat(), client);
     expectError(limited, 429, 'rate_limited');
     expect(limited.json().message).toBe('rate limit exceeded: 100 requests per 60 seconds per client; retry in 50 s');
-    expect(rateHeaders(limited)).toEqual({ 'retry-after': '50', 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '50' });
+    expect(rateHeaders(limited)).toEqual({
+      'retry-after': '50',
+      'x-ratelimit-limit': '100',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': '50',
+    });
 
     const other = await post(app, flat(), { remoteAddress: '10.1.1.2' });
     expect(other.statusCode).toBe(200);
@@ -399,7 +418,9 @@ describe('rate limiting with RATE_LIMIT_ALGORITHM=token-bucket (20, refilled at 
     expect((await post(app, flat(), { remoteAddress: '10.9.9.9' })).statusCode).toBe(200); // another client, the same bucket
     const limited = await post(app, flat());
     expectError(limited, 429, 'rate_limited');
-    expect(limited.json().message).toBe('rate limit exceeded: bursts of 2 requests, refilled at 1 per second, shared by all clients; retry in 1 s');
+    expect(limited.json().message).toBe(
+      'rate limit exceeded: bursts of 2 requests, refilled at 1 per second, shared by all clients; retry in 1 s',
+    );
     expect(limited.headers['retry-after']).toBe('1');
     expect(limited.headers['x-ratelimit-limit']).toBe('2');
     expect(limited.headers['x-ratelimit-remaining']).toBe('0');
@@ -409,7 +430,10 @@ describe('rate limiting with RATE_LIMIT_ALGORITHM=token-bucket (20, refilled at 
   });
 
   it('with RATE_LIMIT_HEADERS=false its 429 is bare too', async () => {
-    const app = makeApp({ rateLimitAlgorithm: 'token-bucket', rateLimitCapacity: 1, rateLimitRefillPerSecond: 1, rateLimitHeaders: false }, () => 0);
+    const app = makeApp(
+      { rateLimitAlgorithm: 'token-bucket', rateLimitCapacity: 1, rateLimitRefillPerSecond: 1, rateLimitHeaders: false },
+      () => 0,
+    );
     expect(rateHeaders(await post(app, flat()))).toEqual({});
     const limited = await post(app, flat());
     expectError(limited, 429, 'rate_limited');

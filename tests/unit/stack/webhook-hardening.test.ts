@@ -32,7 +32,9 @@ afterAll(async () => {
 });
 
 function makeApp(overrides: Partial<WebhookConfig>): FastifyInstance {
-  const app = buildApp(webhookConfig({ secret: SECRET, rateLimitAlgorithm: 'off', freshdeskCacheTtlMs: 0, ...overrides }), { logger: false });
+  const app = buildApp(webhookConfig({ secret: SECRET, rateLimitAlgorithm: 'off', freshdeskCacheTtlMs: 0, ...overrides }), {
+    logger: false,
+  });
   apps.push(app);
   return app;
 }
@@ -173,7 +175,8 @@ describe('slow and malformed clients', () => {
   it('a body shorter than its Content-Length gets 408 after REQUEST_TIMEOUT_MS and is counted once (by the route)', async () => {
     const app = makeApp({ freshdeskUrl: goodMock.url, headersTimeoutMs: 200, requestTimeoutMs: 500 });
     const port = await listening(app);
-    const head = 'POST /webhook/freshdesk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Freshdesk-Signature: 00\r\nContent-Length: 100\r\n\r\n{"ticket_id"';
+    const head =
+      'POST /webhook/freshdesk HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-Freshdesk-Signature: 00\r\nContent-Length: 100\r\n\r\n{"ticket_id"';
     const { text } = await rawExchange(port, [head], 10, 10_000);
     expect(text).toMatch(/^HTTP\/1\.1 408 /);
     await sleep(50);
@@ -203,7 +206,9 @@ describe('config and snapshot', () => {
     expect(() => webhookConfigFromEnv({ WEBHOOK_SECRET: 's', HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '1000' })).toThrow(
       /HEADERS_TIMEOUT_MS=5000 is above REQUEST_TIMEOUT_MS=1000/,
     );
-    expect(() => webhookConfigFromEnv({ WEBHOOK_SECRET: 's', FRESHDESK_BREAKER_THRESHOLD: '-1' })).toThrow(/FRESHDESK_BREAKER_THRESHOLD="-1"/);
+    expect(() => webhookConfigFromEnv({ WEBHOOK_SECRET: 's', FRESHDESK_BREAKER_THRESHOLD: '-1' })).toThrow(
+      /FRESHDESK_BREAKER_THRESHOLD="-1"/,
+    );
   });
 
   it('writes the metrics document with the exit code, atomically', async () => {

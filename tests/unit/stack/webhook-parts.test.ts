@@ -176,7 +176,9 @@ describe('rate limiter (sliding window, per client)', () => {
   it('describes its policy for the 429 message', () => {
     expect(window(100, 60_000, () => 0).policy).toBe('100 requests per 60 seconds per client');
     expect(window(1, 1000, () => 0).policy).toBe('1 request per 1 second per client');
-    expect(createTokenBucket({ capacity: 20, refillPerSecond: 2 }).policy).toBe('bursts of 20 requests, refilled at 2 per second, shared by all clients');
+    expect(createTokenBucket({ capacity: 20, refillPerSecond: 2 }).policy).toBe(
+      'bursts of 20 requests, refilled at 2 per second, shared by all clients',
+    );
   });
 
   it('refuses a limit below 1 and a window of 0', () => {
@@ -296,7 +298,9 @@ describe('payload normalisation', () => {
   it('keeps ticket_subject and ticket_description when they are strings, from either shape', () => {
     expect(ticketEventFrom({ ticket_id: '1', ticket_subject: 'Help', ticket_description: 3 }, at)).toMatchObject({ subject: 'Help' });
     expect(ticketEventFrom({ ticket_id: '1', ticket_subject: 'Help', ticket_description: 3 }, at)).not.toHaveProperty('description');
-    expect(ticketEventFrom({ freshdesk_webhook: { ticket_id: 1, ticket_subject: 'Refund request', ticket_description: '<div>x</div>' } }, at)).toMatchObject({
+    expect(
+      ticketEventFrom({ freshdesk_webhook: { ticket_id: 1, ticket_subject: 'Refund request', ticket_description: '<div>x</div>' } }, at),
+    ).toMatchObject({
       subject: 'Refund request',
       description: '<div>x</div>',
     });
@@ -308,10 +312,14 @@ describe('payload normalisation', () => {
     expect(reason({ ticket_id: '1', event: 'note_added' })).toBeUndefined();
     expect(reason({ freshdesk_webhook: { ticket_id: 1 } })).toBeUndefined(); // event defaults to ticket_created
     expect(reason({ ticket_id: '1', event: 'ticket_updated', ticket_subject: 'REFUND please' })).toBeUndefined();
-    expect(reason({ event: 'ticket_updated', freshdesk_webhook: { ticket_id: 1, ticket_subject: 'x', ticket_description: '<p>Refunds?</p>' } })).toBeUndefined();
+    expect(
+      reason({ event: 'ticket_updated', freshdesk_webhook: { ticket_id: 1, ticket_subject: 'x', ticket_description: '<p>Refunds?</p>' } }),
+    ).toBeUndefined();
     expect(reason({ ticket_id: '1', event: 'ticket_updated', ticket_subject: 'Load Test Ticket 1' })).toMatch(/only for refund tickets/);
     expect(reason({ ticket_id: '1', event: 'ticket_updated' })).toMatch(/only for refund tickets/);
-    expect(reason({ ticket_id: '1', event: 'ticket_deleted' })).toMatch(/event "ticket_deleted" is not handled \(handled: ticket_created, ticket_updated, note_added\)/);
+    expect(reason({ ticket_id: '1', event: 'ticket_deleted' })).toMatch(
+      /event "ticket_deleted" is not handled \(handled: ticket_created, ticket_updated, note_added\)/,
+    );
   });
 });
 
@@ -348,7 +356,11 @@ describe('webhook config from env', () => {
     ['FRESHDESK_URL', 'nope', /FRESHDESK_URL="nope" is not a URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud" is invalid: use one of/],
     ['RATE_LIMIT_REFILL_PER_SECOND', '0', /RATE_LIMIT_REFILL_PER_SECOND=0 with RATE_LIMIT_CAPACITY=20 .*RATE_LIMIT_ALGORITHM=off/],
-    ['RATE_LIMIT_ALGORITHM', 'leaky-bucket', /RATE_LIMIT_ALGORITHM="leaky-bucket" is invalid: use one of sliding-window, token-bucket, off \(default sliding-window\)/],
+    [
+      'RATE_LIMIT_ALGORITHM',
+      'leaky-bucket',
+      /RATE_LIMIT_ALGORITHM="leaky-bucket" is invalid: use one of sliding-window, token-bucket, off \(default sliding-window\)/,
+    ],
     ['RATE_LIMIT_REQUESTS', '0', /RATE_LIMIT_REQUESTS="0" is invalid: set it to an integer >= 1 and <= 1000000 \(default 100\)/],
     ['RATE_LIMIT_REQUESTS', '2.5', /RATE_LIMIT_REQUESTS="2.5" is invalid: set it to an integer/],
     ['RATE_LIMIT_WINDOW_SECONDS', '0', /RATE_LIMIT_WINDOW_SECONDS="0" is invalid: set it to a number >= 0.001 and <= 86400 \(default 60\)/],
@@ -385,7 +397,13 @@ describe('webhook config from env', () => {
       rateLimitHeaders: false,
     });
     expect(webhookConfigFromEnv({ WEBHOOK_SECRET: 's', RATE_LIMIT_ALGORITHM: 'off' }).rateLimitAlgorithm).toBe('off');
-    for (const [text, value] of [['TRUE', true], ['1', true], ['yes', true], ['No', false], ['0', false]] as const) {
+    for (const [text, value] of [
+      ['TRUE', true],
+      ['1', true],
+      ['yes', true],
+      ['No', false],
+      ['0', false],
+    ] as const) {
       expect(webhookConfigFromEnv({ WEBHOOK_SECRET: 's', RATE_LIMIT_HEADERS: text }).rateLimitHeaders).toBe(value);
     }
   });

@@ -4,12 +4,7 @@ import { createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
-import {
-  contractTargetArgs,
-  startContractTarget,
-  type ContractTarget,
-  type ContractTargetOptions,
-} from '../../targets/contract-target.ts';
+import { contractTargetArgs, startContractTarget, type ContractTarget, type ContractTargetOptions } from '../../targets/contract-target.ts';
 
 const SECRET = 'test_secret_key_12345';
 const FAST: ContractTargetOptions = { processingMs: [1, 2] };
@@ -276,9 +271,26 @@ describe('startContractTarget', () => {
         seed: 7,
       }),
     ).toEqual([
-      '--host', '127.0.0.1', '--port', '0', '--parent-pid', String(process.pid),
-      '--rate-limit', 'none', '--retry-after', '--accept-status', '202', '--bad-signature-status', '500',
-      '--no-metrics', '--processing-ms', '1-2', '--secret', 's', '--seed', '7',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--parent-pid',
+      String(process.pid),
+      '--rate-limit',
+      'none',
+      '--retry-after',
+      '--accept-status',
+      '202',
+      '--bad-signature-status',
+      '500',
+      '--no-metrics',
+      '--processing-ms',
+      '1-2',
+      '--secret',
+      's',
+      '--seed',
+      '7',
     ]);
   });
 
