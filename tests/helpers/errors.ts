@@ -82,12 +82,28 @@ export function errorClassName(code: ErrorCode, status: number): ErrorClass | nu
 }
 
 /**
- * Whether a request of this class (null = success) has a latency: it got an answer of any
- * status (`http_<status>`, `bad_body`) or timed out (a lower bound). Refused, reset and
- * cancelled requests have none. The reports' counterpart of SampleStore.hasLatency.
+ * The one rule of which requests have a latency: those that got an answer of any status
+ * (a success, `http_<status>`, `bad_body`) or timed out (a lower bound). Refused, reset and
+ * cancelled requests have none.
  */
+export function codeHasLatency(code: ErrorCode): boolean {
+  return code === ErrorCode.none || code === ErrorCode.http || code === ErrorCode.badBody || code === ErrorCode.timeout;
+}
+
+const CODE_BY_CLASS: Record<string, ErrorCode> = {
+  timeout: ErrorCode.timeout,
+  connection_refused: ErrorCode.connectionRefused,
+  connection_reset: ErrorCode.connectionReset,
+  aborted: ErrorCode.aborted,
+  bad_body: ErrorCode.badBody,
+  other: ErrorCode.other,
+};
+
+/** codeHasLatency for a class name as the reports keep it (null = success). */
 export function classHasLatency(errorClass: string | null): boolean {
-  return errorClass === null || errorClass === 'timeout' || errorClass === 'bad_body' || errorClass.startsWith('http_');
+  if (errorClass === null) return codeHasLatency(ErrorCode.none);
+  if (errorClass.startsWith('http_')) return codeHasLatency(ErrorCode.http);
+  return codeHasLatency(CODE_BY_CLASS[errorClass] ?? ErrorCode.other);
 }
 
 /** The error the engine aborts a request with when it runs past `timeoutMs`. */

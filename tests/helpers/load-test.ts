@@ -20,10 +20,8 @@ import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
 import { BodySigner } from './signing.ts';
 import { percentile, sortedValues } from './statistics.ts';
-import type { EndReason, ErrorRecord } from './summary.ts';
+import { ERROR_DETAILS, type EndReason, type ErrorRecord } from './summary.ts';
 
-/** How many failures keep details (message, body excerpt) for the summary. */
-const ERROR_DETAILS = 10;
 const BODY_EXCERPT_BYTES = 200;
 /** A bad_body reason longer than this is cut, so a check cannot flood the report. */
 const BAD_BODY_REASON_CHARS = 200;

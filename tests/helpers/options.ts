@@ -2,6 +2,7 @@
 // before any traffic. Every error names the option, the value and the fix.
 import type { BodyCheck } from './body-checks.ts';
 import { flatPayload, type PayloadFactory } from './payloads.ts';
+import { dueTimeMs } from './scheduler.ts';
 
 /** What `onProgress` receives every `progressIntervalMs`. */
 export interface ProgressSnapshot {
@@ -360,5 +361,5 @@ function defaultIsSuccess(status: number): boolean {
 
 /** When the last request is due, in ms from the start (0 in burst mode). */
 export function plannedDurationMs(totalRequests: number, requestsPerSecond: number | null): number {
-  return requestsPerSecond === null ? 0 : ((totalRequests - 1) * 1000) / requestsPerSecond;
+  return dueTimeMs(totalRequests - 1, requestsPerSecond);
 }

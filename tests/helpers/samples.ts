@@ -1,7 +1,7 @@
 // Per-request measurements in columns of typed arrays, preallocated to the
 // planned request count: 27 bytes per request and no object per request.
 // Times are monotonic ms from the run's start.
-import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
+import { codeHasLatency, ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
 
 /** One request, materialised on demand from the columns. */
 export interface LoadTestSample {
@@ -64,8 +64,7 @@ export class SampleStore {
    * Refused, reset and cancelled requests have no meaningful latency.
    */
   hasLatency(index: number): boolean {
-    const code = this.errorCode[index];
-    return code === ErrorCode.none || code === ErrorCode.http || code === ErrorCode.badBody || code === ErrorCode.timeout;
+    return codeHasLatency(this.errorCode[index] as ErrorCode);
   }
 
   sample(index: number): LoadTestSample {

@@ -3,6 +3,9 @@ import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
 import type { SampleStore } from './samples.ts';
 import { latencyStats, percentile, sortedValues, type LatencyStats } from './statistics.ts';
 
+/** How many failures keep details (message, body excerpt) for the summary: the first ones. */
+export const ERROR_DETAILS = 10;
+
 /** Lag P99 above this means the generator did not keep its schedule. */
 export const LAG_WARNING_MS = 10;
 
@@ -144,7 +147,7 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
     serviceTimes: latencyStats(serviceTimes.subarray(0, latencyCount)),
     statusCodes,
     errorClasses,
-    errors: input.errors.slice(0, 10),
+    errors: input.errors.slice(0, ERROR_DETAILS),
     schedule,
     endReason: input.endReason,
     warnings: [],

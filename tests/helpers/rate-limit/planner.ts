@@ -16,6 +16,7 @@
 // time later than now (a clock stepped back) counts as now, so a wait is never
 // longer than the window and the margin.
 
+import { dueTimeMs } from '../scheduler.ts';
 import type { RateLimitPolicy } from './policy.ts';
 
 /** Extra time a past request is assumed to stay in the service's window. */
@@ -42,7 +43,7 @@ export interface WaitPlan {
 /** Offsets of the phase's requests from its start, in ms. */
 export function offsetsOf(plan: PhasePlan): number[] {
   const { requests, ratePerSecond } = plan;
-  return Array.from({ length: requests }, (_, i) => (ratePerSecond === null ? 0 : (i * 1000) / ratePerSecond));
+  return Array.from({ length: requests }, (_, i) => dueTimeMs(i, ratePerSecond));
 }
 
 /** How many of our past requests (wall ms) are in the window ending at `atMs`, margin included. */

@@ -68,7 +68,7 @@ export function timelineLatencies(timeline: unknown): number[] {
   const out: number[] = [];
   t.responseTimeMs.forEach((value, i) => {
     const errorClass = classes[i] ?? null;
-    const answered = errorClass === null || (typeof errorClass === 'string' && classHasLatency(errorClass));
+    const answered = (errorClass === null || typeof errorClass === 'string') && classHasLatency(errorClass);
     if (answered && typeof value === 'number' && Number.isFinite(value)) out.push(value);
   });
   return out;
