@@ -39,7 +39,7 @@ const burstExceedsPolicy = policy !== null && requests > policy.limit;
 const CONNECTION_ERRORS = ['connection_refused', 'connection_reset', 'timeout', 'other', 'aborted'];
 
 /** What the burst's phases hand on to the recovery (one file, tests in order). */
-const state = { limiterChecked: false, retryAfterS: [] as number[], retryAfterMissing: 0 };
+const state = { retryAfterS: [] as number[], retryAfterMissing: 0 };
 
 /** The counts the limiter verdict needs, from one phase's results. */
 function outcomeOf(results: LoadTestResults): PhaseOutcome {
@@ -157,7 +157,6 @@ describe(title, () => {
         const verdict = judgeLimiter(policy, earlier, outcome);
         recorder.note('limiter', { phase: 'burst', ...verdict });
         console.log(`Rate limiting: ${verdict.summary}`);
-        state.limiterChecked = true;
         checkRetryAfter('burst', results);
         expect(verdict.problems, verdict.summary).toEqual([]);
         return;
@@ -197,7 +196,6 @@ describe(title, () => {
       const verdict = judgeLimiter(policy, earlier, outcome);
       recorder.note('limiter', { phase: 'activation', tolerance: `±${EDGE_MARGIN_MS} ms at the window's edge`, ...verdict });
       console.log(`Rate limiting: ${verdict.summary}`);
-      state.limiterChecked = true;
       await recorder.save();
 
       expect(verdict.problems, verdict.summary).toEqual([]);
