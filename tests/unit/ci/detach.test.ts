@@ -37,11 +37,12 @@ describe('start_detached', () => {
     const { ms, pid, log } = await readerTime('start_detached "$LOG" bash -c "echo daemon up; exec sleep 30"');
     expect(ms).toBeLessThan(5_000);
     expect(isAlive(pid)).toBe(true);
+    await expect.poll(() => readFileSync(log, 'utf8')).toContain('daemon up');
+    // Read the process once it has become the daemon: before that the subshell is still closing fds
+    // and exec'ing setsid (not yet a session leader), and while bash execs, the fds it holds come and go.
+    await expect.poll(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('sleep');
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     expect(Number(fields[3])).toBe(pid); // session id: setsid made it a session leader
-    await expect.poll(() => readFileSync(log, 'utf8')).toContain('daemon up');
-    // Read its fds once bash has exec'd the daemon: while it does, the fds bash holds come and go.
-    await expect.poll(() => readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('sleep');
     const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
     expect(fds.filter((target) => target.startsWith('pipe:'))).toEqual([]);
     expect(fds[1]).toBe(log);
