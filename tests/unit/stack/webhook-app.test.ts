@@ -314,7 +314,7 @@ describe('rate limiting by default: a sliding window of 100 requests per 60 s pe
   it('the 101st request of a client within 60 s gets 429 with Retry-After and X-RateLimit-*; other clients pass', async () => {
     let clock = 0;
     const app = makeDefaultApp(() => clock);
-    const client = { remoteAddress: '10.1.1.1' };
+    const client = { remoteAddress: '127.0.1.1' };
     for (let i = 0; i < 100; i += 1) {
       clock = i * 100;
       const response = await post(app, flat(), client);
@@ -338,7 +338,7 @@ describe('rate limiting by default: a sliding window of 100 requests per 60 s pe
       'x-ratelimit-reset': '50',
     });
 
-    const other = await post(app, flat(), { remoteAddress: '10.1.1.2' });
+    const other = await post(app, flat(), { remoteAddress: '127.0.1.2' });
     expect(other.statusCode).toBe(200);
     expect(other.headers['x-ratelimit-remaining']).toBe('99');
 
@@ -415,7 +415,7 @@ describe('rate limiting with RATE_LIMIT_ALGORITHM=token-bucket (20, refilled at 
     expect(first.statusCode).toBe(200);
     expect(first.headers['x-ratelimit-limit']).toBe('2');
     expect(first.headers['x-ratelimit-remaining']).toBe('1');
-    expect((await post(app, flat(), { remoteAddress: '10.9.9.9' })).statusCode).toBe(200); // another client, the same bucket
+    expect((await post(app, flat(), { remoteAddress: '127.0.9.9' })).statusCode).toBe(200); // another client, the same bucket
     const limited = await post(app, flat());
     expectError(limited, 429, 'rate_limited');
     expect(limited.json().message).toBe(

@@ -73,7 +73,7 @@ describe('rate limiter (sliding window, per client)', () => {
     const limiter = window(100, 60_000, () => t);
     const decisions = Array.from({ length: 101 }, (_, i) => {
       t = i * 500; // 101 requests over 50 s
-      return limiter.take('10.0.0.1');
+      return limiter.take('127.0.0.11');
     });
     expect(decisions.slice(0, 100).every((d) => d.allowed)).toBe(true);
     expect(decisions[0]).toEqual({ allowed: true, limit: 100, remaining: 99, resetSeconds: 60, retryAfterSeconds: 0 });
