@@ -92,6 +92,25 @@ describe('against the original service (Python stand-in)', () => {
     expect(strict.output).toMatch(/answered 202 \(an empty body\): status 202 is not a success \(SUCCESS_STATUSES=200\)/);
   }, 400_000);
 
+  it('REQUIRE_RETRY_AFTER=true: the original (no Retry-After) fails the burst, naming the setting; with Retry-After it passes', async () => {
+    target = await startContractTarget({ rateLimit: '100/10s', processingMs: [20, 50] });
+    const bare = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s', REQUIRE_RETRY_AFTER: 'true' }, 120_000);
+    expect(bare.code, bare.output).not.toBe(0);
+    expect(bare.output).toContain('429 answers without a Retry-After header (REQUIRE_RETRY_AFTER=true)');
+    await target.stop();
+    target = await startContractTarget({ rateLimit: '100/10s', retryAfter: true, processingMs: [20, 50] });
+    const polite = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s', REQUIRE_RETRY_AFTER: 'true' }, 120_000);
+    expect(polite.code, polite.output).toBe(0);
+    expect(polite.output).toMatch(/Retry-After on 20 of 20 answers of 429/);
+  }, 270_000);
+
+  it('a Retry-After longer than the window fails the burst, whatever REQUIRE_RETRY_AFTER says', async () => {
+    target = await startContractTarget({ rateLimit: '100/10s', retryAfterValue: '3600', processingMs: [20, 50] });
+    const run = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 120_000);
+    expect(run.code, run.output).not.toBe(0);
+    expect(run.output).toContain('Retry-After values that are not whole seconds or a date within the window (100 requests per 10 s)');
+  }, 150_000);
+
   it('a limiter that fires early (40 per window while 100 are declared) fails the burst, naming the policy', async () => {
     target = await startContractTarget({ rateLimit: '40/10s', processingMs: [20, 50] });
     const run = await runSuite(BURST, { WEBHOOK_URL: target.webhookUrl, RATE_LIMIT: '100/10s' }, 120_000);

@@ -28,6 +28,8 @@ export interface ContractTargetOptions {
   rateLimit?: string;
   /** 429s carry Retry-After (the original sends none). */
   retryAfter?: boolean;
+  /** 429s carry exactly this Retry-After (a service that misstates it, e.g. `3600`). */
+  retryAfterValue?: string;
   /** 200: processed inside the request (the original); 202: empty answer, processed afterwards. */
   acceptStatus?: 200 | 202;
   /** 401 (the original) or 500 (Debian's `webhook`) for a bad or missing signature. */
@@ -59,6 +61,7 @@ export function contractTargetArgs(options: ContractTargetOptions = {}): string[
   const args = ['--host', '127.0.0.1', '--port', '0', '--parent-pid', String(process.pid)];
   if (options.rateLimit !== undefined) args.push('--rate-limit', options.rateLimit);
   if (options.retryAfter) args.push('--retry-after');
+  if (options.retryAfterValue !== undefined) args.push('--retry-after-value', options.retryAfterValue);
   if (options.acceptStatus !== undefined) args.push('--accept-status', String(options.acceptStatus));
   if (options.badSignatureStatus !== undefined) args.push('--bad-signature-status', String(options.badSignatureStatus));
   if (options.metrics === false) args.push('--no-metrics');

@@ -232,6 +232,7 @@ class Service:
         self.secret = args.secret.encode("utf-8")
         self.limiter = args.rate_limit  # SlidingWindowLimiter or None
         self.retry_after = args.retry_after
+        self.retry_after_value = args.retry_after_value
         self.accept_status = args.accept_status
         self.bad_signature_status = args.bad_signature_status
         self.metrics_enabled = args.metrics
@@ -379,7 +380,9 @@ class Handler(BaseHTTPRequestHandler):
             admitted, wait_s = service.limiter.check(self.client_address[0])
             if not admitted:
                 headers = None
-                if service.retry_after:
+                if service.retry_after_value is not None:
+                    headers = {"Retry-After": service.retry_after_value}
+                elif service.retry_after:
                     headers = {"Retry-After": str(max(1, int(math.ceil(wait_s))))}
                 self.fail(429, {"detail": service.limiter.message()}, headers)
                 return
@@ -498,6 +501,8 @@ def parse_args(argv):
                         help="sliding window per client IP, N/Ws (default 100/60s), or none")
     parser.add_argument("--retry-after", action="store_true",
                         help="429s carry Retry-After: whole seconds until the oldest admitted request leaves (>= 1)")
+    parser.add_argument("--retry-after-value", default=None,
+                        help="429s carry exactly this Retry-After, e.g. 3600 (a service that misstates it)")
     parser.add_argument("--accept-status", type=int, choices=(200, 202), default=200,
                         help="200: processed inside the request (default); 202: empty answer, processed afterwards")
     parser.add_argument("--bad-signature-status", type=int, choices=(401, 500), default=401,
