@@ -224,6 +224,18 @@ export function parseStatuses(raw: string): number[] | string {
   return [...codes].sort((a, b) => a - b);
 }
 
+/** The statuses as SUCCESS_STATUSES reads them back: whole classes as `2xx`, the rest as codes (`200,202`). */
+export function formatStatuses(statuses: readonly number[]): string {
+  const set = new Set(statuses);
+  const parts: string[] = [];
+  for (let hundred = 100; hundred < 600; hundred += 100) {
+    const codes = statuses.filter((code) => code >= hundred && code < hundred + 100);
+    const whole = Array.from({ length: 100 }, (_, i) => hundred + i).every((code) => set.has(code));
+    parts.push(...(whole ? [`${hundred / 100}xx`] : codes.map(String)));
+  }
+  return parts.join(',');
+}
+
 /** Variables an earlier version read, with what to write instead. */
 const RETIRED: Record<string, string> = {
   EXPECT_RATE_LIMIT:

@@ -2,7 +2,7 @@
 // publish metrics? Fails fast, with the seed's troubleshooting hints.
 import { request } from 'undici';
 import { bodyCheckFor } from './body-checks.ts';
-import type { SuccessRule } from './config.ts';
+import { formatStatuses, type SuccessRule } from './config.ts';
 import { fetchMetrics, type MetricsResult } from './metrics-client.ts';
 import { DEFAULTS } from './options.ts';
 import { flatPayload } from './payloads.ts';
@@ -133,7 +133,7 @@ async function signedProbe(
 /** null when the answer is a success by SUCCESS_STATUSES and SUCCESS_BODY, else why not. */
 function judgeAnswer(answer: Answer, success: SuccessRule): string | null {
   if (!success.statuses.includes(answer.status))
-    return `status ${answer.status} is not a success (SUCCESS_STATUSES=${success.statuses.join(',')})`;
+    return `status ${answer.status} is not a success (SUCCESS_STATUSES=${formatStatuses(success.statuses)})`;
   const reason = bodyCheckFor(success.body)?.(Buffer.from(answer.text), answer.status) ?? null;
   return reason === null ? null : `its body is not what SUCCESS_BODY=${success.body} expects: ${reason}`;
 }

@@ -2,6 +2,7 @@
 // requests between two metrics snapshots, reconciled against what the client
 // saw: no request dropped or double-counted by the server.
 import { Pool } from 'undici';
+import { formatStatuses } from '../helpers/config.ts';
 import { describe, expect, it } from 'vitest';
 import {
   createSigningKey,
@@ -105,7 +106,7 @@ describe(title, () => {
 
       expect(
         statuses.filter((status) => !isSuccess(status)),
-        `statuses that are not a success (SUCCESS_STATUSES=${config.success.statuses.join(',')}) while profiling`,
+        `statuses that are not a success (SUCCESS_STATUSES=${formatStatuses(config.success.statuses)}) while profiling`,
       ).toEqual([]);
       const shares = report.rows.filter((row) => row.operation !== report.root).reduce((sum, row) => sum + row.percentOfRoot, 0);
       expect(shares, 'phase shares of end-to-end time (self time, so at most 100%)').toBeLessThanOrEqual(100.0001);
@@ -146,7 +147,7 @@ describe(title, () => {
     recorder.note('reconciliation', { serverGrowth, clientOk });
     expect(
       serverGrowth,
-      `success_count went ${before.metrics.successCount} -> ${after.metrics.successCount}; the client saw ${clientOk} successes (SUCCESS_STATUSES=${config.success.statuses.join(',')})`,
+      `success_count went ${before.metrics.successCount} -> ${after.metrics.successCount}; the client saw ${clientOk} successes (SUCCESS_STATUSES=${formatStatuses(config.success.statuses)})`,
     ).toBe(clientOk);
   });
 });

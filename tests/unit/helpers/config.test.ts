@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   configVariables,
+  formatStatuses,
   loadConfig,
   parseConfig,
   redactConfig,
@@ -108,6 +109,12 @@ describe('config', () => {
     expect(problemsOf({ ...valid, EMBEDDED_WEBHOOK_ENV: 'WEBHOOK_SECRET=x' })[0]).toContain(
       'EMBEDDED_WEBHOOK_ENV: "WEBHOOK_SECRET=x" is not NAME=value',
     );
+  });
+
+  it('formats statuses back as SUCCESS_STATUSES reads them, whole classes as 2xx', () => {
+    expect(formatStatuses([200])).toBe('200');
+    expect(formatStatuses([200, 202])).toBe('200,202');
+    expect(formatStatuses(parseConfig({ ...valid, SUCCESS_STATUSES: '2xx,304' }).success.statuses)).toBe('2xx,304');
   });
 
   it('EXPECT_RATE_LIMIT is retired: an error that says what to write instead', () => {
