@@ -18,11 +18,11 @@ import {
   type WaitPlan,
 } from './rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
-import { reportBase, writeSpecReport, type CheckRecord, type SpecReport } from './reports/json-report.ts';
+import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from './reports/json-report.ts';
 import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
 import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from './index.ts';
 
-/** How long an interrupted spec waits for its run to hand back partial results before exiting. */
+/** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */
 const INTERRUPT_GRACE_MS = 1000;
 
 export function perfContext(): PerfContext {
@@ -70,6 +70,8 @@ export class SpecRecorder {
   private degradation: unknown;
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
+  /** Set by SIGINT/SIGTERM: from then on the report and the ledger are written synchronously. */
+  private interrupted = false;
   private readonly interrupt = new AbortController();
   /** What this suite sent to the service, shared with other specs and runs (rate-limit planning). */
   readonly ledger: RateLedger;
@@ -98,14 +100,21 @@ export class SpecRecorder {
         detail: state === 'skip' ? note || 'skipped (no reason given)' : errors,
       });
     });
-    // Ctrl-C (SIGINT) or SIGTERM mid-spec: afterAll will never run, so write what there is,
-    // marked aborted, before this worker goes. Aborting `signal` first lets a run in progress
-    // (given `signal: recorder.signal`) return its partial results to the spec, which records them.
+    // Ctrl-C (SIGINT) or SIGTERM mid-spec: afterAll will never run, and the worker may be made
+    // to exit at its next turn (Vitest's main process exits on the signal, and the worker's next
+    // message to it ends the worker). So the report is written synchronously at once, marked
+    // aborted, and again when the run in progress (given `signal: recorder.signal`) hands back
+    // its partial results to addRun; the grace is for a spec that never gets there.
     const onSignal = (signal: NodeJS.Signals) => {
       this.aborted = true;
+      this.interrupted = true;
       this.extra.interrupted = `${signal} at ${new Date().toISOString()}`;
       this.interrupt.abort();
-      setTimeout(() => void this.save().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143)), INTERRUPT_GRACE_MS);
+      this.saveSync();
+      setTimeout(() => {
+        this.saveSync();
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      }, INTERRUPT_GRACE_MS);
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -179,6 +188,14 @@ export class SpecRecorder {
 
   /** Adds requests sent outside runLoadTest (the ones the service may have admitted: all but 429s). */
   recordSent(entries: readonly Sent[]): void {
+    if (this.interrupted) {
+      try {
+        this.ledger.recordSync(entries);
+      } catch (error) {
+        console.warn(`[perf] could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`);
+      }
+      return;
+    }
     this.ledgerWrites = this.ledgerWrites
       .then(() => this.ledger.record(entries))
       .catch((error: unknown) => {
@@ -194,6 +211,7 @@ export class SpecRecorder {
     this.timelines[phase] = timelineOf(results);
     if (summary.cancelledCount > 0) this.aborted = true;
     rememberReportPath(summary, this.reportPath);
+    if (this.interrupted) this.saveSync();
     return summary;
   }
 
@@ -248,6 +266,15 @@ export class SpecRecorder {
   async save(error?: unknown): Promise<string> {
     await this.ledgerWrites;
     return writeSpecReport(resolve(this.context.config.reportDir), this.build(error));
+  }
+
+  /** save() without yielding to the event loop, for an interrupted spec; never throws. */
+  private saveSync(): void {
+    try {
+      writeSpecReportSync(resolve(this.context.config.reportDir), this.build());
+    } catch (error) {
+      process.stderr.write(`[perf] could not write the report ${this.reportPath}: ${(error as Error).message}\n`);
+    }
   }
 
   private build(error?: unknown): SpecReport {

@@ -75,7 +75,7 @@ describe('SIGINT during a spec', () => {
       expect(code).not.toBe('still running');
 
       const reportPath = join(reportDir, 'standard.json');
-      expect(existsSync(reportPath)).toBe(true);
+      expect(existsSync(reportPath), `no report at ${reportPath}; the run printed:\n${output.slice(-4000)}`).toBe(true);
       const report = JSON.parse(readFileSync(reportPath, 'utf8'));
       expect(report.status).toBe('aborted');
       expect(report.extra.interrupted).toMatch(/^SIGINT/);

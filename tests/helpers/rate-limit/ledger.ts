@@ -6,8 +6,9 @@
 // Each is kept as [sent, answered]: the service stamped it somewhere between,
 // so planning counts from the answer (later) and the verdict's "surely still in
 // the window" from the send (earlier).
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../files.ts';
+import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
 
 export const LEDGER_FILE = 'rate-ledger.json';
 
@@ -63,13 +64,7 @@ export class RateLedger {
   ) {}
 
   private async read(): Promise<LedgerFile> {
-    try {
-      const parsed = JSON.parse(await readFile(this.path, 'utf8')) as Partial<LedgerFile>;
-      if (parsed.version === 2 && typeof parsed.sent === 'object' && parsed.sent !== null) return { version: 2, sent: parsed.sent };
-    } catch {
-      // missing or unreadable: start afresh (the worst case is one wait too short, which the specs report)
-    }
-    return { version: 2, sent: {} };
+    return parseLedger(await readFile(this.path, 'utf8').catch(() => ''));
   }
 
   /** Well-formed entries of `list` answered within the kept span. */
@@ -86,13 +81,40 @@ export class RateLedger {
   /** Adds requests and drops what is too old, for every target. */
   async record(entries: readonly Sent[]): Promise<void> {
     if (entries.length === 0) return;
-    const file = await this.read();
+    await writeFileAtomic(this.path, this.merged(await this.read(), entries));
+  }
+
+  /** record() without yielding to the event loop (an interrupted spec about to exit). */
+  recordSync(entries: readonly Sent[]): void {
+    if (entries.length === 0) return;
+    let text = '';
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch {
+      // missing: start afresh
+    }
+    writeFileAtomicSync(this.path, this.merged(parseLedger(text), entries));
+  }
+
+  /** The file's text with `entries` added and what is too old dropped, for every target. */
+  private merged(file: LedgerFile, entries: readonly Sent[]): string {
     const sent: Record<string, Sent[]> = {};
     for (const [target, list] of Object.entries(file.sent)) {
       const kept = this.fresh(list);
       if (kept.length > 0) sent[target] = kept;
     }
     sent[this.target] = [...(sent[this.target] ?? []), ...entries].sort((a, b) => a[0] - b[0]);
-    await writeFileAtomic(this.path, `${JSON.stringify({ version: 2, sent })}\n`);
+    return `${JSON.stringify({ version: 2, sent })}\n`;
   }
+}
+
+/** A ledger file's content; missing or unreadable starts afresh (the worst case is one wait too short, which the specs report). */
+function parseLedger(text: string): LedgerFile {
+  try {
+    const parsed = JSON.parse(text) as Partial<LedgerFile>;
+    if (parsed.version === 2 && typeof parsed.sent === 'object' && parsed.sent !== null) return { version: 2, sent: parsed.sent };
+  } catch {
+    // not JSON
+  }
+  return { version: 2, sent: {} };
 }

@@ -2,7 +2,7 @@
 // to read, compare and keep a run. Built as data (pure), written at the edge.
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../files.ts';
+import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
 import { redactConfig, type PerfConfig } from '../config.ts';
 import type { ServerMetrics } from '../metrics-client.ts';
 import type { StackEndpoints } from '../providers/types.ts';
@@ -83,5 +83,12 @@ export function reportBase(
 export async function writeSpecReport(dir: string, report: SpecReport): Promise<string> {
   const path = join(dir, `${report.spec}.json`);
   await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+/** writeSpecReport without yielding to the event loop (an interrupted spec about to exit). */
+export function writeSpecReportSync(dir: string, report: SpecReport): string {
+  const path = join(dir, `${report.spec}.json`);
+  writeFileAtomicSync(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }

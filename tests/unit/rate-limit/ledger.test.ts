@@ -50,6 +50,28 @@ describe('RateLedger', () => {
     expect(await a.sent()).toEqual([[now, now]]);
   });
 
+  it('recordSync (an interrupted spec) keeps what record keeps, beside the entries already there', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-'));
+    const path = join(dir, 'nested', 'rate-ledger.json');
+    let now = 1_000_000;
+    const ledger = new RateLedger(path, 'http://127.0.0.1:1/webhook', 60_000, () => now);
+    ledger.recordSync([[now - 100, now - 50]]); // no file, no directory yet
+    await ledger.record([[now, now + 1]]);
+    now += 30_000;
+    ledger.recordSync([
+      [now, now + 2],
+      [now - 90_000, now - 89_000], // too old: dropped
+    ]);
+    expect(await ledger.sent()).toEqual([
+      [now - 30_100, now - 30_050],
+      [now - 30_000, now - 29_999],
+      [now, now + 2],
+    ]);
+    writeFileSync(path, 'not json');
+    ledger.recordSync([[now, now]]);
+    expect(await ledger.sent()).toEqual([[now, now]]);
+  });
+
   it("a run's admitted requests: sent and answered, wall-clock, without the 429s", () => {
     const samples = [
       { actualStartMs: 0, endMs: 250.2, status: 200 },
