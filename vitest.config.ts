@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { SpecOrderSequencer } from './tests/helpers/spec-order.ts';
+import { SpecOrderSequencer } from './tests/helpers/vitest/spec-order.ts';
 
 export default defineConfig({
   test: {
@@ -37,8 +37,8 @@ export default defineConfig({
           include: ['tests/performance/**/*.spec.ts'],
           environment: 'node',
           // One stack for the whole run, brought up once; endpoints reach the specs via provide/inject.
-          globalSetup: ['tests/helpers/global-setup.ts'],
-          setupFiles: ['tests/helpers/matchers.ts'],
+          globalSetup: ['tests/helpers/vitest/global-setup.ts'],
+          setupFiles: ['tests/helpers/vitest/matchers.ts'],
           // The specs share one service and its rate limiter: one file at a time, each in its own
           // forked process so the load generator never shares an event loop with anything else.
           pool: 'forks',

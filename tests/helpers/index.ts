@@ -1,5 +1,5 @@
 // The load-engine API the specs use.
-export { runLoadTest } from './load-test.ts';
+export { runLoadTest } from './engine/load-test.ts';
 export {
   validateOptions,
   plannedDurationMs as plannedRunDurationMs,
@@ -11,11 +11,18 @@ export {
   type LoadTestOptions,
   type ResolvedOptions,
   type ProgressSnapshot,
-} from './options.ts';
-export { LoadTestResults, type RunInfo, type LatencySeries } from './results.ts';
-export { SampleStore, type LoadTestSample } from './samples.ts';
-export { buildSummary, LAG_WARNING_MS, type LoadTestSummary, type ScheduleStats, type ErrorRecord, type EndReason } from './summary.ts';
-export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';
+} from './engine/options.ts';
+export { LoadTestResults, type RunInfo, type LatencySeries } from './engine/results.ts';
+export { SampleStore, type LoadTestSample } from './engine/samples.ts';
+export {
+  buildSummary,
+  LAG_WARNING_MS,
+  type LoadTestSummary,
+  type ScheduleStats,
+  type ErrorRecord,
+  type EndReason,
+} from './engine/summary.ts';
+export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './engine/statistics.ts';
 export {
   analyzeDegradation,
   analyzeLatencySeries,
@@ -23,10 +30,17 @@ export {
   type DegradationAnalysis,
   type DegradationOptions,
   type DegradationWindow,
-} from './degradation.ts';
-export { formatSummary, formatProgress, defaultTitle } from './console-report.ts';
-export { signBody, createSigningKey } from './signing.ts';
-export { flatPayload, wrappedPayload, encodePayload, type PayloadFactory, type FlatPayload, type WrappedPayload } from './payloads.ts';
-export { bodyCheckFor, emptyBody, jsonObjectBody, statusIn, type BodyCheck } from './body-checks.ts';
-export { classifyError, classHasLatency, errorClassName, ErrorCode, type ErrorClass } from './errors.ts';
-export { dueTimeMs, SendSchedule, type SendHooks, type NextStep } from './scheduler.ts';
+} from './analysis/degradation.ts';
+export { formatSummary, formatProgress, defaultTitle } from './report/console.ts';
+export { signBody, createSigningKey } from './engine/signing.ts';
+export {
+  flatPayload,
+  wrappedPayload,
+  encodePayload,
+  type PayloadFactory,
+  type FlatPayload,
+  type WrappedPayload,
+} from './engine/payloads.ts';
+export { bodyCheckFor, emptyBody, jsonObjectBody, statusIn, type BodyCheck } from './engine/body-checks.ts';
+export { classifyError, classHasLatency, errorClassName, ErrorCode, type ErrorClass } from './engine/errors.ts';
+export { dueTimeMs, SendSchedule, type SendHooks, type NextStep } from './engine/scheduler.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonObjectBody } from '../../helpers/body-checks.ts';
+import { jsonObjectBody } from '../../helpers/engine/body-checks.ts';
 
 const check = (text: string | Buffer) => jsonObjectBody(typeof text === 'string' ? Buffer.from(text) : text, 200);
 

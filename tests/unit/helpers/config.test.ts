@@ -11,7 +11,7 @@ import {
   redactConfig,
   scaleCount,
   type VariableRule,
-} from '../../helpers/config.ts';
+} from '../../helpers/config/settings.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const envTest = dotenv.parse(readFileSync(resolve(root, '.env.test')));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatProgress, formatSummary } from '../../helpers/console-report.ts';
-import { ErrorCode } from '../../helpers/errors.ts';
-import { SampleStore } from '../../helpers/samples.ts';
-import { buildSummary } from '../../helpers/summary.ts';
+import { formatProgress, formatSummary } from '../../helpers/report/console.ts';
+import { ErrorCode } from '../../helpers/engine/errors.ts';
+import { SampleStore } from '../../helpers/engine/samples.ts';
+import { buildSummary } from '../../helpers/engine/summary.ts';
 
 function summaryOf(rows: [number, number, number, number, ErrorCode][], rps: number | null, lagNote = 0) {
   const store = new SampleStore(rows.length, 10000);

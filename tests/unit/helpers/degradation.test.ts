@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeDegradation, analyzeLatencySeries, rankSumTest } from '../../helpers/degradation.ts';
-import { ErrorCode } from '../../helpers/errors.ts';
-import { LoadTestResults } from '../../helpers/results.ts';
-import { SampleStore } from '../../helpers/samples.ts';
+import { analyzeDegradation, analyzeLatencySeries, rankSumTest } from '../../helpers/analysis/degradation.ts';
+import { ErrorCode } from '../../helpers/engine/errors.ts';
+import { LoadTestResults } from '../../helpers/engine/results.ts';
+import { SampleStore } from '../../helpers/engine/samples.ts';
 
 /** Deterministic pseudo-random noise in [0, 1) (mulberry32). */
 function noise(seed: number): () => number {

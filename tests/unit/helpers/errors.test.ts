@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { classHasLatency, classifyError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from '../../helpers/errors.ts';
+import {
+  classHasLatency,
+  classifyError,
+  ErrorCode,
+  errorClassName,
+  RequestTimeoutError,
+  RunStoppedError,
+} from '../../helpers/engine/errors.ts';
 
 function withCode(code: string, message = code): Error {
   return Object.assign(new Error(message), { code });

@@ -1,9 +1,9 @@
 // The checkBody option end to end: accepted answers with a bad body become
 // bad_body failures (status kept); without the option only the status counts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { jsonObjectBody } from '../../helpers/body-checks.ts';
-import { runLoadTest } from '../../helpers/load-test.ts';
-import { LoadTestOptionError, MAX_CHECKED_BODY_BYTES } from '../../helpers/options.ts';
+import { jsonObjectBody } from '../../helpers/engine/body-checks.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
+import { LoadTestOptionError, MAX_CHECKED_BODY_BYTES } from '../../helpers/engine/options.ts';
 import { startTestServer, type TestHandler, type TestServer } from './test-server.ts';
 
 let server: TestServer | undefined;

@@ -1,7 +1,7 @@
 // The run is bounded by totalRequests, maxDurationMs and an AbortSignal; what
 // completed is always returned, what was in flight is recorded as aborted.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLoadTest } from '../../helpers/load-test.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let server: TestServer | undefined;

@@ -1,6 +1,6 @@
 // Failure classification end to end: nothing throws out of runLoadTest.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLoadTest } from '../../helpers/load-test.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import { closedPort, startTestServer, type TestServer } from './test-server.ts';
 
 let server: TestServer | undefined;

@@ -1,7 +1,7 @@
 // Coordinated omission: a server stall must show in the corrected latencies
 // even though the requests sent after it are served quickly.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLoadTest } from '../../helpers/load-test.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let server: TestServer | undefined;

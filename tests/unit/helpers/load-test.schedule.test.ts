@@ -2,9 +2,9 @@
 import { createHmac } from 'node:crypto';
 import { linearRegression, median } from 'simple-statistics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runLoadTest } from '../../helpers/load-test.ts';
-import type { ProgressSnapshot } from '../../helpers/options.ts';
-import { flatPayload, type FlatPayload } from '../../helpers/payloads.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
+import type { ProgressSnapshot } from '../../helpers/engine/options.ts';
+import { flatPayload, type FlatPayload } from '../../helpers/engine/payloads.ts';
 import { okAfter, startTestServer, type TestServer } from './test-server.ts';
 
 const SECRET = 'test_secret_key_12345';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchMetrics, fetchSettledMetrics, formatMetricsBlock, missingFor, parseMetrics } from '../../helpers/metrics-client.ts';
+import { fetchMetrics, fetchSettledMetrics, formatMetricsBlock, missingFor, parseMetrics } from '../../helpers/service/metrics-client.ts';
 
 const contractDoc = {
   webhook_metrics: {

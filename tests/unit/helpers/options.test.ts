@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runLoadTest } from '../../helpers/load-test.ts';
-import { defaultTicketIdStart, LoadTestOptionError, validateOptions, type LoadTestOptions } from '../../helpers/options.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
+import { defaultTicketIdStart, LoadTestOptionError, validateOptions, type LoadTestOptions } from '../../helpers/engine/options.ts';
 import { okAfter, startTestServer, type TestServer } from './test-server.ts';
 
 const valid: LoadTestOptions = { url: 'http://127.0.0.1:8801/webhook/freshdesk', secret: 's3cret', totalRequests: 10 };

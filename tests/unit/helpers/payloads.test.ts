@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { encodeFlatPayload, encodePayload, flatPayload, wrappedPayload } from '../../helpers/payloads.ts';
+import { encodeFlatPayload, encodePayload, flatPayload, wrappedPayload } from '../../helpers/engine/payloads.ts';
 
 describe('payloads', () => {
   it('builds the contract flat shape with the ticket id as a string', () => {

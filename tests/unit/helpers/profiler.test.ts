@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findBottlenecks, formatProfile, Profiler } from '../../helpers/profiler.ts';
+import { findBottlenecks, formatProfile, Profiler } from '../../helpers/engine/profiler.ts';
 
 /** A clock the test moves by hand, so the arithmetic is exact. */
 function manualClock() {

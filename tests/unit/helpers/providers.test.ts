@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config.ts';
-import { ticketIdBaseFor, ticketIdStart, plannedDurationMs, specTimeoutMs, TICKET_BLOCK } from '../../helpers/perf-context.ts';
+import { parseConfig } from '../../helpers/config/settings.ts';
+import { ticketIdBaseFor, ticketIdStart, plannedDurationMs, specTimeoutMs, TICKET_BLOCK } from '../../helpers/vitest/perf-context.ts';
 import { chooseProvider } from '../../helpers/providers/choose.ts';
 import { dockerApiTarget } from '../../helpers/providers/docker-probe.ts';
 import { deriveEndpointUrls, externalStack } from '../../helpers/providers/external.ts';

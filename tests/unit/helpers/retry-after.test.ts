@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterSeconds } from '../../helpers/retry-after.ts';
+import { retryAfterSeconds } from '../../helpers/service/retry-after.ts';
 
 describe('retryAfterSeconds', () => {
   it('reads delta-seconds and HTTP dates, and says NaN for anything else', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueTimeMs, SendSchedule, type SendHooks } from '../../helpers/scheduler.ts';
+import { dueTimeMs, SendSchedule, type SendHooks } from '../../helpers/engine/scheduler.ts';
 
 /** A fake clock and a capacity counter, recording (index, intended, sentAt). */
 function harness(capacity = Number.POSITIVE_INFINITY) {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BodySigner, createSigningKey, signBody } from '../../helpers/signing.ts';
+import { BodySigner, createSigningKey, signBody } from '../../helpers/engine/signing.ts';
 
 describe('signBody (hex HMAC-SHA256)', () => {
   it('matches RFC 4231 test case 2', () => {

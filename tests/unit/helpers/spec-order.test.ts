@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orderSpecFiles, specRank } from '../../helpers/spec-order.ts';
+import { orderSpecFiles, specRank } from '../../helpers/vitest/spec-order.ts';
 
 describe('spec order', () => {
   it("puts the performance specs in the seed's order, then custom, then any other by name; other files keep their places", () => {

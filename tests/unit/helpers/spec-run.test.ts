@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config.ts';
-import { runLoadTest } from '../../helpers/load-test.ts';
-import type { PerfContext } from '../../helpers/perf-context.ts';
-import { SpecRecorder } from '../../helpers/spec-run.ts';
+import { parseConfig } from '../../helpers/config/settings.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
+import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
+import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
 import { startTestServer, type TestServer } from './test-server.ts';
 
 let server: TestServer | undefined;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../helpers/errors.ts';
-import { SampleStore } from '../../helpers/samples.ts';
-import { latencyStats, percentChange, percentile } from '../../helpers/statistics.ts';
-import { buildSummary, type SummaryInput } from '../../helpers/summary.ts';
+import { ErrorCode } from '../../helpers/engine/errors.ts';
+import { SampleStore } from '../../helpers/engine/samples.ts';
+import { latencyStats, percentChange, percentile } from '../../helpers/engine/statistics.ts';
+import { buildSummary, type SummaryInput } from '../../helpers/engine/summary.ts';
 
 describe('latencyStats', () => {
   it('gives exact, interpolated percentiles on hand-computed data', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config.ts';
-import { classifyAgainstTargets, classifyValue, formatTargetsTable } from '../../helpers/targets.ts';
+import { parseConfig } from '../../helpers/config/settings.ts';
+import { classifyAgainstTargets, classifyValue, formatTargetsTable } from '../../helpers/analysis/targets.ts';
 
 const { targets } = parseConfig({ WEBHOOK_SECRET: 's' });
 

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareWithBaseline, formatBaselineComparison, loadBaseline, saveBaseline, timelineLatencies } from '../../helpers/reports/baseline.ts';
+import { compareWithBaseline, formatBaselineComparison, loadBaseline, saveBaseline, timelineLatencies } from '../../helpers/analysis/baseline.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
 const options = { maxRegressionPercent: 50, maxSuccessDropPoints: 5, baselineSource: 'test' };

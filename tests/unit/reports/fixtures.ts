@@ -1,11 +1,11 @@
 // Spec reports built from synthetic runs (real SampleStore, summary and
 // timeline code), so report tests exercise the same shapes the specs write.
-import { ErrorCode } from '../../helpers/errors.ts';
-import { LoadTestResults } from '../../helpers/results.ts';
-import { SampleStore } from '../../helpers/samples.ts';
-import { classifyAgainstTargets } from '../../helpers/targets.ts';
-import { parseConfig } from '../../helpers/config.ts';
-import type { SpecReport } from '../../helpers/reports/json-report.ts';
+import { ErrorCode } from '../../helpers/engine/errors.ts';
+import { LoadTestResults } from '../../helpers/engine/results.ts';
+import { SampleStore } from '../../helpers/engine/samples.ts';
+import { classifyAgainstTargets } from '../../helpers/analysis/targets.ts';
+import { parseConfig } from '../../helpers/config/settings.ts';
+import type { SpecReport } from '../../helpers/report/json-report.ts';
 
 export interface PhaseInput {
   /** Corrected latency per request, ms. */

@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { summarizeHttpPhases } from '../../helpers/http-phases.ts';
-import { Profiler } from '../../helpers/profiler.ts';
-import { writeHtmlReport } from '../../helpers/reports/report-files.ts';
+import { summarizeHttpPhases } from '../../helpers/engine/http-phases.ts';
+import { Profiler } from '../../helpers/engine/profiler.ts';
+import { writeHtmlReport } from '../../helpers/report/report-files.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
 // CHROMIUM_PATH names another Chromium or Chrome binary (GitHub's Ubuntu runners have Google Chrome).

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeHttpPhases, type HttpPhaseSample } from '../../helpers/http-phases.ts';
-import { Profiler } from '../../helpers/profiler.ts';
-import { chartData, checkCountsClass, checkCountsText, countChecks, renderHtmlReport, specVerdict, type TimelineColumns } from '../../helpers/reports/html-report.ts';
-import { escapeHtml } from '../../helpers/reports/escape.ts';
-import type { SpecReport } from '../../helpers/reports/json-report.ts';
-import { binStatuses, CHART_WIDTH, latencyOverTimeChart, niceTicks, OUTCOME_COLORS, outcomeColor, statusCodesChart, thinPoints } from '../../helpers/reports/svg-charts.ts';
+import { summarizeHttpPhases, type HttpPhaseSample } from '../../helpers/engine/http-phases.ts';
+import { Profiler } from '../../helpers/engine/profiler.ts';
+import { chartData, checkCountsClass, checkCountsText, countChecks, renderHtmlReport, specVerdict, type TimelineColumns } from '../../helpers/report/html-report.ts';
+import { escapeHtml } from '../../helpers/report/escape.ts';
+import type { SpecReport } from '../../helpers/report/json-report.ts';
+import { binStatuses, CHART_WIDTH, latencyOverTimeChart, niceTicks, OUTCOME_COLORS, outcomeColor, statusCodesChart, thinPoints } from '../../helpers/report/svg-charts.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
 const generatedAt = '2025-01-01T00:02:00.000Z';

@@ -10,7 +10,7 @@ import {
   phasesOf,
   summarizeHttpPhases,
   type HttpPhaseSample,
-} from '../../helpers/http-phases.ts';
+} from '../../helpers/engine/http-phases.ts';
 
 const DELAY_MS = 150;
 

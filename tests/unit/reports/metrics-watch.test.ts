@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMetrics } from '../../helpers/metrics-client.ts';
-import { formatWatchLine } from '../../helpers/reports/metrics-watch.ts';
+import { parseMetrics } from '../../helpers/service/metrics-client.ts';
+import { formatWatchLine } from '../../helpers/report/metrics-watch.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../helpers/config.ts';
+import { ConfigError, parseConfig } from '../../helpers/config/settings.ts';
 
 const base = { WEBHOOK_SECRET: 'test_secret_key_12345' };
 

@@ -8,12 +8,12 @@
 // compareWithBaseline is pure; loadBaseline/saveBaseline are the file edges.
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { rankSumTest } from '../degradation.ts';
-import { classHasLatency } from '../errors.ts';
-import { percentChange } from '../statistics.ts';
-import type { LoadTestSummary } from '../summary.ts';
-import type { SpecReport } from './json-report.ts';
-import { readSpecReportFile, ReportFileError } from './report-files.ts';
+import { rankSumTest } from './degradation.ts';
+import { classHasLatency } from '../engine/errors.ts';
+import { percentChange } from '../engine/statistics.ts';
+import type { LoadTestSummary } from '../engine/summary.ts';
+import type { SpecReport } from '../report/json-report.ts';
+import { readSpecReportFile, ReportFileError } from '../report/report-files.ts';
 
 export interface BaselineOptions {
   /** Largest allowed rise of P50/P95/P99, in percent of the baseline value. */
@@ -115,7 +115,11 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
         : `too few latencies (${x.length} and ${y.length}; needs ${MIN_RANK_SUM_SAMPLES} each): latencies not judged`,
     });
 
-    for (const [metric, key] of [['P50', 'p50Ms'], ['P95', 'p95Ms'], ['P99', 'p99Ms']] as const) {
+    for (const [metric, key] of [
+      ['P50', 'p50Ms'],
+      ['P95', 'p95Ms'],
+      ['P99', 'p99Ms'],
+    ] as const) {
       const b = before.responseTimes?.[key] ?? Number.NaN;
       const c = now.responseTimes?.[key] ?? Number.NaN;
       const change = percentChange(b, c);
@@ -188,7 +192,9 @@ export function formatBaselineComparison(comparison: BaselineComparison): string
           ? `${row.change >= 0 ? '+' : ''}${row.change.toFixed(1)}${row.unit === '%' ? '%' : ' points'}`
           : 'n/a';
     const values = row.unit === 'z' ? `n ${row.baseline} -> ${row.current}` : `${row.baseline.toFixed(2)} -> ${row.current.toFixed(2)}`;
-    lines.push(`  ${row.regressed ? 'REGRESSED' : 'ok       '} ${row.phase.padEnd(10)} ${row.metric.padEnd(17)} ${values.padEnd(22)} ${change}${row.note ? `  (${row.note})` : ''}`);
+    lines.push(
+      `  ${row.regressed ? 'REGRESSED' : 'ok       '} ${row.phase.padEnd(10)} ${row.metric.padEnd(17)} ${values.padEnd(22)} ${change}${row.note ? `  (${row.note})` : ''}`,
+    );
   }
   lines.push(`  ${comparison.verdict}`);
   return lines.join('\n');
@@ -202,7 +208,10 @@ export class BaselineError extends Error {
  * The baseline report of `spec` from PERF_BASELINE: a directory holding `<spec>.json`, or one
  * report file. Undefined (with the reason) when that baseline has no report of this spec.
  */
-export async function loadBaseline(location: string, spec: string): Promise<{ report: SpecReport; source: string } | { report: undefined; reason: string }> {
+export async function loadBaseline(
+  location: string,
+  spec: string,
+): Promise<{ report: SpecReport; source: string } | { report: undefined; reason: string }> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(location)).isDirectory();
@@ -221,7 +230,9 @@ export async function loadBaseline(location: string, spec: string): Promise<{ re
     return { report: await readSpecReportFile(path), source: path };
   }
   const report = await readSpecReportFile(location);
-  return report.spec === spec ? { report, source: location } : { report: undefined, reason: `${location} is the baseline of spec "${report.spec}"` };
+  return report.spec === spec
+    ? { report, source: location }
+    : { report: undefined, reason: `${location} is the baseline of spec "${report.spec}"` };
 }
 
 /** Copies every spec report in `fromDir` to `toDir`; returns the files written. */
@@ -274,6 +285,10 @@ export async function checkAgainstBaseline(report: SpecReport, settings: Baselin
   return {
     ran: true,
     comparison,
-    check: { name: 'no regression against the baseline (PERF_BASELINE)', outcome: failed ? 'failed' : 'passed', detail: failed ? comparison.regressions.join(' | ') : '' },
+    check: {
+      name: 'no regression against the baseline (PERF_BASELINE)',
+      outcome: failed ? 'failed' : 'passed',
+      detail: failed ? comparison.regressions.join(' | ') : '',
+    },
   };
 }

@@ -3,9 +3,9 @@
 // write its report (also when an assertion fails or the spec throws).
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, inject } from 'vitest';
-import { bodyCheckFor, statusIn } from './body-checks.ts';
+import { bodyCheckFor, statusIn } from '../engine/body-checks.ts';
 import { rememberReportPath } from './matchers.ts';
-import type { MetricsResult, ServerMetrics } from './metrics-client.ts';
+import type { MetricsResult, ServerMetrics } from '../service/metrics-client.ts';
 import { ledgerFor, plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
 import {
   admittedSends,
@@ -16,11 +16,11 @@ import {
   type RateLedger,
   type Sent,
   type WaitPlan,
-} from './rate-limit/index.ts';
-import { checkAgainstBaseline, formatBaselineComparison } from './reports/baseline.ts';
-import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from './reports/json-report.ts';
-import { classifyAgainstTargets, type TargetVerdict } from './targets.ts';
-import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from './index.ts';
+} from '../rate-limit/index.ts';
+import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/baseline.ts';
+import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from '../report/json-report.ts';
+import { classifyAgainstTargets, type TargetVerdict } from '../analysis/targets.ts';
+import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '../index.ts';
 
 /** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */
 const INTERRUPT_GRACE_MS = 1000;

@@ -102,15 +102,23 @@ function frame(name: string, title: string, xLabel: string, yLabel: string, xRan
   ];
   for (const t of yTicks) {
     parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + w}" y1="${fmt(y(t))}" y2="${fmt(y(t))}" stroke="${COLORS.grid}"/>`);
-    parts.push(`<text x="${MARGIN.left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" font-size="11" fill="${COLORS.axis}">${formatTick(t)}</text>`);
+    parts.push(
+      `<text x="${MARGIN.left - 6}" y="${fmt(y(t) + 4)}" text-anchor="end" font-size="11" fill="${COLORS.axis}">${formatTick(t)}</text>`,
+    );
   }
   for (const t of xTicks) {
-    parts.push(`<text x="${fmt(x(t))}" y="${MARGIN.top + h + 16}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${formatTick(t)}</text>`);
+    parts.push(
+      `<text x="${fmt(x(t))}" y="${MARGIN.top + h + 16}" text-anchor="middle" font-size="11" fill="${COLORS.axis}">${formatTick(t)}</text>`,
+    );
   }
   parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left + w}" y1="${MARGIN.top + h}" y2="${MARGIN.top + h}" stroke="${COLORS.axis}"/>`);
   parts.push(`<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + h}" stroke="${COLORS.axis}"/>`);
-  parts.push(`<text x="${MARGIN.left + w / 2}" y="${CHART_HEIGHT - 4}" text-anchor="middle" font-size="12" fill="${COLORS.axis}">${escapeHtml(xLabel)}</text>`);
-  parts.push(`<text x="14" y="${MARGIN.top + h / 2}" text-anchor="middle" font-size="12" fill="${COLORS.axis}" transform="rotate(-90 14 ${MARGIN.top + h / 2})">${escapeHtml(yLabel)}</text>`);
+  parts.push(
+    `<text x="${MARGIN.left + w / 2}" y="${CHART_HEIGHT - 4}" text-anchor="middle" font-size="12" fill="${COLORS.axis}">${escapeHtml(xLabel)}</text>`,
+  );
+  parts.push(
+    `<text x="14" y="${MARGIN.top + h / 2}" text-anchor="middle" font-size="12" fill="${COLORS.axis}" transform="rotate(-90 14 ${MARGIN.top + h / 2})">${escapeHtml(yLabel)}</text>`,
+  );
   return { x, y, parts };
 }
 
@@ -140,10 +148,15 @@ function legend(items: { label: string; color: string }[]): string {
   let x = start;
   const parts: string[] = [];
   items.slice(0, shown).forEach(({ label, color }, i) => {
-    parts.push(`<rect x="${fmt(x)}" y="6" width="10" height="10" fill="${color}"/><text x="${fmt(x + 14)}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`);
+    parts.push(
+      `<rect x="${fmt(x)}" y="6" width="10" height="10" fill="${color}"/><text x="${fmt(x + 14)}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(label)}</text>`,
+    );
     x += widths[i] as number;
   });
-  if (shown < items.length) parts.push(`<text class="legend-more" x="${fmt(x)}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(`+${items.length - shown} more`)}</text>`);
+  if (shown < items.length)
+    parts.push(
+      `<text class="legend-more" x="${fmt(x)}" y="15" font-size="11" fill="${COLORS.axis}">${escapeHtml(`+${items.length - shown} more`)}</text>`,
+    );
   return parts.join('');
 }
 
@@ -180,7 +193,14 @@ export function latencyOverTimeChart(points: readonly TimedPoint[], maxPoints = 
   const finite = points.filter((p) => Number.isFinite(p.tS) && Number.isFinite(p.valueMs));
   if (finite.length === 0) return emptyChart('latency-over-time', title, 'No requests with a latency');
   const shown = thinPoints(finite, maxPoints);
-  const f = frame('latency-over-time', title, timeLabel, 'latency (ms)', [0, finiteMax(finite.map((p) => p.tS))], finiteMax(finite.map((p) => p.valueMs)));
+  const f = frame(
+    'latency-over-time',
+    title,
+    timeLabel,
+    'latency (ms)',
+    [0, finiteMax(finite.map((p) => p.tS))],
+    finiteMax(finite.map((p) => p.valueMs)),
+  );
   for (const p of shown) {
     const cx = fmt(f.x(p.tS));
     const cy = fmt(f.y(p.valueMs));
@@ -192,7 +212,12 @@ export function latencyOverTimeChart(points: readonly TimedPoint[], maxPoints = 
       f.parts.push(`<circle class="point"${data} cx="${cx}" cy="${cy}" r="2.5" fill="${COLORS.ok}" fill-opacity="0.7"/>`);
     }
   }
-  f.parts.push(legend([{ label: 'success', color: COLORS.ok }, { label: 'failure', color: COLORS.failure }]));
+  f.parts.push(
+    legend([
+      { label: 'success', color: COLORS.ok },
+      { label: 'failure', color: COLORS.failure },
+    ]),
+  );
   f.parts.push('</svg>');
   return f.parts.join('');
 }
@@ -218,15 +243,21 @@ export function latencyHistogramChart(valuesMs: readonly number[], markers: read
     if (count === 0) return;
     const x0 = f.x(min + i * width);
     const x1 = f.x(min + (i + 1) * width);
-    f.parts.push(`<rect class="bar" x="${fmt(x0)}" y="${fmt(f.y(count))}" width="${fmt(Math.max(1, x1 - x0 - 1))}" height="${fmt(f.y(0) - f.y(count))}" fill="${COLORS.bar}"/>`);
+    f.parts.push(
+      `<rect class="bar" x="${fmt(x0)}" y="${fmt(f.y(count))}" width="${fmt(Math.max(1, x1 - x0 - 1))}" height="${fmt(f.y(0) - f.y(count))}" fill="${COLORS.bar}"/>`,
+    );
   });
   markers.forEach((m, i) => {
     if (!Number.isFinite(m.valueMs)) return;
     const x = fmt(f.x(m.valueMs));
-    f.parts.push(`<line class="marker" data-label="${escapeHtml(m.label)}" x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${fmt(f.y(0))}" stroke="${m.color}" stroke-width="2" stroke-dasharray="5 3"/>`);
+    f.parts.push(
+      `<line class="marker" data-label="${escapeHtml(m.label)}" x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${fmt(f.y(0))}" stroke="${m.color}" stroke-width="2" stroke-dasharray="5 3"/>`,
+    );
     // Labels of lines near the right edge go to the line's left, so they stay inside the chart.
     const leftOfLine = f.x(m.valueMs) > CHART_WIDTH * 0.7;
-    f.parts.push(`<text x="${x}" y="${MARGIN.top + 12 + i * 13}" dx="${leftOfLine ? -4 : 4}" text-anchor="${leftOfLine ? 'end' : 'start'}" font-size="11" fill="${m.color}">${escapeHtml(`${m.label} ${m.valueMs.toFixed(0)} ms`)}</text>`);
+    f.parts.push(
+      `<text x="${x}" y="${MARGIN.top + 12 + i * 13}" dx="${leftOfLine ? -4 : 4}" text-anchor="${leftOfLine ? 'end' : 'start'}" font-size="11" fill="${m.color}">${escapeHtml(`${m.label} ${m.valueMs.toFixed(0)} ms`)}</text>`,
+    );
   });
   f.parts.push('</svg>');
   return f.parts.join('');
@@ -238,7 +269,11 @@ export interface StatusBin {
 }
 
 /** Pure: request counts per key (a status code, or a status-outcome series) in equal time bins over the run. */
-export function binStatuses(timesS: readonly number[], statuses: readonly (number | string)[], binCount = 20): { binWidthS: number; bins: StatusBin[] } {
+export function binStatuses(
+  timesS: readonly number[],
+  statuses: readonly (number | string)[],
+  binCount = 20,
+): { binWidthS: number; bins: StatusBin[] } {
   const span = Math.max(finiteMax(timesS), 0);
   const binWidthS = span > 0 ? span / binCount : 1;
   const bins: StatusBin[] = Array.from({ length: span > 0 ? binCount : 1 }, (_, i) => ({ startS: i * binWidthS, counts: {} }));
@@ -274,7 +309,15 @@ export function statusSeries(status: number, errorClass: string | null | undefin
   else if (cls === `http_${code}`) label = code === 429 ? '429 rate limited' : `${name} failed`;
   else label = code > 0 ? `${name} ${cls}` : `${name} (${cls})`;
   const group = outcomeGroup(code, cls);
-  return { key: cls === null ? `${code}` : `${code} ${cls}`, status: code, success: cls === null, errorClass: cls, group, label, color: OUTCOME_COLORS[group] };
+  return {
+    key: cls === null ? `${code}` : `${code} ${cls}`,
+    status: code,
+    success: cls === null,
+    errorClass: cls,
+    group,
+    label,
+    color: OUTCOME_COLORS[group],
+  };
 }
 
 /** One legend entry per colour: which codes it stands for. */
@@ -319,10 +362,23 @@ export function statusCodesChart(
   for (const s of perRequest) if (!byKey.has(s.key)) byKey.set(s.key, s);
   // Successes first (at the bottom of each bar), then failures by kind; by code, then class.
   const series = [...byKey.values()].sort(
-    (a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) || a.status - b.status || String(a.errorClass).localeCompare(String(b.errorClass)),
+    (a, b) =>
+      GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group) ||
+      a.status - b.status ||
+      String(a.errorClass).localeCompare(String(b.errorClass)),
   );
-  const { binWidthS, bins } = binStatuses(timesS, perRequest.map((s) => s.key));
-  const f = frame('status-codes', title, timeLabel, 'requests', [0, bins.length * binWidthS], finiteMax(bins.map((b) => Object.values(b.counts).reduce((a, c) => a + c, 0))));
+  const { binWidthS, bins } = binStatuses(
+    timesS,
+    perRequest.map((s) => s.key),
+  );
+  const f = frame(
+    'status-codes',
+    title,
+    timeLabel,
+    'requests',
+    [0, bins.length * binWidthS],
+    finiteMax(bins.map((b) => Object.values(b.counts).reduce((a, c) => a + c, 0))),
+  );
   for (const bin of bins) {
     let stacked = 0;
     const x0 = f.x(bin.startS);
@@ -350,7 +406,14 @@ export function scheduleLagChart(timesS: readonly number[], lagsMs: readonly num
   if (pairs.length === 0) return emptyChart('schedule-lag', title, 'No requests sent');
   const step = Math.max(1, Math.ceil(pairs.length / maxPoints));
   const shown = pairs.filter((_, i) => i % step === 0);
-  const f = frame('schedule-lag', title, 'intended start (s)', 'lag (ms)', [0, finiteMax(pairs.map(([t]) => t))], finiteMax(pairs.map(([, l]) => l)));
+  const f = frame(
+    'schedule-lag',
+    title,
+    'intended start (s)',
+    'lag (ms)',
+    [0, finiteMax(pairs.map(([t]) => t))],
+    finiteMax(pairs.map(([, l]) => l)),
+  );
   const d = shown.map(([t, l], i) => `${i === 0 ? 'M' : 'L'}${fmt(f.x(t))} ${fmt(f.y(l))}`).join('');
   f.parts.push(`<path class="line" d="${d}" fill="none" stroke="${COLORS.lag}" stroke-width="1.5"/>`);
   f.parts.push('</svg>');

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
-import { parseRateLimit, type RateLimitPolicy } from './rate-limit/index.ts';
+import { parseRateLimit, type RateLimitPolicy } from '../rate-limit/index.ts';
 
 export const STACK_CHOICES = ['auto', 'embedded', 'compose', 'external'] as const;
 export type StackChoice = (typeof STACK_CHOICES)[number];

@@ -12,7 +12,14 @@ export class ReportFileError extends Error {
 
 export function isSpecReport(value: unknown): value is SpecReport {
   const r = value as SpecReport;
-  return typeof r === 'object' && r !== null && typeof r.spec === 'string' && typeof r.startedAt === 'string' && typeof r.summaries === 'object' && r.summaries !== null;
+  return (
+    typeof r === 'object' &&
+    r !== null &&
+    typeof r.spec === 'string' &&
+    typeof r.startedAt === 'string' &&
+    typeof r.summaries === 'object' &&
+    r.summaries !== null
+  );
 }
 
 export async function readSpecReportFile(path: string): Promise<SpecReport> {

@@ -1,23 +1,16 @@
 // reports/performance/index.html: one self-contained page (inline CSS and SVG,
 // no script, no network) built from the specs' JSON reports. Pure: data in,
 // HTML text out. Every piece of report text is escaped.
-import type { ProfileReport } from '../profiler.ts';
-import type { HttpPhaseReport } from '../http-phases.ts';
-import { classHasLatency } from '../errors.ts';
-import { findHttpBottlenecks } from '../http-phases.ts';
-import type { LoadTestSummary } from '../summary.ts';
-import type { TargetVerdict } from '../targets.ts';
-import type { BaselineComparison } from './baseline.ts';
+import type { ProfileReport } from '../engine/profiler.ts';
+import type { HttpPhaseReport } from '../engine/http-phases.ts';
+import { classHasLatency } from '../engine/errors.ts';
+import { findHttpBottlenecks } from '../engine/http-phases.ts';
+import type { LoadTestSummary } from '../engine/summary.ts';
+import type { TargetVerdict } from '../analysis/targets.ts';
+import type { BaselineComparison } from '../analysis/baseline.ts';
 import { escapeHtml as esc } from './escape.ts';
 import type { SpecReport } from './json-report.ts';
-import {
-  COLORS,
-  latencyHistogramChart,
-  latencyOverTimeChart,
-  scheduleLagChart,
-  statusCodesChart,
-  type TimedPoint,
-} from './svg-charts.ts';
+import { COLORS, latencyHistogramChart, latencyOverTimeChart, scheduleLagChart, statusCodesChart, type TimedPoint } from './svg-charts.ts';
 
 /** The columnar timeline a SpecRecorder writes per phase (null where JSON had NaN). */
 export interface TimelineColumns {
@@ -100,7 +93,9 @@ export function chartData(timeline: TimelineColumns) {
 
 function isTimeline(value: unknown): value is TimelineColumns {
   const t = value as TimelineColumns;
-  return typeof t === 'object' && t !== null && Array.isArray(t.intendedStartMs) && Array.isArray(t.status) && Array.isArray(t.responseTimeMs);
+  return (
+    typeof t === 'object' && t !== null && Array.isArray(t.intendedStartMs) && Array.isArray(t.status) && Array.isArray(t.responseTimeMs)
+  );
 }
 
 function table(head: string[], rows: string[][], className = ''): string {
@@ -115,18 +110,20 @@ function summaryTable(summary: LoadTestSummary): string {
   const r = summary.responseTimes;
   return table(
     ['Requests', 'Success', 'Success rate', 'P50', 'P95', 'P99', 'Max', 'Req/s', 'Lag P99', 'End'],
-    [[
-      td(summary.totalRequests),
-      td(summary.successCount),
-      td(fixed(summary.successRatePercent, 1, ' %')),
-      td(fixed(r?.p50Ms, 1, ' ms')),
-      td(fixed(r?.p95Ms, 1, ' ms')),
-      td(fixed(r?.p99Ms, 1, ' ms')),
-      td(fixed(r?.maxMs, 1, ' ms')),
-      td(fixed(summary.requestsPerSecond, 2)),
-      td(fixed(summary.schedule?.lagP99Ms, 1, ' ms')),
-      td(summary.endReason),
-    ]],
+    [
+      [
+        td(summary.totalRequests),
+        td(summary.successCount),
+        td(fixed(summary.successRatePercent, 1, ' %')),
+        td(fixed(r?.p50Ms, 1, ' ms')),
+        td(fixed(r?.p95Ms, 1, ' ms')),
+        td(fixed(r?.p99Ms, 1, ' ms')),
+        td(fixed(r?.maxMs, 1, ' ms')),
+        td(fixed(summary.requestsPerSecond, 2)),
+        td(fixed(summary.schedule?.lagP99Ms, 1, ' ms')),
+        td(summary.endReason),
+      ],
+    ],
     'figures',
   );
 }
@@ -143,10 +140,18 @@ function phaseSection(phase: string, summary: LoadTestSummary | undefined, timel
       { label: 'P99', valueMs: num(r?.p99Ms), color: COLORS.p99 },
     ];
     parts.push('<div class="charts">');
-    parts.push(`<figure>${latencyOverTimeChart(data.points, 4000, data.timeLabel)}<figcaption>Latency over time (corrected for coordinated omission); red crosses are failures</figcaption></figure>`);
-    parts.push(`<figure>${latencyHistogramChart(data.latencies, markers)}<figcaption>Latency distribution with P50, P95 and P99</figcaption></figure>`);
-    parts.push(`<figure>${statusCodesChart(data.placedS, data.statuses, data.errorClasses, data.timeLabel)}<figcaption>Status codes over time, coloured by outcome, not by code: green counted as a success; red, orange and pink are failures (a 200 with a rejected body too); amber is 429 rate limited</figcaption></figure>`);
-    parts.push(`<figure>${scheduleLagChart(data.timesS, data.lagsMs)}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`);
+    parts.push(
+      `<figure>${latencyOverTimeChart(data.points, 4000, data.timeLabel)}<figcaption>Latency over time (corrected for coordinated omission); red crosses are failures</figcaption></figure>`,
+    );
+    parts.push(
+      `<figure>${latencyHistogramChart(data.latencies, markers)}<figcaption>Latency distribution with P50, P95 and P99</figcaption></figure>`,
+    );
+    parts.push(
+      `<figure>${statusCodesChart(data.placedS, data.statuses, data.errorClasses, data.timeLabel)}<figcaption>Status codes over time, coloured by outcome, not by code: green counted as a success; red, orange and pink are failures (a 200 with a rejected body too); amber is 429 rate limited</figcaption></figure>`,
+    );
+    parts.push(
+      `<figure>${scheduleLagChart(data.timesS, data.lagsMs)}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`,
+    );
     parts.push('</div>');
   } else {
     parts.push('<p class="muted">No per-request timeline in this report.</p>');
@@ -255,7 +260,9 @@ export function profileTables(profile: ProfileReport | undefined, http: HttpPhas
       `<td class="${row.operation !== profile.root && row.percentOfRoot > thresholdPercent ? 'hot' : ''}">${esc(fixed(row.percentOfRoot, 1, ' %'))}</td>`,
     ]);
     rows.push([td('(not in a named operation)'), td(''), td(fixed(profile.unaccountedMs, 2)), td(''), td(''), td('')]);
-    parts.push(`<h3>Client-side profile (self time)</h3>${table(['Operation', 'Total (ms)', 'Self (ms)', 'Avg (ms)', 'Count', `% of ${profile.root}`], rows, 'profile')}`);
+    parts.push(
+      `<h3>Client-side profile (self time)</h3>${table(['Operation', 'Total (ms)', 'Self (ms)', 'Avg (ms)', 'Count', `% of ${profile.root}`], rows, 'profile')}`,
+    );
   }
   if (http && Array.isArray(http.rows)) {
     const rows = http.rows.map((row) => [
@@ -301,7 +308,9 @@ export function baselineSection(comparison: BaselineComparison | undefined): str
 function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
   if (!serverMetrics) return '';
   if (!serverMetrics.before && !serverMetrics.after) {
-    return serverMetrics.unavailableReason ? `<p class="muted">Server metrics unavailable: ${esc(serverMetrics.unavailableReason)}</p>` : '';
+    return serverMetrics.unavailableReason
+      ? `<p class="muted">Server metrics unavailable: ${esc(serverMetrics.unavailableReason)}</p>`
+      : '';
   }
   const { before, after } = serverMetrics;
   const row = (label: string, pick: (m: NonNullable<typeof before>) => number | undefined, digits = 1) => [
@@ -311,14 +320,17 @@ function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
   ];
   return (
     '<h3>Server metrics</h3>' +
-    table(['Metric', 'Before', 'After'], [
-      row('success_count', (m) => m.successCount, 0),
-      row('failure_count', (m) => m.failureCount, 0),
-      row('processing P95 (ms)', (m) => m.processingTimes?.p95),
-      row('Freshdesk P95 (ms)', (m) => m.freshdeskLatency?.p95),
-      row('slow operations', (m) => m.slowOperationCount, 0),
-      row('RSS (MB)', (m) => (m.rssBytes === undefined ? undefined : m.rssBytes / 2 ** 20)),
-    ])
+    table(
+      ['Metric', 'Before', 'After'],
+      [
+        row('success_count', (m) => m.successCount, 0),
+        row('failure_count', (m) => m.failureCount, 0),
+        row('processing P95 (ms)', (m) => m.processingTimes?.p95),
+        row('Freshdesk P95 (ms)', (m) => m.freshdeskLatency?.p95),
+        row('slow operations', (m) => m.slowOperationCount, 0),
+        row('RSS (MB)', (m) => (m.rssBytes === undefined ? undefined : m.rssBytes / 2 ** 20)),
+      ],
+    )
   );
 }
 
@@ -334,7 +346,8 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   parts.push(baselineSection(extra.baseline as BaselineComparison | undefined));
   if (Array.isArray(report.targets)) parts.push(targetsTable(report.targets));
   const degradation = report.degradation as { verdict?: unknown } | undefined;
-  if (degradation && typeof degradation.verdict === 'string') parts.push(`<p><strong>Degradation:</strong> ${esc(degradation.verdict)}</p>`);
+  if (degradation && typeof degradation.verdict === 'string')
+    parts.push(`<p><strong>Degradation:</strong> ${esc(degradation.verdict)}</p>`);
   const summaries = (report.summaries ?? {}) as Record<string, LoadTestSummary>;
   const timelines = (report.timelines ?? {}) as Record<string, unknown>;
   for (const phase of new Set([...Object.keys(summaries), ...Object.keys(timelines)])) {
