@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareWithBaseline, formatBaselineComparison, loadBaseline, saveBaseline, timelineLatencies } from '../../helpers/analysis/baseline.ts';
-import { latencies, makeReport } from './fixtures.ts';
+import { latencies, makeReport } from '../report/fixtures.ts';
 
 const options = { maxRegressionPercent: 50, maxSuccessDropPoints: 5, baselineSource: 'test' };
 const before = makeReport('standard', { load: { latencies: latencies(40, 250) } });

@@ -7,7 +7,7 @@ import { parseConfig } from '../../helpers/config/settings.ts';
 import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
 let server: TestServer | undefined;
 let reportDir: string | undefined;
