@@ -5,7 +5,7 @@
 // latency times from the intended send. The ideal P99 is computed from the stall alone.
 // Ours and autocannon run at the same time against two identical servers: at 100/s
 // neither loads the process noticeably, and the figure is in seconds.
-import { runLoadTest } from '../tests/helpers/index.ts';
+import { runLoadTest } from '#engine';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { idealLatencies, median, quantile } from './measures.ts';
 import { runAutocannon, SECRET } from './peers.ts';

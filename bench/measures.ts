@@ -1,5 +1,5 @@
 // Pure arithmetic behind the benchmark figures.
-import { percentile, sortedValues } from '../tests/helpers/index.ts';
+import { percentile, sortedValues } from '#engine';
 
 /** Median of the values (NaN for none); figures are quoted as the median of their repetitions. */
 export function median(values: readonly number[]): number {

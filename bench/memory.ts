@@ -2,7 +2,7 @@
 // per request, measured as heap + off-heap (typed-array backing stores are off-heap)
 // after forced garbage collections, with the results still referenced. The samples are
 // read only through the columns: results.samples would materialise one object each.
-import { runLoadTest } from '../tests/helpers/index.ts';
+import { runLoadTest } from '#engine';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { median } from './measures.ts';
 import { SECRET } from './peers.ts';

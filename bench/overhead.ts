@@ -2,7 +2,7 @@
 // arrives, at a fixed rate; the P50 service time ours reports minus the P50 autocannon
 // reports for the same server, rate and connections. Both are computed here from every
 // unrounded response time with the same quantile (autocannon's histogram keeps whole ms).
-import { runLoadTest } from '../tests/helpers/index.ts';
+import { runLoadTest } from '#engine';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { median, quantile } from './measures.ts';
 import { runAutocannon, SECRET } from './peers.ts';

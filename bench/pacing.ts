@@ -2,7 +2,7 @@
 // rate is measured by the SERVER's monotonic clock over the arrivals it saw,
 // (arrivals - 1) / (last - first), for ours, autocannon (overallRate) and loadtest
 // (requestsPerSecond); ours also reports its schedule lag (actual - intended send).
-import { runLoadTest } from '../tests/helpers/index.ts';
+import { runLoadTest } from '#engine';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { median, quantile, rateErrorPercent, rateFromSpan } from './measures.ts';
 import { runAutocannon, runLoadtest, SECRET } from './peers.ts';

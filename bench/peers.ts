@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { loadTest } from 'loadtest';
 import { Client, type Dispatcher } from 'undici';
-import { flatPayload, signBody } from '../tests/helpers/index.ts';
+import { flatPayload, signBody } from '#engine';
 
 export const SECRET = 'test_secret_key_12345';
 

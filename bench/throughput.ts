@@ -4,7 +4,7 @@
 // are counted by the server: (arrivals - 1) / (last arrival - first arrival). The CPU
 // time the generator process spent per request (user + system) shows where a
 // CPU-bound generator's ceiling comes from; it is steadier than req/s on a busy machine.
-import { runLoadTest } from '../tests/helpers/index.ts';
+import { runLoadTest } from '#engine';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { median, rateFromSpan } from './measures.ts';
 import { runAutocannon, runUndiciLoop, runWrk, SECRET } from './peers.ts';

@@ -3,8 +3,8 @@
 // change since the last poll (the seed's `watch curl | jq`). Stops on Ctrl-C or
 // after --count polls (default 720: an hour at 5 s).
 import { parseArgs } from 'node:util';
-import { fetchMetrics, type ServerMetrics } from '../tests/helpers/service/metrics-client.ts';
-import { formatWatchLine } from '../tests/helpers/report/metrics-watch.ts';
+import { fetchMetrics, type ServerMetrics } from '../tests/helpers/service/index.ts';
+import { formatWatchLine } from '../tests/helpers/report/index.ts';
 
 const DEFAULT_URL = process.env.WEBHOOK_METRICS_URL || 'http://127.0.0.1:8801/webhook/metrics';
 

@@ -9,7 +9,7 @@
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { formatSummary, runLoadTest, type LoadTestResults, type LoadTestSummary } from '../helpers/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/perf-context.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
 import {
   answerTimes,
   describePolicy,
@@ -19,8 +19,8 @@ import {
   sentTimes,
   type PhaseOutcome,
 } from '../helpers/rate-limit/index.ts';
-import { retryAfterSeconds } from '../helpers/service/retry-after.ts';
-import { perfContext, sleep, SpecRecorder } from '../helpers/vitest/recorder.ts';
+import { retryAfterSeconds } from '../helpers/service/index.ts';
+import { perfContext, sleep, SpecRecorder } from '../helpers/vitest/index.ts';
 
 const context = perfContext();
 const { config, stack } = context;

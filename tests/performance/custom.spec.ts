@@ -5,8 +5,8 @@
 // ticket ids never collide with another spec's.
 import { describe, expect, it } from 'vitest';
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/perf-context.ts';
-import { perfContext, SpecRecorder } from '../helpers/vitest/recorder.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
+import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
 
 const context = perfContext(); // endpoints and config from the suite's globalSetup
 const { requests, requestsPerSecond } = context.config.custom; // CUSTOM_* in .env.test

@@ -2,7 +2,7 @@
 // requests between two metrics snapshots, reconciled against what the client
 // saw: no request dropped or double-counted by the server.
 import { Pool } from 'undici';
-import { formatStatuses } from '../helpers/config/settings.ts';
+import { formatStatuses } from '../helpers/config/index.ts';
 import { describe, expect, it } from 'vitest';
 import {
   createSigningKey,
@@ -14,11 +14,11 @@ import {
   signBody,
   statusIn,
 } from '../helpers/index.ts';
-import { fetchSettledMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/service/metrics-client.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/perf-context.ts';
-import { findHttpBottlenecks, formatHttpPhases, HttpPhaseRecorder, summarizeHttpPhases } from '../helpers/engine/http-phases.ts';
-import { findBottlenecks, formatProfile, Profiler } from '../helpers/engine/profiler.ts';
-import { perfContext, SpecRecorder } from '../helpers/vitest/recorder.ts';
+import { fetchSettledMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/service/index.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
+import { findHttpBottlenecks, formatHttpPhases, HttpPhaseRecorder, summarizeHttpPhases } from '#engine';
+import { findBottlenecks, formatProfile, Profiler } from '#engine';
+import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
 
 const context = perfContext();
 const { config, stack } = context;

@@ -3,9 +3,9 @@
 // every figure classified against its targets table.
 import { describe, expect, it } from 'vitest';
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/perf-context.ts';
-import { perfContext, SpecRecorder } from '../helpers/vitest/recorder.ts';
-import { formatTargetsTable } from '../helpers/analysis/targets.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
+import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
+import { formatTargetsTable } from '../helpers/analysis/index.ts';
 
 const context = perfContext();
 const { config } = context;

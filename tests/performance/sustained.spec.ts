@@ -4,10 +4,10 @@
 // server's own metrics before, during and after the run.
 import { describe, expect, it } from 'vitest';
 import { analyzeDegradation, formatSummary, runLoadTest } from '../helpers/index.ts';
-import { fetchSettledMetrics, missingFor, pollMetrics, type MetricsResult } from '../helpers/service/metrics-client.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/perf-context.ts';
-import { perfContext, SpecRecorder } from '../helpers/vitest/recorder.ts';
-import { formatTargetsTable } from '../helpers/analysis/targets.ts';
+import { fetchSettledMetrics, missingFor, pollMetrics, type MetricsResult } from '../helpers/service/index.ts';
+import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
+import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
+import { formatTargetsTable } from '../helpers/analysis/index.ts';
 
 const context = perfContext();
 const { config, stack } = context;

@@ -3,7 +3,7 @@
 // with flat memory, and the metrics must count every one as a failure exactly once.
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readUntilSettled } from '../helpers/service/metrics-client.ts';
+import { readUntilSettled } from '../helpers/service/index.ts';
 import { startStack } from '../../stack/start-stack.ts';
 import type { StartedStack } from '../../stack/start-stack.ts';
 import { head, rawExchange } from './fixtures/raw-http.ts';

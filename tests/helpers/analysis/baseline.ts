@@ -9,11 +9,11 @@
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { rankSumTest } from './degradation.ts';
-import { classHasLatency } from '../engine/errors.ts';
-import { percentChange } from '../engine/statistics.ts';
-import type { LoadTestSummary } from '../engine/summary.ts';
-import type { SpecReport } from '../report/json-report.ts';
-import { readSpecReportFile, ReportFileError } from '../report/report-files.ts';
+import { classHasLatency } from '#engine';
+import { percentChange } from '#engine';
+import type { LoadTestSummary } from '#engine';
+import type { SpecReport } from '../report/index.ts';
+import { readSpecReportFile, ReportFileError } from '../report/index.ts';
 
 export interface BaselineOptions {
   /** Largest allowed rise of P50/P95/P99, in percent of the baseline value. */

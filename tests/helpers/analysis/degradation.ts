@@ -1,8 +1,8 @@
 // Does latency change over a run? The seed's figure (second-half P95 against
 // first-half P95) plus tests that tell a real trend from noise. Pure.
 import { errorFunction, sampleRankCorrelation, wilcoxonRankSum } from 'simple-statistics';
-import type { LatencySeries } from '../engine/results.ts';
-import { percentChange, percentile, sortedValues } from '../engine/statistics.ts';
+import type { LatencySeries } from '#engine';
+import { percentChange, percentile, sortedValues } from '#engine';
 
 export interface DegradationWindow {
   /** Intended start range covered, ms from the run start. */

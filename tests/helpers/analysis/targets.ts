@@ -1,6 +1,6 @@
 // The seed's targets table as data: classify a run's figures as target,
 // acceptable or action required. Pure functions.
-import type { TargetRow, TargetsTable } from '../config/settings.ts';
+import type { TargetRow, TargetsTable } from '../config/index.ts';
 
 export type TargetClass = 'target' | 'acceptable' | 'action required';
 

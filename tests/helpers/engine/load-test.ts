@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
-import { formatProgress } from '../report/console.ts';
+import { formatProgress } from '../report/index.ts';
 import { classifyError, describeError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from './errors.ts';
 import type { BodyCheck } from './body-checks.ts';
 import { MAX_CHECKED_BODY_BYTES, validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';

@@ -1,5 +1,5 @@
 // Which stack the specs run against, and why: WEBHOOK_STACK, or `auto`.
-import type { PerfConfig } from '../config/settings.ts';
+import type { PerfConfig } from '../config/index.ts';
 import { composeStack } from './compose.ts';
 import { composeV2Version, dockerEngineAnswers } from './docker-probe.ts';
 import { embeddedStack } from './embedded.ts';

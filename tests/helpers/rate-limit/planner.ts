@@ -16,7 +16,7 @@
 // time later than now (a clock stepped back) counts as now, so a wait is never
 // longer than the window and the margin.
 
-import { dueTimeMs } from '../engine/scheduler.ts';
+import { dueTimeMs } from '#engine';
 import type { RateLimitPolicy } from './policy.ts';
 
 /** Extra time a past request is assumed to stay in the service's window. */

@@ -1,7 +1,7 @@
 // Console rendering of a summary (the seed's "Expected Output" layout plus the
 // schedule line, service times and warnings) and of progress lines. Pure.
-import type { ProgressSnapshot } from '../engine/options.ts';
-import type { LoadTestSummary } from '../engine/summary.ts';
+import type { ProgressSnapshot } from '#engine';
+import type { LoadTestSummary } from '#engine';
 
 const RULE = '='.repeat(60);
 

@@ -1,13 +1,13 @@
 // reports/performance/index.html: one self-contained page (inline CSS and SVG,
 // no script, no network) built from the specs' JSON reports. Pure: data in,
 // HTML text out. Every piece of report text is escaped.
-import type { ProfileReport } from '../engine/profiler.ts';
-import type { HttpPhaseReport } from '../engine/http-phases.ts';
-import { classHasLatency } from '../engine/errors.ts';
-import { findHttpBottlenecks } from '../engine/http-phases.ts';
-import type { LoadTestSummary } from '../engine/summary.ts';
-import type { TargetVerdict } from '../analysis/targets.ts';
-import type { BaselineComparison } from '../analysis/baseline.ts';
+import type { ProfileReport } from '#engine';
+import type { HttpPhaseReport } from '#engine';
+import { classHasLatency } from '#engine';
+import { findHttpBottlenecks } from '#engine';
+import type { LoadTestSummary } from '#engine';
+import type { TargetVerdict } from '../analysis/index.ts';
+import type { BaselineComparison } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import type { SpecReport } from './json-report.ts';
 import { COLORS, latencyHistogramChart, latencyOverTimeChart, scheduleLagChart, statusCodesChart, type TimedPoint } from './svg-charts.ts';

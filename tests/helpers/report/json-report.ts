@@ -3,10 +3,10 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
-import { redactConfig, type PerfConfig } from '../config/settings.ts';
-import type { ServerMetrics } from '../service/metrics-client.ts';
-import type { StackEndpoints } from '../providers/types.ts';
-import type { TargetVerdict } from '../analysis/targets.ts';
+import { redactConfig, type PerfConfig } from '../config/index.ts';
+import type { ServerMetrics } from '../service/index.ts';
+import type { StackEndpoints } from '../providers/index.ts';
+import type { TargetVerdict } from '../analysis/index.ts';
 
 export interface MachineInfo {
   node: string;

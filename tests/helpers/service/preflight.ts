@@ -1,14 +1,14 @@
 // Before any spec: is the service there, does it accept our signature, does it
 // publish metrics? Fails fast, with the seed's troubleshooting hints.
 import { request } from 'undici';
-import { bodyCheckFor } from '../engine/body-checks.ts';
-import { formatStatuses, type SuccessRule } from '../config/settings.ts';
+import { bodyCheckFor } from '#engine';
+import { formatStatuses, type SuccessRule } from '../config/index.ts';
 import { fetchMetrics, type MetricsResult } from './metrics-client.ts';
-import { DEFAULTS } from '../engine/options.ts';
-import { flatPayload } from '../engine/payloads.ts';
-import type { StackEndpoints } from '../providers/types.ts';
+import { LOAD_TEST_DEFAULTS as DEFAULTS } from '#engine';
+import { flatPayload } from '#engine';
+import type { StackEndpoints } from '../providers/index.ts';
 import { answerTimes, formatPolicy, planWait, waitMessage, type RateLedger, type RateLimitPolicy } from '../rate-limit/index.ts';
-import { signBody } from '../engine/signing.ts';
+import { signBody } from '#engine';
 
 const SIGNATURE_HEADER = DEFAULTS.signatureHeader.toLowerCase();
 

@@ -3,11 +3,11 @@
 // specs. Tear down always; keep the service logs when a spec failed.
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../config/settings.ts';
+import { loadConfig } from '../config/index.ts';
 import { ledgerFor, ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
-import { preflight } from '../service/preflight.ts';
-import { chooseProvider, startProvider } from '../providers/choose.ts';
-import { writeHtmlReport } from '../report/report-files.ts';
+import { preflight } from '../service/index.ts';
+import { chooseProvider, startProvider } from '../providers/index.ts';
+import { writeHtmlReport } from '../report/index.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = resolve(project.config.root);

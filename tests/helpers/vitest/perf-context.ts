@@ -1,12 +1,12 @@
 // What globalSetup hands every spec (via provide/inject), and what specs derive
 // from it. Everything here must be serializable. No Vitest runtime import: the
 // globalSetup (main process) uses this module too.
-import { plannedDurationMs as plannedRunDurationMs } from '../engine/options.ts';
-import type { PerfConfig } from '../config/settings.ts';
+import { plannedDurationMs as plannedRunDurationMs } from '#engine';
+import type { PerfConfig } from '../config/index.ts';
 import { join, resolve } from 'node:path';
 import { EDGE_MARGIN_MS, LEDGER_FILE, RateLedger } from '../rate-limit/index.ts';
-import type { PreflightResult } from '../service/preflight.ts';
-import type { StackEndpoints } from '../providers/types.ts';
+import type { PreflightResult } from '../service/index.ts';
+import type { StackEndpoints } from '../providers/index.ts';
 
 export interface PerfContext {
   config: PerfConfig;

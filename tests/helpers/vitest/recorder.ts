@@ -3,9 +3,9 @@
 // write its report (also when an assertion fails or the spec throws).
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, inject } from 'vitest';
-import { bodyCheckFor, statusIn } from '../engine/body-checks.ts';
+import { bodyCheckFor, statusIn } from '#engine';
 import { rememberReportPath } from './matchers.ts';
-import type { MetricsResult, ServerMetrics } from '../service/metrics-client.ts';
+import type { MetricsResult, ServerMetrics } from '../service/index.ts';
 import { ledgerFor, plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
 import {
   admittedSends,
@@ -17,9 +17,9 @@ import {
   type Sent,
   type WaitPlan,
 } from '../rate-limit/index.ts';
-import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/baseline.ts';
-import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from '../report/json-report.ts';
-import { classifyAgainstTargets, type TargetVerdict } from '../analysis/targets.ts';
+import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/index.ts';
+import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from '../report/index.ts';
+import { classifyAgainstTargets, type TargetVerdict } from '../analysis/index.ts';
 import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '../index.ts';
 
 /** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */

@@ -2,7 +2,13 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareWithBaseline, formatBaselineComparison, loadBaseline, saveBaseline, timelineLatencies } from '../../helpers/analysis/baseline.ts';
+import {
+  compareWithBaseline,
+  formatBaselineComparison,
+  loadBaseline,
+  saveBaseline,
+  timelineLatencies,
+} from '../../helpers/analysis/baseline.ts';
 import { latencies, makeReport } from '../report/fixtures.ts';
 
 const options = { maxRegressionPercent: 50, maxSuccessDropPoints: 5, baselineSource: 'test' };
@@ -25,14 +31,20 @@ describe('compareWithBaseline', () => {
     const slowed = makeReport('standard', { load: { latencies: latencies(40, 1250) } }); // the mock's latency raised five-fold
     const comparison = compareWithBaseline(slowed, before, options);
     expect(comparison.regressions).toHaveLength(3);
-    expect(comparison.regressions[0]).toMatch(/^standard\/load: P50 latency rose 400\.0% \(247\.5 ms -> 1237\.5 ms\), beyond the allowed 50%; rank-sum z = \d/);
+    expect(comparison.regressions[0]).toMatch(
+      /^standard\/load: P50 latency rose 400\.0% \(247\.5 ms -> 1237\.5 ms\), beyond the allowed 50%; rank-sum z = \d/,
+    );
     expect(comparison.regressions.map((r) => / (P\d\d) /.exec(r)?.[1])).toEqual(['P50', 'P95', 'P99']);
     expect(formatBaselineComparison(comparison)).toContain('REGRESSED');
   });
 
   it('tolerates a rise within the limit, and a faster run', () => {
-    expect(compareWithBaseline(makeReport('standard', { load: { latencies: latencies(40, 350) } }), before, options).regressions).toEqual([]);
-    expect(compareWithBaseline(makeReport('standard', { load: { latencies: latencies(40, 100) } }), before, options).regressions).toEqual([]);
+    expect(compareWithBaseline(makeReport('standard', { load: { latencies: latencies(40, 350) } }), before, options).regressions).toEqual(
+      [],
+    );
+    expect(compareWithBaseline(makeReport('standard', { load: { latencies: latencies(40, 100) } }), before, options).regressions).toEqual(
+      [],
+    );
   });
 
   it('does not fail on one outlier that moves P99 but not the distribution (rank-sum not significant)', () => {
@@ -52,12 +64,19 @@ describe('compareWithBaseline', () => {
     expect(comparison.rows.find((r) => r.metric === 'P50')!.change).toBeGreaterThan(50);
     expect(comparison.regressions).toEqual([]);
     expect(comparison.rows.find((r) => r.metric === 'P50')!.note).toMatch(/under 50 ms: noise/);
-    expect(compareWithBaseline(makeReport('burst', { burst: { latencies: latencies(40, 65) } }), fast, { ...options, minRiseMs: 10 }).regressions).toHaveLength(3);
+    expect(
+      compareWithBaseline(makeReport('burst', { burst: { latencies: latencies(40, 65) } }), fast, { ...options, minRiseMs: 10 })
+        .regressions,
+    ).toHaveLength(3);
   });
 
   it('does not judge latencies with too few samples for the rank-sum test (but still the success rate)', () => {
     const small = makeReport('custom', { load: { latencies: latencies(4, 100) } });
-    const comparison = compareWithBaseline(makeReport('custom', { load: { latencies: latencies(4, 300), failures: { 1: 500 } } }), small, options);
+    const comparison = compareWithBaseline(
+      makeReport('custom', { load: { latencies: latencies(4, 300), failures: { 1: 500 } } }),
+      small,
+      options,
+    );
     expect(comparison.rows.find((r) => r.metric === 'latency rank-sum')!.note).toContain('too few latencies');
     expect(comparison.rows.find((r) => r.metric === 'P50')!.note).toContain('not judged');
     expect(comparison.regressions).toEqual(['custom/load: success rate fell 25.0 points (100.0% -> 75.0%), beyond the allowed 5 points']);
@@ -80,7 +99,9 @@ describe('compareWithBaseline', () => {
   });
 
   it('timelineLatencies keeps answered and timed-out requests only', () => {
-    expect(timelineLatencies({ responseTimeMs: [1, 2, 3, 4, null], errorClass: [null, 'http_500', 'connection_refused', 'timeout', null] })).toEqual([1, 2, 4]);
+    expect(
+      timelineLatencies({ responseTimeMs: [1, 2, 3, 4, null], errorClass: [null, 'http_500', 'connection_refused', 'timeout', null] }),
+    ).toEqual([1, 2, 4]);
     expect(timelineLatencies(undefined)).toEqual([]);
   });
 });
@@ -106,7 +127,9 @@ describe('baseline files', () => {
   });
 
   it('says how to fix a missing baseline or an empty report directory', async () => {
-    await expect(loadBaseline('/nonexistent/baseline', 'standard')).rejects.toThrow(/PERF_BASELINE="\/nonexistent\/baseline" does not exist: point it at a directory saved by `npm run perf:baseline`/);
+    await expect(loadBaseline('/nonexistent/baseline', 'standard')).rejects.toThrow(
+      /PERF_BASELINE="\/nonexistent\/baseline" does not exist: point it at a directory saved by `npm run perf:baseline`/,
+    );
     const empty = await mkdtemp(join(tmpdir(), 'perf-empty-'));
     temporary.push(empty);
     await expect(saveBaseline(empty, join(empty, 'b'))).rejects.toThrow(/holds no spec reports/);

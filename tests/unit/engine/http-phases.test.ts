@@ -50,11 +50,22 @@ async function post(pool: Pool | Client, path: string): Promise<void> {
 
 describe('phasesOf (pure)', () => {
   it('splits a request into five phases that add up to its time', () => {
-    const { phases, totalMs } = phasesOf({ createdMs: 0, connectStartMs: 2, connectedMs: 7, headersSentMs: 9, bodySentMs: 10, firstByteMs: 110, endMs: 115 });
+    const { phases, totalMs } = phasesOf({
+      createdMs: 0,
+      connectStartMs: 2,
+      connectedMs: 7,
+      headersSentMs: 9,
+      bodySentMs: 10,
+      firstByteMs: 110,
+      endMs: 115,
+    });
     expect(phases).toEqual({ waiting_for_connection: 4, connecting: 5, sending: 1, waiting_for_first_byte: 100, receiving_body: 5 });
     expect(totalMs).toBe(115);
     // A connect that started before the request existed is charged only from its creation.
-    expect(phasesOf({ createdMs: 10, connectStartMs: 0, connectedMs: 15, headersSentMs: 15, bodySentMs: 15, firstByteMs: 20, endMs: 20 }).phases.connecting).toBe(5);
+    expect(
+      phasesOf({ createdMs: 10, connectStartMs: 0, connectedMs: 15, headersSentMs: 15, bodySentMs: 15, firstByteMs: 20, endMs: 20 }).phases
+        .connecting,
+    ).toBe(5);
   });
 });
 
@@ -112,11 +123,21 @@ describe('HttpPhaseRecorder (real undici requests on 127.0.0.1)', () => {
 describe('HTTP phase report', () => {
   const sample = (phases: Partial<HttpPhaseSample['phases']>): HttpPhaseSample => {
     const full = { waiting_for_connection: 0, connecting: 0, sending: 0, waiting_for_first_byte: 0, receiving_body: 0, ...phases };
-    return { origin: 'x', path: '/', status: 200, newConnection: false, phases: full, totalMs: Object.values(full).reduce((a, b) => a + b, 0) };
+    return {
+      origin: 'x',
+      path: '/',
+      status: 200,
+      newConnection: false,
+      phases: full,
+      totalMs: Object.values(full).reduce((a, b) => a + b, 0),
+    };
   };
 
-  it('names a first-byte bottleneck as the server\'s time, with the seed\'s advice', () => {
-    const samples = [sample({ waiting_for_first_byte: 80, sending: 1, receiving_body: 2 }), sample({ waiting_for_first_byte: 120, sending: 1, receiving_body: 2 })];
+  it("names a first-byte bottleneck as the server's time, with the seed's advice", () => {
+    const samples = [
+      sample({ waiting_for_first_byte: 80, sending: 1, receiving_body: 2 }),
+      sample({ waiting_for_first_byte: 120, sending: 1, receiving_body: 2 }),
+    ];
     const report = summarizeHttpPhases(samples, { name: 'end_to_end', totalMs: 250 });
     const row = report.rows.find((r) => r.phase === 'waiting_for_first_byte')!;
     expect(row).toMatchObject({ totalMs: 200, avgMs: 100, percentOfRoot: 80, side: 'server' });
@@ -129,8 +150,11 @@ describe('HTTP phase report', () => {
     expect(text).toContain('connection pooling');
   });
 
-  it('names a connection wait as the client\'s side', () => {
-    const report = summarizeHttpPhases([sample({ waiting_for_connection: 30, waiting_for_first_byte: 5 }), sample({ connecting: 40, waiting_for_first_byte: 5 })]);
+  it("names a connection wait as the client's side", () => {
+    const report = summarizeHttpPhases([
+      sample({ waiting_for_connection: 30, waiting_for_first_byte: 5 }),
+      sample({ connecting: 40, waiting_for_first_byte: 5 }),
+    ]);
     const bottlenecks = findHttpBottlenecks(report, 10);
     expect(bottlenecks.map((b) => b.phase)).toEqual(['connecting', 'waiting_for_connection', 'waiting_for_first_byte']);
     expect(bottlenecks[0]!.message).toContain("the client's side");

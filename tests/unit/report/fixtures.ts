@@ -43,7 +43,17 @@ export function resultsOf(input: PhaseInput): LoadTestResults {
   }
   const durationMs = (n - 1) * interval + Math.max(...input.latencies);
   return new LoadTestResults(
-    { url: 'http://127.0.0.1:1/webhook', plannedRequests: n, requestsPerSecond: 1000 / interval, concurrency: 10, ticketIdStart: 1000, startedAt: '2025-01-01T00:00:00.000Z', durationMs, endReason: 'completed', slotWaits: 0 },
+    {
+      url: 'http://127.0.0.1:1/webhook',
+      plannedRequests: n,
+      requestsPerSecond: 1000 / interval,
+      concurrency: 10,
+      ticketIdStart: 1000,
+      startedAt: '2025-01-01T00:00:00.000Z',
+      durationMs,
+      endReason: 'completed',
+      slotWaits: 0,
+    },
     store,
     [],
     [],
@@ -75,7 +85,13 @@ export function makeReport(spec: string, phases: Record<string, PhaseInput>, ove
     summaries[phase] = summary;
     timelines[phase] = timelineOf(results);
     targets ??= classifyAgainstTargets(
-      { successRatePercent: summary.successRatePercent, p50Ms: summary.responseTimes.p50Ms, p95Ms: summary.responseTimes.p95Ms, p99Ms: summary.responseTimes.p99Ms, throughputPerMinute: (summary.successCount / summary.durationSeconds) * 60 },
+      {
+        successRatePercent: summary.successRatePercent,
+        p50Ms: summary.responseTimes.p50Ms,
+        p95Ms: summary.responseTimes.p95Ms,
+        p99Ms: summary.responseTimes.p99Ms,
+        throughputPerMinute: (summary.successCount / summary.durationSeconds) * 60,
+      },
       config.targets,
     );
   }
@@ -87,7 +103,14 @@ export function makeReport(spec: string, phases: Record<string, PhaseInput>, ove
     startedAt: '2025-01-01T00:00:01.000Z',
     finishedAt: '2025-01-01T00:01:00.000Z',
     scale: 1,
-    provider: { provider: 'embedded', reason: 'test', webhookUrl: 'http://127.0.0.1:1/webhook/freshdesk', healthUrl: 'http://127.0.0.1:1/webhook/health', metricsUrl: 'http://127.0.0.1:1/webhook/metrics', details: {} },
+    provider: {
+      provider: 'embedded',
+      reason: 'test',
+      webhookUrl: 'http://127.0.0.1:1/webhook/freshdesk',
+      healthUrl: 'http://127.0.0.1:1/webhook/health',
+      metricsUrl: 'http://127.0.0.1:1/webhook/metrics',
+      details: {},
+    },
     config: { ...config, secret: '[redacted]' },
     machine: { node: 'v20', platform: 'linux', arch: 'x64', cpuCount: 2, cpuModel: 'test', totalMemoryMb: 1024 },
     summaries,

@@ -16,9 +16,18 @@ import { latencies, makeReport } from './fixtures.ts';
 
 // CHROMIUM_PATH names another Chromium or Chrome binary (GitHub's Ubuntu runners have Google Chrome).
 const NAMED = process.env.CHROMIUM_PATH ?? '';
-const CHROMIUM = NAMED !== '' ? NAMED : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
+const CHROMIUM =
+  NAMED !== '' ? NAMED : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
 const SCREENSHOT = resolve(import.meta.dirname, '../../../reports/screenshots/html-report.png');
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 const temporary: string[] = [];
 afterAll(async () => {
@@ -35,11 +44,25 @@ async function writeSampleReports(dir: string): Promise<number> {
     });
   }
   const phases = { waiting_for_connection: 0.3, connecting: 1.5, sending: 0.4, waiting_for_first_byte: 214, receiving_body: 0.6 };
-  const http = summarizeHttpPhases([{ origin: 'o', path: '/', status: 200, newConnection: true, phases, totalMs: 216.8 }], { name: 'end_to_end', totalMs: 221 });
+  const http = summarizeHttpPhases([{ origin: 'o', path: '/', status: 200, newConnection: true, phases, totalMs: 216.8 }], {
+    name: 'end_to_end',
+    totalMs: 221,
+  });
   const reports = [
     makeReport('standard', { load: { latencies: latencies(100, 250), failures: { 20: 500, 61: 503 }, refused: [80] } }),
-    makeReport('burst', { burst: { latencies: latencies(50, 30), intervalMs: 0, failures: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [i + 20, 429])) }, recovery: { latencies: latencies(10, 260) } }),
-    makeReport('profile', { metrics: { latencies: latencies(20, 240), lagMs: 3 } }, { extra: { profile: profiler.report('end_to_end'), httpPhases: http } }),
+    makeReport('burst', {
+      burst: {
+        latencies: latencies(50, 30),
+        intervalMs: 0,
+        failures: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [i + 20, 429])),
+      },
+      recovery: { latencies: latencies(10, 260) },
+    }),
+    makeReport(
+      'profile',
+      { metrics: { latencies: latencies(20, 240), lagMs: 3 } },
+      { extra: { profile: profiler.report('end_to_end'), httpPhases: http } },
+    ),
   ];
   for (const report of reports) await writeFile(join(dir, `${report.spec}.json`), JSON.stringify(report));
   return 4; // phases with a timeline: standard/load, burst/burst, burst/recovery, profile/metrics
@@ -49,7 +72,10 @@ describe('HTML report in headless Chromium', () => {
   it('draws every chart with no console error and no network request', async (ctx) => {
     if (NAMED !== '' && !existsSync(NAMED)) throw new Error(`CHROMIUM_PATH=${NAMED} does not exist; unset it or name a Chromium binary`);
     if (!CHROMIUM) {
-      if (process.env.CI === 'true') throw new Error('chromium is not installed: on CI, .ci/run must install Debian\'s chromium package (apt-get install -y chromium), or set CHROMIUM_PATH');
+      if (process.env.CI === 'true')
+        throw new Error(
+          "chromium is not installed: on CI, .ci/run must install Debian's chromium package (apt-get install -y chromium), or set CHROMIUM_PATH",
+        );
       return ctx.skip('chromium is not installed (apt-get install -y chromium); the HTML report was not opened in a browser');
     }
     const dir = await mkdtemp(join(tmpdir(), 'perf-html-'));
@@ -59,7 +85,12 @@ describe('HTML report in headless Chromium', () => {
     const { path, specs } = await writeHtmlReport(dir, { generatedAt: '2025-01-01T00:02:00.000Z' });
     expect(specs).toBe(3);
 
-    const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1400, height: 900 } });
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: FLAGS,
+      viewport: { width: 1400, height: 900 },
+    });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
       const consoleErrors: string[] = [];

@@ -1,10 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeHttpPhases, type HttpPhaseSample } from '../../helpers/engine/http-phases.ts';
 import { Profiler } from '../../helpers/engine/profiler.ts';
-import { chartData, checkCountsClass, checkCountsText, countChecks, renderHtmlReport, specVerdict, type TimelineColumns } from '../../helpers/report/html-report.ts';
+import {
+  chartData,
+  checkCountsClass,
+  checkCountsText,
+  countChecks,
+  renderHtmlReport,
+  specVerdict,
+  type TimelineColumns,
+} from '../../helpers/report/html-report.ts';
 import { escapeHtml } from '../../helpers/report/escape.ts';
 import type { SpecReport } from '../../helpers/report/json-report.ts';
-import { binStatuses, CHART_WIDTH, latencyOverTimeChart, niceTicks, OUTCOME_COLORS, outcomeColor, statusCodesChart, thinPoints } from '../../helpers/report/svg-charts.ts';
+import {
+  binStatuses,
+  CHART_WIDTH,
+  latencyOverTimeChart,
+  niceTicks,
+  OUTCOME_COLORS,
+  outcomeColor,
+  statusCodesChart,
+  thinPoints,
+} from '../../helpers/report/svg-charts.ts';
 import { latencies, makeReport } from './fixtures.ts';
 
 const generatedAt = '2025-01-01T00:02:00.000Z';
@@ -40,7 +57,10 @@ describe('svg chart helpers (pure)', () => {
 
 describe('renderHtmlReport', () => {
   const standard = makeReport('standard', { load: { latencies: latencies(40, 250), failures: { 5: 500, 17: 429 }, refused: [30] } });
-  const burst = makeReport('burst', { burst: { latencies: latencies(20, 40), intervalMs: 0 }, recovery: { latencies: latencies(10, 260) } });
+  const burst = makeReport('burst', {
+    burst: { latencies: latencies(20, 40), intervalMs: 0 },
+    recovery: { latencies: latencies(10, 260) },
+  });
 
   it('draws four charts per phase and one section per spec', () => {
     const html = renderHtmlReport([standard, burst], { generatedAt });
@@ -75,12 +95,16 @@ describe('renderHtmlReport', () => {
   });
 
   it('escapes every piece of report text', () => {
-    const hostile = makeReport('custom', { load: { latencies: latencies(10, 100) } }, {
-      title: '<script>alert("t")</script>',
-      status: 'error',
-      error: 'Error: <img src=x onerror=alert(1)>',
-      checks: [{ name: 'a <b>check</b>', outcome: 'failed', detail: '"quoted" & <tag>' }],
-    });
+    const hostile = makeReport(
+      'custom',
+      { load: { latencies: latencies(10, 100) } },
+      {
+        title: '<script>alert("t")</script>',
+        status: 'error',
+        error: 'Error: <img src=x onerror=alert(1)>',
+        checks: [{ name: 'a <b>check</b>', outcome: 'failed', detail: '"quoted" & <tag>' }],
+      },
+    );
     const html = renderHtmlReport([hostile], { generatedAt });
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toContain('<img');
@@ -97,7 +121,7 @@ describe('renderHtmlReport', () => {
     expect(html).toContain("default-src 'none'");
   });
 
-  it('shows both profile tables and names the HTTP bottleneck as the server\'s', () => {
+  it("shows both profile tables and names the HTTP bottleneck as the server's", () => {
     let t = 0;
     const profiler = new Profiler(() => t);
     profiler.measureSync('end_to_end', () => {
@@ -106,9 +130,13 @@ describe('renderHtmlReport', () => {
     });
     const phases = { waiting_for_connection: 0, connecting: 2, sending: 1, waiting_for_first_byte: 95, receiving_body: 2 };
     const sample: HttpPhaseSample = { origin: 'o', path: '/', status: 200, newConnection: true, phases, totalMs: 100 };
-    const report = makeReport('profile', { metrics: { latencies: latencies(10, 250) } }, {
-      extra: { profile: profiler.report('end_to_end'), httpPhases: summarizeHttpPhases([sample], { name: 'end_to_end', totalMs: 101 }) },
-    });
+    const report = makeReport(
+      'profile',
+      { metrics: { latencies: latencies(10, 250) } },
+      {
+        extra: { profile: profiler.report('end_to_end'), httpPhases: summarizeHttpPhases([sample], { name: 'end_to_end', totalMs: 101 }) },
+      },
+    );
     const html = renderHtmlReport([report], { generatedAt, bottleneckPercent: 10 });
     expect(html).toContain('Client-side profile (self time)');
     expect(html).toContain('<td>payload_generation</td>');
@@ -152,7 +180,9 @@ function places(html: string, spec: string): { row: string; h2: string } {
 
 describe('check counts in the overview (skipped is not passed)', () => {
   it('shows passed, failed and skipped separately', () => {
-    const report = makeReport('mixed', small, { checks: [check('a', 'passed'), check('b', 'failed', 'too slow'), check('c', 'skipped', 'no metrics')] });
+    const report = makeReport('mixed', small, {
+      checks: [check('a', 'passed'), check('b', 'failed', 'too slow'), check('c', 'skipped', 'no metrics')],
+    });
     const { row } = places(renderHtmlReport([report], { generatedAt }), 'mixed');
     expect(row).toContain('<td class="checks action">1 passed, 1 failed, 1 skipped</td>');
     expect(row).not.toMatch(/\d+\/\d+ passed/);
@@ -188,7 +218,9 @@ describe('check counts in the overview (skipped is not passed)', () => {
   });
 
   it('checkCountsText counts each outcome once', () => {
-    expect(checkCountsText(countChecks([check('a', 'passed'), check('b', 'failed'), check('c', 'skipped')]))).toBe('1 passed, 1 failed, 1 skipped');
+    expect(checkCountsText(countChecks([check('a', 'passed'), check('b', 'failed'), check('c', 'skipped')]))).toBe(
+      '1 passed, 1 failed, 1 skipped',
+    );
     expect(checkCountsText(countChecks([]))).toBe('no checks');
   });
 });
@@ -209,7 +241,10 @@ describe('spec verdict badge (overview row and section <h2>)', () => {
   });
 
   it('a completed spec with a failed check gets a red "failed" badge in both places, never a green one', () => {
-    const report = makeReport('failing', small, { status: 'completed', checks: [check('a', 'passed'), check('b', 'failed', 'p95 too high')] });
+    const report = makeReport('failing', small, {
+      status: 'completed',
+      checks: [check('a', 'passed'), check('b', 'failed', 'p95 too high')],
+    });
     const html = renderHtmlReport([report], { generatedAt });
     for (const [where, text] of Object.entries(places(html, 'failing'))) {
       expect(text, where).toMatch(/<span class="badge failed"[^>]*>failed · completed<\/span>/);
@@ -220,8 +255,12 @@ describe('spec verdict badge (overview row and section <h2>)', () => {
   });
 
   it('an error run is failed (red), with its status shown', () => {
-    const html = renderHtmlReport([makeReport('broken', small, { status: 'error', error: 'Error: boom', checks: [check('a', 'passed')] })], { generatedAt });
-    for (const text of Object.values(places(html, 'broken'))) expect(text).toMatch(/<span class="badge failed"[^>]*>failed · error<\/span>/);
+    const html = renderHtmlReport(
+      [makeReport('broken', small, { status: 'error', error: 'Error: boom', checks: [check('a', 'passed')] })],
+      { generatedAt },
+    );
+    for (const text of Object.values(places(html, 'broken')))
+      expect(text).toMatch(/<span class="badge failed"[^>]*>failed · error<\/span>/);
   });
 
   it('an aborted run is aborted (yellow) unless a check failed', () => {
@@ -233,7 +272,8 @@ describe('spec verdict badge (overview row and section <h2>)', () => {
       { generatedAt },
     );
     for (const text of Object.values(places(html, 'stopped'))) expect(text).toMatch(/<span class="badge aborted"[^>]*>aborted<\/span>/);
-    for (const text of Object.values(places(html, 'stoppedfail'))) expect(text).toMatch(/<span class="badge failed"[^>]*>failed · aborted<\/span>/);
+    for (const text of Object.values(places(html, 'stoppedfail')))
+      expect(text).toMatch(/<span class="badge failed"[^>]*>failed · aborted<\/span>/);
   });
 
   it('a completed run with no failed check is passed (green); skipped checks stay visible', () => {
@@ -244,7 +284,8 @@ describe('spec verdict badge (overview row and section <h2>)', () => {
       ],
       { generatedAt },
     );
-    for (const text of Object.values(places(html, 'green'))) expect(text).toMatch(/<span class="badge passed"[^>]*>passed · completed<\/span>/);
+    for (const text of Object.values(places(html, 'green')))
+      expect(text).toMatch(/<span class="badge passed"[^>]*>passed · completed<\/span>/);
     const { row, h2 } = places(html, 'greenskip');
     expect(row).toMatch(/<span class="badge passed"/);
     expect(row).toContain('1 skipped');
@@ -255,10 +296,16 @@ describe('spec verdict badge (overview row and section <h2>)', () => {
 
 describe('skipped checks show their reason', () => {
   const report = makeReport('skipping', small, {
-    checks: [check('keeps success', 'passed'), check('server metrics', 'skipped', 'the provider has no metrics endpoint'), check('retry-after', 'skipped', ''), check('p95', 'failed', 'p95 900 ms')],
+    checks: [
+      check('keeps success', 'passed'),
+      check('server metrics', 'skipped', 'the provider has no metrics endpoint'),
+      check('retry-after', 'skipped', ''),
+      check('p95', 'failed', 'p95 900 ms'),
+    ],
   });
   const html = renderHtmlReport([report], { generatedAt });
-  const item = (name: string) => new RegExp(`<li class="check [a-z]+"><span class="badge [a-z]+">[a-z]+</span> ${name}.*?</li>`).exec(html)?.[0] ?? '';
+  const item = (name: string) =>
+    new RegExp(`<li class="check [a-z]+"><span class="badge [a-z]+">[a-z]+</span> ${name}.*?</li>`).exec(html)?.[0] ?? '';
 
   it('renders the detail of a skipped check as its reason, in the skipped colour', () => {
     expect(item('server metrics')).toBe(
@@ -269,7 +316,9 @@ describe('skipped checks show their reason', () => {
   });
 
   it('says "(no reason recorded)" when a skipped check has an empty detail', () => {
-    expect(item('retry-after')).toBe('<li class="check skipped"><span class="badge skipped">skipped</span> retry-after<div class="detail reason missing">(no reason recorded)</div></li>');
+    expect(item('retry-after')).toBe(
+      '<li class="check skipped"><span class="badge skipped">skipped</span> retry-after<div class="detail reason missing">(no reason recorded)</div></li>',
+    );
     expect(count(html, '(no reason recorded)')).toBe(1);
   });
 
@@ -283,7 +332,11 @@ describe('skipped checks show their reason', () => {
 describe('status colours come from success (errorClass null), not from the code', () => {
   const GREEN = OUTCOME_COLORS.success;
   const bars = (html: string) =>
-    [...html.matchAll(/<rect class="bar (success|failure)" data-status="(\d+)" data-outcome="(\w+)"(?: data-error-class="([^"]+)")? [^>]*fill="(#[0-9a-f]+)">/g)].map((m) => ({
+    [
+      ...html.matchAll(
+        /<rect class="bar (success|failure)" data-status="(\d+)" data-outcome="(\w+)"(?: data-error-class="([^"]+)")? [^>]*fill="(#[0-9a-f]+)">/g,
+      ),
+    ].map((m) => ({
       status: Number(m[2]),
       outcome: m[3],
       errorClass: m[4] ?? null,
@@ -303,13 +356,23 @@ describe('status colours come from success (errorClass null), not from the code'
     expect(outcomeColor(404, 'http_404')).toBe(OUTCOME_COLORS.clientError);
     expect(outcomeColor(0, 'connection_refused')).toBe(OUTCOME_COLORS.noResponse);
     expect(outcomeColor(200, undefined)).not.toBe(GREEN); // no class recorded is not a success
-    const failureColors = [OUTCOME_COLORS.rejected, OUTCOME_COLORS.clientError, OUTCOME_COLORS.serverError, OUTCOME_COLORS.noResponse, OUTCOME_COLORS.rateLimited];
+    const failureColors = [
+      OUTCOME_COLORS.rejected,
+      OUTCOME_COLORS.clientError,
+      OUTCOME_COLORS.serverError,
+      OUTCOME_COLORS.noResponse,
+      OUTCOME_COLORS.rateLimited,
+    ];
     expect(new Set(failureColors).size).toBe(failureColors.length);
     expect(failureColors).not.toContain(GREEN);
   });
 
   it('statusCodesChart: a 200 bad_body is a failure bar, a declared-success 202 a success bar', () => {
-    const svg = statusCodesChart([0, 1, 2, 3, 4, 5], [200, 200, 202, 429, 429, 500], [null, 'bad_body', null, 'http_429', null, 'http_500']);
+    const svg = statusCodesChart(
+      [0, 1, 2, 3, 4, 5],
+      [200, 200, 202, 429, 429, 500],
+      [null, 'bad_body', null, 'http_429', null, 'http_500'],
+    );
     const found = bars(svg);
     expect(found).toHaveLength(6);
     const of = (status: number, errorClass: string | null) => found.find((b) => b.status === status && b.errorClass === errorClass);
@@ -339,7 +402,15 @@ describe('status colours come from success (errorClass null), not from the code'
   });
 
   it('in a whole report, every bar is green exactly when its requests counted as a success', () => {
-    const report = makeReport('outcomes', { load: { latencies: latencies(30, 250), failures: { 3: 500, 7: 429 }, refused: [11], badBody: [14, 15], accepted: { 20: 202, 21: 202 } } });
+    const report = makeReport('outcomes', {
+      load: {
+        latencies: latencies(30, 250),
+        failures: { 3: 500, 7: 429 },
+        refused: [11],
+        badBody: [14, 15],
+        accepted: { 20: 202, 21: 202 },
+      },
+    });
     const html = renderHtmlReport([report], { generatedAt });
     const found = bars(html);
     expect(found.length).toBeGreaterThan(0);
@@ -367,7 +438,14 @@ describe('status colours come from success (errorClass null), not from the code'
   });
 
   it('a request with no recorded errorClass is not drawn as a success', () => {
-    const timeline: TimelineColumns = { intendedStartMs: [0, 1000], actualStartMs: [0, 1000], endMs: [100, 1100], status: [200, 200], errorClass: [null], responseTimeMs: [100, 100] };
+    const timeline: TimelineColumns = {
+      intendedStartMs: [0, 1000],
+      actualStartMs: [0, 1000],
+      endMs: [100, 1100],
+      status: [200, 200],
+      errorClass: [null],
+      responseTimeMs: [100, 100],
+    };
     const data = chartData(timeline);
     expect(data.errorClasses).toEqual([null, 'unknown']);
     expect(bars(statusCodesChart(data.placedS, data.statuses, data.errorClasses)).map((b) => b.outcome)).toEqual(['success', 'failure']);
@@ -376,7 +454,11 @@ describe('status colours come from success (errorClass null), not from the code'
   it('the legend never runs off the chart: what does not fit becomes "+N more"', () => {
     const statuses = [200, 201, 202, 203, 204, 400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 0];
     const classes = statuses.map((s, i) => (i < 5 ? null : s === 0 ? 'timeout' : `http_${s}`));
-    const svg = statusCodesChart(statuses.map((_, i) => i), statuses, classes);
+    const svg = statusCodesChart(
+      statuses.map((_, i) => i),
+      statuses,
+      classes,
+    );
     const xs = [...svg.matchAll(/<rect x="([0-9.]+)" y="6"/g)].map((m) => Number(m[1]));
     for (const x of xs) expect(x).toBeLessThan(CHART_WIDTH);
     const more = /<text class="legend-more" x="([0-9.]+)"[^>]*>\+(\d+) more<\/text>/.exec(svg);

@@ -10,7 +10,12 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 
 function doc(successCount: number, p95: number, rssMb: number) {
   return {
-    webhook_metrics: { success_count: successCount, failure_count: 1, success_rate_percent: (successCount / (successCount + 1)) * 100, processing_times: { p50: 200, p95, p99: p95 + 50, average: 210, count: successCount + 1 } },
+    webhook_metrics: {
+      success_count: successCount,
+      failure_count: 1,
+      success_rate_percent: (successCount / (successCount + 1)) * 100,
+      processing_times: { p50: 200, p95, p99: p95 + 50, average: 210, count: successCount + 1 },
+    },
     performance_metrics: { slow_operation_count: 0, api_latencies: { freshdesk: { p50: 120, p95: 230, p99: 320 } } },
     process: { rss_bytes: rssMb * 2 ** 20 },
   };
@@ -19,7 +24,9 @@ function doc(successCount: number, p95: number, rssMb: number) {
 describe('formatWatchLine (pure)', () => {
   it('prints the key figures, and the change since the last poll', () => {
     const first = formatWatchLine(parseMetrics(doc(10, 400, 90)), undefined, '12:00:00');
-    expect(first).toBe('12:00:00  ok 10 | failed 1 | success 90.9% | P50 200ms | P95 400ms | P99 450ms | slow 0 | FD P50 120ms | FD P95 230ms | FD P99 320ms | RSS 90.0MB');
+    expect(first).toBe(
+      '12:00:00  ok 10 | failed 1 | success 90.9% | P50 200ms | P95 400ms | P99 450ms | slow 0 | FD P50 120ms | FD P95 230ms | FD P99 320ms | RSS 90.0MB',
+    );
     const second = formatWatchLine(parseMetrics(doc(25, 380, 92.5)), parseMetrics(doc(10, 400, 90)), '12:00:05');
     expect(second).toContain('ok 25 (+15)');
     expect(second).toContain('P95 380ms (-20)');
@@ -45,7 +52,10 @@ describe('scripts/metrics-watch.ts (a real process polling 127.0.0.1)', () => {
   afterAll(() => new Promise<void>((done) => server.close(() => done())));
 
   function watch(args: string[]) {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/metrics-watch.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/metrics-watch.ts', ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (out += chunk));
@@ -56,7 +66,10 @@ describe('scripts/metrics-watch.ts (a real process polling 127.0.0.1)', () => {
   it('polls --count times at --interval, showing live changes, then stops', async () => {
     const run = watch(['--url', url, '--interval', '0.2', '--count', '3']);
     expect(await run.exited).toBe(0);
-    const lines = run.output().split('\n').filter((line) => line.includes(' ok '));
+    const lines = run
+      .output()
+      .split('\n')
+      .filter((line) => line.includes(' ok '));
     expect(lines).toHaveLength(3);
     expect(lines[1]).toContain('(+10)');
     expect(run.output()).toContain('stopped (--count reached) after 3 polls');

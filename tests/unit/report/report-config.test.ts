@@ -16,7 +16,10 @@ function problems(env: Record<string, string>): string[] {
 describe('report and baseline variables', () => {
   it('baseline comparison is off by default, with seed-like limits', () => {
     expect(parseConfig(base).baseline).toEqual({ path: undefined, maxRegressionPercent: 50, maxSuccessDropPoints: 5 });
-    expect(parseConfig({ ...base, PERF_BASELINE: 'reports/baseline', PERF_BASELINE_MAX_REGRESSION_PERCENT: '20' }).baseline).toMatchObject({ path: 'reports/baseline', maxRegressionPercent: 20 });
+    expect(parseConfig({ ...base, PERF_BASELINE: 'reports/baseline', PERF_BASELINE_MAX_REGRESSION_PERCENT: '20' }).baseline).toMatchObject({
+      path: 'reports/baseline',
+      maxRegressionPercent: 20,
+    });
     expect(problems({ PERF_BASELINE_MAX_REGRESSION_PERCENT: '-1' })[0]).toContain('PERF_BASELINE_MAX_REGRESSION_PERCENT="-1"');
     expect(problems({ PERF_BASELINE_MAX_SUCCESS_DROP_POINTS: '101' })[0]).toContain('PERF_BASELINE_MAX_SUCCESS_DROP_POINTS="101"');
   });
@@ -27,7 +30,7 @@ describe('report and baseline variables', () => {
     expect(parseConfig(base).stack.embeddedMockEnv).toEqual({});
   });
 
-  it('EMBEDDED_MOCK_ENV refuses anything but the mock\'s variables, naming the item', () => {
+  it("EMBEDDED_MOCK_ENV refuses anything but the mock's variables, naming the item", () => {
     expect(problems({ EMBEDDED_MOCK_ENV: 'FRESHDESK_LATENCY_MS=600 PORT=80' })).toEqual([
       'EMBEDDED_MOCK_ENV: "PORT=80" is not FRESHDESK_NAME=value (space-separated pairs of the mock\'s variables, e.g. FRESHDESK_LATENCY_MS=600)',
     ]);

@@ -1,0 +1,18 @@
+// Judging runs: degradation over a run, the seed's targets table, and the
+// comparison with a baseline run. Pure, except loading and saving baselines.
+export {
+  analyzeDegradation,
+  analyzeLatencySeries,
+  type DegradationAnalysis,
+  type DegradationOptions,
+  type DegradationWindow,
+} from './degradation.ts';
+export { classifyAgainstTargets, formatTargetsTable, type TargetVerdict, type TargetClass } from './targets.ts';
+export {
+  checkAgainstBaseline,
+  formatBaselineComparison,
+  saveBaseline,
+  type BaselineComparison,
+  type BaselineCheck,
+  type BaselineSettings,
+} from './baseline.ts';

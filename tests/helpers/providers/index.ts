@@ -1,0 +1,4 @@
+// Where the service under test comes from: embedded child processes, Docker
+// Compose through testcontainers, or a URL someone else runs.
+export { chooseProvider, startProvider, type ProviderChoice } from './choose.ts';
+export type { ProviderName, StackEndpoints, RunningStack } from './types.ts';
