@@ -7,28 +7,29 @@
 // recorded and, when present, must be sane; then the normal rate must be
 // served again. With RATE_LIMIT=none the burst must simply be absorbed.
 import { request } from 'undici';
-import { describe, expect, it } from 'vitest';
 import { formatSummary, runLoadTest, type LoadTestResults, type LoadTestSummary } from '../helpers/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
 import {
   answerTimes,
+  describe,
   describePolicy,
   EDGE_MARGIN_MS,
+  expect,
   inWindow,
   judgeLimiter,
+  perfContext,
+  plannedDurationMs,
+  retryAfterSeconds,
   sentTimes,
+  sleep,
+  specTimeoutMs,
+  test as perfTest,
   type PhaseOutcome,
-} from '../helpers/rate-limit/index.ts';
-import { retryAfterSeconds } from '../helpers/service/index.ts';
-import { perfContext, sleep, SpecRecorder } from '../helpers/vitest/index.ts';
+  type SpecRecorder,
+} from '../helpers/vitest/index.ts';
 
-const context = perfContext();
-const { config, stack } = context;
+const { config, stack } = perfContext();
 const policy = config.rateLimit;
 const { requests, maxDurationMs, requireRetryAfter, recoveryRequests, recoveryRatePerMinute } = config.burst;
-const title = `Burst Traffic Test: ${requests} requests at once`;
-const recorder = new SpecRecorder('burst', title, context);
-const firstTicket = ticketIdStart(context.ticketIdBase, 'burst');
 /** The activation phase sends this many past the remaining budget (at least 10, a fifth of the limit). */
 const overshoot = policy === null ? 0 : Math.max(10, Math.ceil(policy.limit / 5));
 /** A policy that would need more than this in the activation phase is not checked (said so). */
@@ -38,8 +39,12 @@ const burstExceedsPolicy = policy !== null && requests > policy.limit;
 
 const CONNECTION_ERRORS = ['connection_refused', 'connection_reset', 'timeout', 'other', 'aborted'];
 
-/** What the burst's phases hand on to the recovery (one file, tests in order). */
-const state = { retryAfterS: [] as number[], retryAfterMissing: 0 };
+/** The Retry-After values the burst's phases saw, which the recovery waits on. */
+interface RetryAfterSeen {
+  seconds: number[];
+  missing: number;
+}
+const test = perfTest.extend('retryAfter', { scope: 'file' }, (): RetryAfterSeen => ({ seconds: [], missing: 0 }));
 
 /** The counts the limiter verdict needs, from one phase's results. */
 function outcomeOf(results: LoadTestResults): PhaseOutcome {
@@ -66,14 +71,14 @@ function outcomeOf(results: LoadTestResults): PhaseOutcome {
 }
 
 /** Reads the Retry-After of every 429: sane when whole seconds or a date, at most the window. */
-function judgeRetryAfter(results: LoadTestResults) {
+function judgeRetryAfter(results: LoadTestResults, seen: RetryAfterSeen) {
   const windowS = policy === null ? Number.POSITIVE_INFINITY : policy.windowMs / 1000;
   const limited = results.samples.filter((sample) => sample.status === 429);
   const values = limited.map((sample) => results.capturedHeaders.get(sample.index)?.['retry-after']);
   const seconds = values.filter((v): v is string => v !== undefined).map((v) => retryAfterSeconds(v));
   const insane = values.filter((v) => v !== undefined && !(retryAfterSeconds(v) <= windowS + 1));
-  state.retryAfterS.push(...seconds.filter(Number.isFinite));
-  state.retryAfterMissing += values.filter((v) => v === undefined).length;
+  seen.seconds.push(...seconds.filter(Number.isFinite));
+  seen.missing += values.filter((v) => v === undefined).length;
   return {
     refused: limited.length,
     present: seconds.length,
@@ -83,8 +88,8 @@ function judgeRetryAfter(results: LoadTestResults) {
   };
 }
 
-function checkRetryAfter(phase: string, results: LoadTestResults): void {
-  const retry = judgeRetryAfter(results);
+function checkRetryAfter(recorder: SpecRecorder, phase: string, results: LoadTestResults, seen: RetryAfterSeen): void {
+  const retry = judgeRetryAfter(results, seen);
   recorder.note(`${phase}RetryAfter`, retry);
   if (retry.refused === 0) return;
   console.log(`Retry-After on ${retry.present} of ${retry.refused} answers of 429 (values: ${retry.values.map(String).join(', ')})`);
@@ -110,14 +115,14 @@ function expectAbsorbed(summary: LoadTestSummary, what: string): void {
   expect(connectionErrors, `requests of the ${what} that got no HTTP answer`).toEqual([]);
 }
 
-/** Runs `count` requests at once from `ticket`. */
-function atOnce(count: number, ticket: number, boundMs: number) {
+/** Runs `count` requests at once from this spec's ticket block plus `ticketOffset`. */
+function atOnce(recorder: SpecRecorder, count: number, ticketOffset: number, boundMs: number) {
   return runLoadTest({
     ...recorder.answerRules(),
     totalRequests: count,
     // no requestsPerSecond: burst mode, all due at once, all in flight together
     concurrency: Math.min(count, 256),
-    ticketIdStart: ticket,
+    ticketIdStart: recorder.ticketId(ticketOffset),
     timeoutMs: boundMs,
     maxDurationMs: boundMs, // the bound is the assertion: anything unfinished by then is cancelled and counted
     captureHeaders: ['retry-after'],
@@ -126,12 +131,12 @@ function atOnce(count: number, ticket: number, boundMs: number) {
 
 const windowWaitMs = specTimeoutMs(0, config) - specTimeoutMs(0, { ...config, rateLimit: null });
 
-describe(title, () => {
-  it(
+describe(`Burst Traffic Test: ${requests} requests at once`, () => {
+  test(
     burstExceedsPolicy
       ? `sheds a burst of ${requests} (over the policy) as the policy says, within ${maxDurationMs} ms`
       : `serves all ${requests} at once within ${maxDurationMs} ms when the window has room, without falling over`,
-    async () => {
+    async ({ recorder, retryAfter }) => {
       // Room for a whole window at once, i.e. none of our earlier requests left in it: the burst and the
       // activation then judge the limiter with nothing of ours at the window's edge (no tolerance needed).
       await recorder.awaitRoom(
@@ -140,11 +145,10 @@ describe(title, () => {
         `the phase sends ${requests} at once and then goes past the budget, so it waits for an empty window (the limiter is then judged with nothing of ours at its edge)`,
       );
       const earlier = await recorder.sent();
-      const results = await atOnce(requests, firstTicket, maxDurationMs);
+      const results = await atOnce(recorder, requests, 0, maxDurationMs);
       const burst = recorder.addRun('burst', results);
-      console.log(formatSummary(burst, title));
+      console.log(formatSummary(burst, recorder.title));
       const outcome = outcomeOf(results);
-      await recorder.save();
 
       expectAbsorbed(burst, 'burst');
       if (policy === null) {
@@ -157,7 +161,7 @@ describe(title, () => {
         const verdict = judgeLimiter(policy, earlier, outcome);
         recorder.note('limiter', { phase: 'burst', ...verdict });
         console.log(`Rate limiting: ${verdict.summary}`);
-        checkRetryAfter('burst', results);
+        checkRetryAfter(recorder, 'burst', results, retryAfter);
         expect(verdict.problems, verdict.summary).toEqual([]);
         return;
       }
@@ -174,61 +178,58 @@ describe(title, () => {
     maxDurationMs + windowWaitMs + 30_000,
   );
 
-  it(
+  test(
     'rate limiting activates as declared: past the budget, no more admitted than the policy allows, the rest refused with 429',
-    async (ctx) => {
-      if (policy === null) return ctx.skip('RATE_LIMIT=none: the service is declared not to limit, so rate limiting was not checked');
+    async ({ recorder, retryAfter, skip }) => {
+      if (policy === null) return skip('RATE_LIMIT=none: the service is declared not to limit, so rate limiting was not checked');
       if (burstExceedsPolicy)
-        return ctx.skip(`the burst of ${requests} already went past the policy (${describePolicy(policy)}) and was judged there`);
+        return skip(`the burst of ${requests} already went past the policy (${describePolicy(policy)}) and was judged there`);
       const earlier = await recorder.sent();
       // Past the budget for sure: the room left counted from the send times (the fewest still in), plus the overshoot.
       const count = Math.max(0, policy.limit - inWindow(sentTimes(earlier), Date.now(), policy, 0)) + overshoot;
       if (count > MAX_ACTIVATION_REQUESTS) {
-        return ctx.skip(
+        return skip(
           `the policy (${describePolicy(policy)}) would need ${count} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`,
         );
       }
       console.log(`Activation: ${count} requests at once, ${overshoot} past the remaining budget of the policy ${describePolicy(policy)}`);
-      const results = await atOnce(count, firstTicket + 1_000_000, config.requestTimeoutMs + 10_000);
+      const results = await atOnce(recorder, count, 1_000_000, config.requestTimeoutMs + 10_000);
       const summary = recorder.addRun('activation', results);
       console.log(formatSummary(summary, `Activation: ${count} requests at once`));
       const outcome = outcomeOf(results);
       const verdict = judgeLimiter(policy, earlier, outcome);
       recorder.note('limiter', { phase: 'activation', tolerance: `±${EDGE_MARGIN_MS} ms at the window's edge`, ...verdict });
       console.log(`Rate limiting: ${verdict.summary}`);
-      await recorder.save();
 
       expect(verdict.problems, verdict.summary).toEqual([]);
       const notServed = Object.entries(outcome.admittedFailures).filter(([status]) => Number(status) < 500);
       expect(notServed, 'admitted requests answered with a failure other than 429').toEqual([]);
-      checkRetryAfter('activation', results);
+      checkRetryAfter(recorder, 'activation', results, retryAfter);
     },
     config.requestTimeoutMs + 40_000,
   );
 
   const recoveryPlannedMs = plannedDurationMs(recoveryRequests, recoveryRatePerMinute);
-  it(
+  test(
     `recovers: after Retry-After and room in the window, ${recoveryRequests} requests at ${recoveryRatePerMinute}/min all succeed`,
-    async () => {
+    async ({ recorder, retryAfter }) => {
       const plan = { requests: recoveryRequests, ratePerSecond: recoveryRatePerMinute / 60 };
       const windowS = policy === null ? 0 : policy.windowMs / 1000;
-      const saneRetryAfter =
-        state.retryAfterMissing === 0 && state.retryAfterS.length > 0 && state.retryAfterS.every((s) => s <= windowS + 1);
+      const saneRetryAfter = retryAfter.missing === 0 && retryAfter.seconds.length > 0 && retryAfter.seconds.every((s) => s <= windowS + 1);
       // Retry-After promises one follow-up request, not the whole recovery: wait for it, and then
       // (from the ledger) until the window has room for every recovery request, whichever is later.
       if (saneRetryAfter) {
-        const longest = Math.max(...state.retryAfterS);
+        const longest = Math.max(...retryAfter.seconds);
         console.log(`[perf] rate limit: burst/recovery waits the longest Retry-After, ${longest} s`);
         recorder.note('recoveryRetryAfterWaitS', longest);
         await sleep(longest * 1000, recorder.signal);
       }
       await recorder.awaitRoom('recovery', plan); // bounded by the window
-      const results = await runLoadTest(recorder.pacedLoad(recoveryRequests, recoveryRatePerMinute, firstTicket + 2_000_000));
+      const results = await runLoadTest(recorder.pacedLoad(recoveryRequests, recoveryRatePerMinute, 2_000_000));
       const summary = recorder.addRun('recovery', results);
       console.log(formatSummary(summary, `Recovery: ${recoveryRequests} requests at ${recoveryRatePerMinute} req/min`));
       const health = await request(stack.healthUrl, { signal: AbortSignal.timeout(5000) });
       await health.body.dump();
-      await recorder.save();
 
       expect(summary).toHaveNoFailures();
       expect(health.statusCode, `health after the burst (${stack.healthUrl})`).toBe(200);

@@ -1,29 +1,26 @@
 // The template to copy for a load test of your own (the seed's "Custom Load
 // Tests"): pick a request count and a rate, run, read the summary, assert.
-// Copy this file to tests/performance/<name>.spec.ts and change the numbers;
-// give it its own slot in SPEC_SLOTS (tests/helpers/perf-context.ts) so its
-// ticket ids never collide with another spec's.
-import { describe, expect, it } from 'vitest';
+// Copy this file to tests/performance/<name>.spec.ts, change the numbers, run:
+// the new spec gets its own ticket ids and its own report (<name>.json) from its
+// file name, with nothing else to edit.
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
-import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
+import { describe, expect, perfContext, plannedDurationMs, specTimeoutMs, test } from '../helpers/vitest/index.ts';
 
-const context = perfContext(); // endpoints and config from the suite's globalSetup
-const { requests, requestsPerSecond } = context.config.custom; // CUSTOM_* in .env.test
+const { config } = perfContext(); // endpoints and config from the suite's globalSetup
+const { requests, requestsPerSecond } = config.custom; // CUSTOM_* in .env.test
 const plannedMs = plannedDurationMs(requests, requestsPerSecond * 60);
-const recorder = new SpecRecorder('custom', `Custom load test: ${requests} requests at ${requestsPerSecond}/s`, context);
 
-describe('custom load test', () => {
-  it(
+describe(`Custom load test: ${requests} requests at ${requestsPerSecond}/s`, () => {
+  test(
     'meets my own targets',
-    async () => {
+    async ({ recorder }) => {
       // The service limits each client (RATE_LIMIT): wait until its window has room for this run.
       await recorder.awaitRoom('load', { requests, ratePerSecond: requestsPerSecond });
       const results = await runLoadTest({
         ...recorder.answerRules(), // the service, the secret, Ctrl-C, what counts as success (SUCCESS_*)
         totalRequests: requests, // custom request count
         requestsPerSecond, // custom rate (open model: requests leave on schedule)
-        ticketIdStart: ticketIdStart(context.ticketIdBase, 'custom'), // custom ticket id range
+        ticketIdStart: recorder.ticketId(), // this spec's own ticket ids
         maxDurationMs: plannedMs + 60_000, // a hard bound, whatever the server does
       });
 
@@ -35,6 +32,6 @@ describe('custom load test', () => {
       expect(summary).toMeetSuccessRate(95);
       expect(summary).toHaveP95Below(5000);
     },
-    specTimeoutMs(plannedMs, context.config),
+    specTimeoutMs(plannedMs, config),
   );
 });

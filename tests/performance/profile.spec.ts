@@ -2,32 +2,43 @@
 // requests between two metrics snapshots, reconciled against what the client
 // saw: no request dropped or double-counted by the server.
 import { Pool } from 'undici';
-import { formatStatuses } from '../helpers/config/index.ts';
-import { describe, expect, it } from 'vitest';
 import {
   createSigningKey,
   encodePayload,
+  findBottlenecks,
+  findHttpBottlenecks,
   flatPayload,
+  formatHttpPhases,
+  formatProfile,
   formatSummary,
-  LOAD_TEST_DEFAULTS,
+  HttpPhaseRecorder,
+  Profiler,
   runLoadTest,
   signBody,
-  statusIn,
+  summarizeHttpPhases,
 } from '../helpers/index.ts';
-import { fetchSettledMetrics, formatMetricsBlock, missingFor, type MetricsResult } from '../helpers/service/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
-import { findHttpBottlenecks, formatHttpPhases, HttpPhaseRecorder, summarizeHttpPhases } from '#engine';
-import { findBottlenecks, formatProfile, Profiler } from '#engine';
-import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
+import {
+  describe,
+  expect,
+  fetchSettledMetrics,
+  formatMetricsBlock,
+  formatStatuses,
+  missingFor,
+  perfContext,
+  plannedDurationMs,
+  specTimeoutMs,
+  test as perfTest,
+  type MetricsResult,
+} from '../helpers/vitest/index.ts';
 
-const context = perfContext();
-const { config, stack } = context;
+const { config, stack } = perfContext();
 const { requests, metricsRequests, ratePerMinute, bottleneckPercent } = config.profile;
-const title = `Webhook Performance Profiling: ${requests} requests`;
-const recorder = new SpecRecorder('profile', title, context);
-const firstTicket = ticketIdStart(context.ticketIdBase, 'profile');
-const isSuccess = statusIn(config.success.statuses);
-const signatureHeader = LOAD_TEST_DEFAULTS.signatureHeader.toLowerCase();
+
+/** What the metrics run hands the reconciliation: the server's metrics around it and the client's successes. */
+const test = perfTest.extend('metricsRun', { scope: 'file' }, (): { before: MetricsResult; after: MetricsResult; clientOk: number } => {
+  const none: MetricsResult = { available: false, reason: 'the metrics run did not happen' };
+  return { before: none, after: none, clientOk: 0 };
+});
 
 /** Parses a JSON answer (what the phase measures); a body that is not JSON (e.g. an empty 202) is kept as text. */
 function parseAnswer(text: string): unknown {
@@ -38,10 +49,11 @@ function parseAnswer(text: string): unknown {
   }
 }
 
-describe(title, () => {
-  it(
+describe(`Webhook Performance Profiling: ${requests} requests`, () => {
+  test(
     'breaks every request into phases without double-counting nested time',
-    async () => {
+    async ({ recorder }) => {
+      const firstTicket = recorder.ticketId();
       // One request at a time, but plan as if all at once: room for every one of them.
       await recorder.awaitRoom('profile', { requests, ratePerSecond: null });
       const url = new URL(stack.webhookUrl);
@@ -65,7 +77,7 @@ describe(title, () => {
                 const response = await pool.request({
                   method: 'POST',
                   path: url.pathname + url.search,
-                  headers: { 'content-type': 'application/json', [signatureHeader]: signature },
+                  headers: { 'content-type': 'application/json', [recorder.signatureHeader]: signature },
                   body,
                   headersTimeout: config.requestTimeoutMs,
                   bodyTimeout: config.requestTimeoutMs,
@@ -102,10 +114,9 @@ describe(title, () => {
         'httpBottlenecks',
         findHttpBottlenecks(http, bottleneckPercent).map((b) => b.message),
       );
-      await recorder.save();
 
       expect(
-        statuses.filter((status) => !isSuccess(status)),
+        statuses.filter((status) => !recorder.isSuccess(status)),
         `statuses that are not a success (SUCCESS_STATUSES=${formatStatuses(config.success.statuses)}) while profiling`,
       ).toEqual([]);
       const shares = report.rows.filter((row) => row.operation !== report.root).reduce((sum, row) => sum + row.percentOfRoot, 0);
@@ -117,31 +128,27 @@ describe(title, () => {
     requests * config.requestTimeoutMs + specTimeoutMs(0, config),
   );
 
-  let before: MetricsResult = { available: false, reason: 'the metrics run did not happen' };
-  let after: MetricsResult = before;
-  let clientOk = 0;
-
-  it(
+  test(
     `runs ${metricsRequests} requests between two metrics snapshots`,
-    async () => {
+    async ({ recorder, metricsRun }) => {
       await recorder.awaitRoom('metrics', { requests: metricsRequests, ratePerSecond: ratePerMinute / 60 });
-      before = await fetchSettledMetrics(stack.metricsUrl);
-      const results = await runLoadTest(recorder.pacedLoad(metricsRequests, ratePerMinute, firstTicket + requests));
+      metricsRun.before = await fetchSettledMetrics(stack.metricsUrl);
+      const results = await runLoadTest(recorder.pacedLoad(metricsRequests, ratePerMinute, requests));
       const summary = recorder.addRun('metrics', results); // at once: the ledger must not wait for the metrics
-      after = await fetchSettledMetrics(stack.metricsUrl);
-      recorder.serverMetrics(before, after);
-      clientOk = summary.successCount;
+      metricsRun.after = await fetchSettledMetrics(stack.metricsUrl);
+      recorder.serverMetrics(metricsRun.before, metricsRun.after);
+      metricsRun.clientOk = summary.successCount;
       console.log(formatSummary(summary, `Metrics run: ${metricsRequests} requests at ${ratePerMinute} req/min`));
-      if (after.available) console.log(formatMetricsBlock(after.metrics));
-      await recorder.save();
+      if (metricsRun.after.available) console.log(formatMetricsBlock(metricsRun.after.metrics));
       expect(summary).toMeetSuccessRate(95);
     },
     specTimeoutMs(plannedDurationMs(metricsRequests, ratePerMinute), config),
   );
 
-  it("the server's success_count grew by exactly the successes the client saw", (ctx) => {
+  test("the server's success_count grew by exactly the successes the client saw", ({ recorder, metricsRun, skip }) => {
+    const { before, after, clientOk } = metricsRun;
     const reason = missingFor(before, ['successCount']) ?? missingFor(after, ['successCount']);
-    if (reason) return ctx.skip(`needs webhook_metrics.success_count: ${reason}`);
+    if (reason) return skip(`needs webhook_metrics.success_count: ${reason}`);
     if (!before.available || !after.available) return;
     const serverGrowth = after.metrics.successCount! - before.metrics.successCount!;
     recorder.note('reconciliation', { serverGrowth, clientOk });

@@ -2,56 +2,62 @@
 // checks (success rate, degradation < 50 %) plus what it only claimed:
 // no memory growth and no Freshdesk pool requests left pending, read from the
 // server's own metrics before, during and after the run.
-import { describe, expect, it } from 'vitest';
 import { analyzeDegradation, formatSummary, runLoadTest } from '../helpers/index.ts';
-import { fetchSettledMetrics, missingFor, pollMetrics, type MetricsResult } from '../helpers/service/index.ts';
-import { plannedDurationMs, specTimeoutMs, ticketIdStart } from '../helpers/vitest/index.ts';
-import { perfContext, SpecRecorder } from '../helpers/vitest/index.ts';
-import { formatTargetsTable } from '../helpers/analysis/index.ts';
+import {
+  describe,
+  expect,
+  fetchSettledMetrics,
+  missingFor,
+  perfContext,
+  plannedDurationMs,
+  pollMetrics,
+  specTimeoutMs,
+  test as perfTest,
+  type MetricsResult,
+} from '../helpers/vitest/index.ts';
 
-const context = perfContext();
-const { config, stack } = context;
+const { config, stack } = perfContext();
 const { requests, ratePerMinute, minSuccessPercent, maxDegradationPercent, maxRssGrowthMb } = config.sustained;
 const plannedMs = plannedDurationMs(requests, ratePerMinute);
-const title = `Sustained load: ${requests} requests at ${ratePerMinute} req/min`;
-const recorder = new SpecRecorder('sustained', title, context);
 
-let degradationPercent = Number.NaN;
-let before: MetricsResult = { available: false, reason: 'the load run did not happen' };
-let after: MetricsResult = before;
+/** The server's metrics around the load run, which the later checks read. */
+const test = perfTest.extend('metrics', { scope: 'file' }, (): { before: MetricsResult; after: MetricsResult } => {
+  const none: MetricsResult = { available: false, reason: 'the load run did not happen' };
+  return { before: none, after: none };
+});
 
-describe(title, () => {
-  it(
+describe(`Sustained load: ${requests} requests at ${ratePerMinute} req/min`, () => {
+  test(
     `keeps success >= ${minSuccessPercent}% and P95 degradation < ${maxDegradationPercent}%`,
-    async () => {
+    async ({ recorder, metrics }) => {
       await recorder.awaitRoom('load', { requests, ratePerSecond: ratePerMinute / 60 });
-      before = await fetchSettledMetrics(stack.metricsUrl);
+      metrics.before = await fetchSettledMetrics(stack.metricsUrl);
       const poll = pollMetrics(stack.metricsUrl, 5000);
-      const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute, ticketIdStart(context.ticketIdBase, 'sustained')));
+      const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute));
       const summary = recorder.addRun('load', results); // at once: the ledger must not wait for the metrics
       const series = await poll.stop();
-      after = await fetchSettledMetrics(stack.metricsUrl);
+      metrics.after = await fetchSettledMetrics(stack.metricsUrl);
 
       const degradation = analyzeDegradation(results);
-      degradationPercent = degradation.degradationPercent;
       recorder.setDegradation(degradation);
-      recorder.serverMetrics(before, after);
+      recorder.serverMetrics(metrics.before, metrics.after);
       recorder.note('metricsSeries', series);
-      console.log(formatSummary(summary, title));
-      console.log(formatTargetsTable(recorder.classify(summary)));
+      console.log(formatSummary(summary, recorder.title));
+      recorder.classify(summary);
       console.log(`Degradation: ${degradation.verdict}`);
-      await recorder.save();
 
       expect(summary).toMeetSuccessRate(minSuccessPercent);
       // Over the successes only: a 429 at the window's edge is fast and would fake a trend (left out, and said so).
-      expect(degradationPercent, `second-half P95 against first-half P95 (${degradation.verdict})`).toBeLessThan(maxDegradationPercent);
+      expect(degradation.degradationPercent, `second-half P95 against first-half P95 (${degradation.verdict})`).toBeLessThan(
+        maxDegradationPercent,
+      );
     },
     specTimeoutMs(plannedMs, config),
   );
 
-  it(`server memory grows by less than ${maxRssGrowthMb} MB`, (ctx) => {
+  test(`server memory grows by less than ${maxRssGrowthMb} MB`, ({ metrics: { before, after }, skip }) => {
     const reason = missingFor(before, ['rssBytes']) ?? missingFor(after, ['rssBytes']);
-    if (reason) return ctx.skip(`needs process.rss_bytes from ${stack.metricsUrl}: ${reason}`);
+    if (reason) return skip(`needs process.rss_bytes from ${stack.metricsUrl}: ${reason}`);
     if (!before.available || !after.available) return;
     const growthMb = (after.metrics.rssBytes! - before.metrics.rssBytes!) / 2 ** 20;
     console.log(
@@ -60,9 +66,9 @@ describe(title, () => {
     expect(growthMb, 'RSS growth over the sustained run, in MB').toBeLessThan(maxRssGrowthMb);
   });
 
-  it('leaves no Freshdesk API requests pending or running (no pool exhaustion)', (ctx) => {
+  test('leaves no Freshdesk API requests pending or running (no pool exhaustion)', ({ metrics: { after }, skip }) => {
     const reason = missingFor(after, ['pool']);
-    if (reason) return ctx.skip(`needs freshdesk_pool from ${stack.metricsUrl}: ${reason}`);
+    if (reason) return skip(`needs freshdesk_pool from ${stack.metricsUrl}: ${reason}`);
     if (!after.available) return;
     const pool = after.metrics.pool!;
     console.log(

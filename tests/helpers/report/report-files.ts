@@ -64,8 +64,15 @@ export async function writeHtmlReport(
   // Reports left by earlier runs in the same directory are not part of this run.
   const reports = all.reports.filter((r) => options.onlyRunStartedAt === undefined || r.runStartedAt === options.onlyRunStartedAt);
   if (reports.length < all.reports.length) skipped.push(`${all.reports.length - reports.length} report(s) of an earlier run`);
-  const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
+  const path = await writeHtmlFrom(dir, reports, options);
+  return { path, specs: reports.length, skipped };
+}
+
+/** Renders `<dir>/index.html` from `reports` (atomically); returns its path. */
+export async function writeHtmlFrom(dir: string, reports: readonly SpecReport[], options: Partial<HtmlReportOptions> = {}): Promise<string> {
+  const ordered = [...reports].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const html = renderHtmlReport(ordered, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
   const path = join(dir, 'index.html');
   await writeFileAtomic(path, html);
-  return { path, specs: reports.length, skipped };
+  return path;
 }

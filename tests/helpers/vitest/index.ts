@@ -1,3 +1,17 @@
-// The Vitest part's face: what a spec file needs besides the engine.
-export { perfContext, sleep, SpecRecorder } from './recorder.ts';
-export { plannedDurationMs, specTimeoutMs, ticketIdStart, type PerfContext } from './perf-context.ts';
+// The Vitest part's face: what a spec file needs besides the library's face
+// (tests/helpers/index.ts): the extended `test` with its fixtures, timeouts and
+// waits, and the helpers of the other parts that specs call directly (the
+// service's metrics, Retry-After, the rate-limit verdicts).
+export { test, describe, expect, perfContext } from './fixtures.ts';
+export { sleep, type SpecRecorder } from './recorder.ts';
+export { plannedDurationMs, specTimeoutMs, type PerfContext } from './perf-context.ts';
+export {
+  fetchSettledMetrics,
+  formatMetricsBlock,
+  missingFor,
+  pollMetrics,
+  retryAfterSeconds,
+  type MetricsResult,
+} from '../service/index.ts';
+export { formatStatuses } from '../config/index.ts';
+export { answerTimes, describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, sentTimes, type PhaseOutcome } from '../rate-limit/index.ts';

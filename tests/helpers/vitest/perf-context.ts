@@ -16,6 +16,8 @@ export interface PerfContext {
   runStartedAt: string;
   /** First ticket id of this run; each spec takes its own block above it. */
   ticketIdBase: number;
+  /** Each spec file's ticket-id block (by name, from the files of the project): see specSlots. */
+  specSlots: Record<string, number>;
 }
 
 declare module 'vitest' {
@@ -36,11 +38,38 @@ export function ticketIdBaseFor(nowMs: number): number {
   return (nowMs % 1_000_000) * TICKET_BLOCK * 100 + TICKET_BLOCK;
 }
 
-export const SPEC_SLOTS = { preflight: 0, standard: 1, sustained: 2, burst: 3, profile: 4, custom: 5 } as const;
-export type SpecName = keyof typeof SPEC_SLOTS;
+/** The preflight's probes take block 0; the specs the blocks after it. */
+export const PREFLIGHT = 'preflight';
+/** Blocks per run (see ticketIdBaseFor): the preflight and up to 99 spec files. */
+const MAX_SLOTS = 100;
 
-export function ticketIdStart(ticketIdBase: number, spec: SpecName, offset = 0): number {
-  return ticketIdBase + SPEC_SLOTS[spec] * TICKET_BLOCK + offset;
+/**
+ * Every spec file its own ticket-id block, from the names of the project's spec files in
+ * the run order (spec-order.ts): a new spec file gets one without any edit here.
+ */
+export function specSlots(specNames: readonly string[]): Record<string, number> {
+  const names = [...new Set(specNames)].filter((name) => name !== PREFLIGHT);
+  if (names.length >= MAX_SLOTS) {
+    throw new Error(`${names.length} spec files in tests/performance: the ticket-id blocks allow at most ${MAX_SLOTS - 1}`);
+  }
+  return Object.fromEntries([[PREFLIGHT, 0], ...names.map((name, i) => [name, i + 1])]);
+}
+
+/** The first ticket id of `spec`'s block in this run, plus `offset`. */
+export function ticketIdStart(context: Pick<PerfContext, 'ticketIdBase' | 'specSlots'>, spec: string, offset = 0): number {
+  const slot = context.specSlots[spec];
+  if (slot === undefined) {
+    throw new Error(
+      `no ticket-id block for the spec "${spec}": spec files are found by the performance project's include pattern ` +
+        `(tests/performance/**/*.spec.ts); known: ${Object.keys(context.specSlots).join(', ')}`,
+    );
+  }
+  return context.ticketIdBase + slot * TICKET_BLOCK + offset;
+}
+
+/** Where a spec's JSON report goes. */
+export function reportPathFor(config: Pick<PerfConfig, 'reportDir'>, spec: string): string {
+  return join(resolve(config.reportDir), `${spec}.json`);
 }
 
 /** How long `requests` take at `perMinute`, in ms (the open model's schedule). */

@@ -1,12 +1,18 @@
 // What every performance spec does around its load: read the run context,
 // keep the summaries, timelines, checks and server metrics it produced, and
 // write its report (also when an assertion fails or the spec throws).
-import { join, resolve } from 'node:path';
-import { afterAll, afterEach, inject } from 'vitest';
-import { bodyCheckFor, statusIn } from '#engine';
+import { resolve } from 'node:path';
+import type { TaskMeta } from 'vitest';
+import { bodyCheckFor, LOAD_TEST_DEFAULTS, statusIn } from '#engine';
 import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from '../service/index.ts';
-import { ledgerFor, plannedDurationMs, type PerfContext, type SpecName } from './perf-context.ts';
+import { ledgerFor, plannedDurationMs, reportPathFor, ticketIdStart, type PerfContext } from './perf-context.ts';
+
+/** A Vitest suite, as far as the title needs it. */
+interface AnySuite {
+  name: string;
+  suite?: AnySuite;
+}
 import {
   admittedSends,
   answerTimes,
@@ -19,21 +25,11 @@ import {
 } from '../rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/index.ts';
 import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from '../report/index.ts';
-import { classifyAgainstTargets, type TargetVerdict } from '../analysis/index.ts';
+import { classifyAgainstTargets, formatTargetsTable, type TargetVerdict } from '../analysis/index.ts';
 import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '../index.ts';
 
 /** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */
 const INTERRUPT_GRACE_MS = 1000;
-
-export function perfContext(): PerfContext {
-  const context = inject('perf');
-  if (!context) {
-    throw new Error(
-      'The performance context is missing: run the specs through the `performance` Vitest project (npx vitest run tests/performance)',
-    );
-  }
-  return context;
-}
 
 /** Columns of one run's per-request records, for charts and later analysis. */
 export function timelineOf(results: LoadTestResults) {
@@ -62,6 +58,8 @@ export function successThroughputPerMinute(summary: LoadTestSummary): number {
 export class SpecRecorder {
   readonly startedAt = new Date();
   readonly reportPath: string;
+  /** The spec's title in reports: its top-level describe's name, unless given. */
+  title: string;
   private readonly summaries: Record<string, LoadTestSummary> = {};
   private readonly timelines: Record<string, unknown> = {};
   private readonly checks: CheckRecord[] = [];
@@ -80,31 +78,69 @@ export class SpecRecorder {
   /** Aborted on SIGINT/SIGTERM: pass it to runLoadTest so an interrupted run still reports. */
   readonly signal = this.interrupt.signal;
 
-  /** Registers afterEach/afterAll hooks: call at the top of a spec file. */
+  /**
+   * Keeps what one spec file produced and writes its report once, in finish(). The `recorder`
+   * fixture (fixtures.ts) makes one per spec file, named after the file.
+   */
   constructor(
-    readonly spec: SpecName,
-    readonly title: string,
-    readonly context: PerfContext = perfContext(),
+    readonly spec: string,
+    readonly context: PerfContext,
+    title?: string,
   ) {
-    this.reportPath = join(resolve(context.config.reportDir), `${spec}.json`);
+    this.reportPath = reportPathFor(context.config, spec);
     this.ledger = ledgerFor(context);
-    afterEach(({ task }) => {
-      const state = task.result?.state;
-      const errors = (task.result?.errors ?? []).map((error) => error.message.split('\n')[0]).join(' | ');
-      // A skipped check's detail is its reason (ctx.skip(reason) leaves it in result.note).
-      const note = (task.result as { note?: string } | undefined)?.note ?? '';
-      if (state === 'skip') console.log(`[perf] skipped "${task.name}": ${note || 'no reason given'}`);
-      this.checks.push({
-        name: task.name,
-        outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',
-        detail: state === 'skip' ? note || 'skipped (no reason given)' : errors,
-      });
+    this.title = title ?? spec;
+  }
+
+  /** The spec file's task, whose meta carries the report to the reporter (set by attach). */
+  file: { meta: TaskMeta } | undefined;
+  private titled = false;
+
+  /** Learns the spec file's task and, unless given, the title: the outermost describe's name. */
+  attach(task: { file: { meta: TaskMeta; name: string }; suite?: AnySuite }): void {
+    this.file ??= task.file;
+    if (this.titled) return;
+    this.titled = true;
+    let suite = task.suite;
+    while (suite?.suite !== undefined) suite = suite.suite;
+    if (suite !== undefined && suite.name !== task.file.name && suite.name !== '' && this.title === this.spec) this.title = suite.name;
+  }
+
+  /** The header the service reads the signature from (the engine's), lowercase, for requests a spec sends itself. */
+  readonly signatureHeader = LOAD_TEST_DEFAULTS.signatureHeader.toLowerCase();
+
+  /** Whether an HTTP status is a success as SUCCESS_STATUSES declares it. */
+  isSuccess(status: number): boolean {
+    return this.context.config.success.statuses.includes(status);
+  }
+
+  /** The first ticket id of this spec's block (its own, so specs never collide), plus `offset`. */
+  ticketId(offset = 0): number {
+    return ticketIdStart(this.context, this.spec, offset);
+  }
+
+  /** Keeps the outcome of one test (a check) for the report; a skipped one's detail is its reason. */
+  recordCheck(name: string, result: { state?: string; errors?: readonly { message: string }[]; note?: string } | undefined): void {
+    const state = result?.state;
+    const errors = (result?.errors ?? []).map((error) => error.message.split('\n')[0]).join(' | ');
+    const note = result?.note ?? '';
+    if (state === 'skip') console.log(`[perf] skipped "${name}": ${note || 'no reason given'}`);
+    this.checks.push({
+      name,
+      outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',
+      detail: state === 'skip' ? note || 'skipped (no reason given)' : errors,
     });
-    // Ctrl-C (SIGINT) or SIGTERM mid-spec: afterAll will never run, and the worker may be made
-    // to exit at its next turn (Vitest's main process exits on the signal, and the worker's next
-    // message to it ends the worker). So the report is written synchronously at once, marked
-    // aborted, and again when the run in progress (given `signal: recorder.signal`) hands back
-    // its partial results to addRun; the grace is for a spec that never gets there.
+  }
+
+  /**
+   * Ctrl-C (SIGINT) or SIGTERM mid-spec: the file's cleanup will never run, and the worker may
+   * be made to exit at its next turn (Vitest's main process exits on the signal, and the
+   * worker's next message to it ends the worker). So the report is written synchronously at
+   * once, marked aborted, and again when the run in progress (given `signal: recorder.signal`)
+   * hands back its partial results to addRun; the grace is for a spec that never gets there.
+   * Returns the function that stops listening.
+   */
+  listenForInterrupts(): () => void {
     const onSignal = (signal: NodeJS.Signals) => {
       this.aborted = true;
       this.interrupted = true;
@@ -114,31 +150,48 @@ export class SpecRecorder {
       setTimeout(() => {
         this.saveSync();
         process.exit(signal === 'SIGINT' ? 130 : 143);
-      }, INTERRUPT_GRACE_MS);
+      }, INTERRUPT_GRACE_MS).unref();
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
-    afterAll(async () => {
+    return () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      const path = await this.save();
-      console.log(`[perf] report: ${path}`);
-      await this.compareWithBaseline();
-    });
+    };
   }
 
   /**
-   * runLoadTest options for a paced phase: answerRules() (the service, the secret, Ctrl-C,
+   * The end of the spec file: compares with the baseline (PERF_BASELINE), writes the report
+   * once and returns it, with the regression against the baseline if there is one (the
+   * fixture then fails the spec file with it, the metric named).
+   */
+  async finish(): Promise<{ report: SpecReport; regression?: string }> {
+    const baseline = await this.compareWithBaseline();
+    await this.save();
+    console.log(`[perf] report: ${this.reportPath}`);
+    if (baseline === undefined) return { report: this.build() };
+    console.log(formatBaselineComparison(baseline.comparison));
+    const failed = baseline.check.outcome === 'failed';
+    return {
+      report: this.build(),
+      ...(failed
+        ? { regression: `Performance regression against the baseline: ${baseline.comparison.verdict} (report: ${this.reportPath})` }
+        : {}),
+    };
+  }
+
+  /**
+   * runLoadTest options for a paced phase from this spec's ticket block (plus `ticketOffset`): answerRules() (the service, the secret, Ctrl-C,
    * SUCCESS_STATUSES and SUCCESS_BODY) and a hard bound of the planned schedule plus one
    * request timeout.
    */
-  pacedLoad(totalRequests: number, ratePerMinute: number, ticketIdStart: number): LoadTestOptions {
+  pacedLoad(totalRequests: number, ratePerMinute: number, ticketOffset = 0): LoadTestOptions {
     const { config } = this.context;
     return {
       ...this.answerRules(),
       totalRequests,
       requestsPerSecond: ratePerMinute / 60,
-      ticketIdStart,
+      ticketIdStart: this.ticketId(ticketOffset),
       timeoutMs: config.requestTimeoutMs,
       maxDurationMs: plannedDurationMs(totalRequests, ratePerMinute) + config.requestTimeoutMs + 10_000,
     };
@@ -215,7 +268,7 @@ export class SpecRecorder {
     return summary;
   }
 
-  /** Classifies a summary against the seed's targets table and keeps the verdicts. */
+  /** Classifies a summary against the seed's targets table, prints the table and keeps the verdicts. */
   classify(summary: LoadTestSummary): TargetVerdict[] {
     this.targets = classifyAgainstTargets(
       {
@@ -227,6 +280,7 @@ export class SpecRecorder {
       },
       this.context.config.targets,
     );
+    console.log(formatTargetsTable(this.targets));
     return this.targets;
   }
 
@@ -245,25 +299,20 @@ export class SpecRecorder {
     this.extra[key] = value;
   }
 
-  /**
-   * With PERF_BASELINE set: compares the report with the baseline's, keeps the outcome in the
-   * report, and fails the spec file (an afterAll error) on a regression, naming the metric.
-   */
-  private async compareWithBaseline(): Promise<void> {
+  /** With PERF_BASELINE set: compares the report with the baseline's and keeps the outcome as a check. */
+  private async compareWithBaseline() {
     const result = await checkAgainstBaseline(this.build(), this.context.config.baseline);
     if (!result.ran) {
       if (this.context.config.baseline.path !== undefined) console.log(`[perf] baseline: not compared: ${result.reason}`);
-      return;
+      return undefined;
     }
     this.note('baseline', result.comparison);
     this.checks.push(result.check);
-    await this.save();
-    console.log(formatBaselineComparison(result.comparison));
-    if (result.check.outcome === 'failed') throw new Error(`Performance regression against the baseline: ${result.comparison.verdict}`);
+    return result;
   }
 
-  /** Writes the report as it stands; safe to call more than once. */
-  async save(error?: unknown): Promise<string> {
+  /** Writes the report as it stands. */
+  private async save(error?: unknown): Promise<string> {
     await this.ledgerWrites;
     return writeSpecReport(resolve(this.context.config.reportDir), this.build(error));
   }

@@ -2,14 +2,14 @@
 // (by default it runs failed and slow files first): the seed's order, then the
 // custom template, then any other spec by name. The specs share one service and
 // its rate-limit window, so a stable order makes every run plan the same waits.
-import { basename } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { specNameOf } from './spec-names.ts';
 
 export const SPEC_ORDER = ['standard', 'sustained', 'burst', 'profile', 'custom'] as const;
 
 /** Where a spec file goes: its place in SPEC_ORDER, or after them. */
 export function specRank(file: string): number {
-  const index = (SPEC_ORDER as readonly string[]).indexOf(basename(file).replace(/\.spec\.[cm]?[jt]s$/, ''));
+  const index = (SPEC_ORDER as readonly string[]).indexOf(specNameOf(file));
   return index === -1 ? SPEC_ORDER.length : index;
 }
 

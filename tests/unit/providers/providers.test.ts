@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../helpers/config/settings.ts';
-import { ticketIdBaseFor, ticketIdStart, plannedDurationMs, specTimeoutMs, TICKET_BLOCK } from '../../helpers/vitest/perf-context.ts';
+import {
+  PREFLIGHT,
+  plannedDurationMs,
+  specSlots,
+  specTimeoutMs,
+  TICKET_BLOCK,
+  ticketIdBaseFor,
+  ticketIdStart,
+} from '../../helpers/vitest/perf-context.ts';
+import { specNameOf } from '../../helpers/vitest/spec-names.ts';
 import { chooseProvider } from '../../helpers/providers/choose.ts';
 import { dockerApiTarget } from '../../helpers/providers/docker-probe.ts';
 import { deriveEndpointUrls, externalStack } from '../../helpers/providers/external.ts';
@@ -50,11 +59,18 @@ describe('stack providers', () => {
 });
 
 describe('run context', () => {
-  it('gives every spec its own ticket ids, and new ids to a rerun', () => {
+  it('gives every spec file its own ticket ids by name, with no registry to edit, and new ids to a rerun', () => {
     const base = ticketIdBaseFor(1_764_000_000_123);
-    expect(ticketIdStart(base, 'sustained') - ticketIdStart(base, 'standard')).toBe(TICKET_BLOCK);
+    const slots = specSlots(['standard', 'sustained', 'my-new-spec', 'preflight']);
+    expect(slots).toEqual({ preflight: 0, standard: 1, sustained: 2, 'my-new-spec': 3 });
+    const context = { ticketIdBase: base, specSlots: slots };
+    expect(ticketIdStart(context, 'sustained') - ticketIdStart(context, 'standard')).toBe(TICKET_BLOCK);
+    expect(ticketIdStart(context, 'my-new-spec', 5) - ticketIdStart(context, PREFLIGHT)).toBe(3 * TICKET_BLOCK + 5);
+    expect(() => ticketIdStart(context, 'elsewhere')).toThrow(/no ticket-id block for the spec "elsewhere".*include pattern/);
+    expect(() => specSlots(Array.from({ length: 100 }, (_, i) => `spec${i}`))).toThrow(/at most 99/);
     expect(ticketIdBaseFor(1_764_000_000_124)).not.toBe(base);
-    expect(Number.isSafeInteger(ticketIdBaseFor(999_999) + 6 * TICKET_BLOCK)).toBe(true);
+    expect(Number.isSafeInteger(ticketIdBaseFor(999_999) + 99 * TICKET_BLOCK + 3_000_000)).toBe(true);
+    expect(specNameOf('/x/tests/performance/burst.spec.ts')).toBe('burst');
   });
 
   it('plans durations and timeouts from the schedule', () => {

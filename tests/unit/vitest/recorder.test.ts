@@ -41,9 +41,10 @@ describe('SpecRecorder.pacedLoad', () => {
         details: {},
       },
       ticketIdBase: 1000,
+      specSlots: { custom: 1 },
     } as unknown as PerfContext;
-    const recorder = new SpecRecorder('custom', 'paced load', context);
-    const options = { ...recorder.pacedLoad(4, 6000, 1000), concurrency: 1 }; // 100 per second, in order
+    const recorder = new SpecRecorder('custom', context, 'paced load');
+    const options = { ...recorder.pacedLoad(4, 6000), concurrency: 1 }; // 100 per second, in order
     const s = (await runLoadTest(options)).getSummary();
     expect(s.successCount).toBe(2);
     expect(s.errorClasses).toEqual({ bad_body: 2 });

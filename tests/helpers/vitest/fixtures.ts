@@ -1,0 +1,42 @@
+// The performance specs' `test`: Vitest's, extended with the suite's fixtures.
+//   perf      the run's context (config, endpoints, preflight) from the global setup
+//   recorder  one per spec file, named after it: keeps runs, checks and notes, and
+//             writes the report once when the file is done (also after a failed
+//             assertion; on Ctrl-C at once, see SpecRecorder.listenForInterrupts)
+//   (auto)    every test's outcome goes to the recorder as a check
+import { expect, inject, test as base } from 'vitest';
+import type { PerfContext } from './perf-context.ts';
+import { specNameOf } from './spec-names.ts';
+import { SpecRecorder } from './recorder.ts';
+import { REPORT_META } from './reporter.ts';
+
+/** The run's context, handed over by the global setup (provide/inject). */
+export function perfContext(): PerfContext {
+  const context = inject('perf');
+  if (!context) {
+    throw new Error(
+      'The performance context is missing: run the specs through the `performance` Vitest project (npx vitest run tests/performance)',
+    );
+  }
+  return context;
+}
+
+export const test = base
+  .extend('perf', { scope: 'file' }, () => perfContext())
+  .extend('recorder', { scope: 'file' }, ({ perf }, { onCleanup }) => {
+    const recorder = new SpecRecorder(specNameOf(expect.getState().testPath ?? 'spec'), perf);
+    const stopListening = recorder.listenForInterrupts();
+    onCleanup(async () => {
+      stopListening();
+      const { report, regression } = await recorder.finish();
+      if (recorder.file) recorder.file.meta[REPORT_META] = report;
+      if (regression !== undefined) throw new Error(regression);
+    });
+    return recorder;
+  })
+  .extend('check', { auto: true }, ({ recorder, task }, { onCleanup }) => {
+    recorder.attach(task);
+    onCleanup(() => recorder.recordCheck(task.name, task.result));
+  });
+
+export { describe, expect } from 'vitest';
