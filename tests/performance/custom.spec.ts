@@ -4,10 +4,15 @@
 // the new spec gets its own ticket ids and its own report (<name>.json) from its
 // file name, with nothing else to edit.
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
-import { describe, expect, perfContext, plannedDurationMs, specTimeoutMs, test } from '../helpers/vitest/index.ts';
+import { describe, expect, perfContext, plannedDurationMs, specSettings, specTimeoutMs, test } from '../helpers/vitest/index.ts';
 
 const { config } = perfContext(); // endpoints and config from the suite's globalSetup
-const { requests, requestsPerSecond } = config.custom; // CUSTOM_* in .env.test
+// This spec's own settings (CUSTOM_* in .env.test or the environment), checked like the suite's:
+// a bad value fails the spec before it sends anything, naming the variable. Rename them in a copy.
+const { requests, requestsPerSecond } = specSettings((env) => ({
+  requests: env.count('CUSTOM_REQUESTS', 20), // scaled by PERF_SCALE
+  requestsPerSecond: env.number('CUSTOM_REQUESTS_PER_SECOND', 2, 0.01, 10_000),
+}));
 const plannedMs = plannedDurationMs(requests, requestsPerSecond * 60);
 
 describe(`Custom load test: ${requests} requests at ${requestsPerSecond}/s`, () => {

@@ -1,6 +1,8 @@
 // The suite's configuration: every variable of .env.test, typed and validated once.
 export {
   loadConfig,
+  specSettings,
+  parseSpecSettings,
   parseConfig,
   configVariables,
   redactConfig,
@@ -16,4 +18,5 @@ export {
   type TargetRow,
   type TargetsTable,
   type VariableRule,
+  type SettingsReader,
 } from './settings.ts';

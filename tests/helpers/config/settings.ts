@@ -63,7 +63,6 @@ export interface PerfConfig {
     recoveryRatePerMinute: number;
   };
   profile: { requests: number; metricsRequests: number; ratePerMinute: number; bottleneckPercent: number };
-  custom: { requests: number; requestsPerSecond: number };
 }
 
 /** What a variable accepts; kept so tests and docs can enumerate every variable. */
@@ -321,10 +320,6 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       ratePerMinute: r.number('PROFILE_RATE_PER_MIN', 100, 1, 600_000),
       bottleneckPercent: r.number('PROFILE_BOTTLENECK_PERCENT', 10, 0, 100),
     },
-    custom: {
-      requests: count('CUSTOM_REQUESTS', 20),
-      requestsPerSecond: r.number('CUSTOM_REQUESTS_PER_SECOND', 2, 0.01, 10_000),
-    },
   };
 
   for (const [name, instead] of Object.entries(RETIRED)) {
@@ -359,15 +354,19 @@ export function configVariables(): VariableRule[] {
 }
 
 /**
- * Loads .env (a user's local, untracked overrides) and then .env.test into
- * process.env without overriding variables already set, so the precedence is
- * environment > .env > .env.test. Returns the validated config.
+ * Loads .env (a user's local, untracked overrides) and then .env.test into `env` without
+ * overriding variables already set, so the precedence is environment > .env > .env.test.
  */
-export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): PerfConfig {
+function loadEnvFiles(root: string, env: NodeJS.ProcessEnv): void {
   for (const file of ['.env', '.env.test']) {
     const path = resolve(root, file);
     if (existsSync(path)) dotenv.config({ path, override: false, quiet: true, processEnv: env as Record<string, string> });
   }
+}
+
+/** Loads the .env files (loadEnvFiles) and returns the validated config. */
+export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): PerfConfig {
+  loadEnvFiles(root, env);
   const config = parseConfig(env);
   // The one check that needs the file system: a baseline that is not there would only be noticed after the run.
   const baseline = config.baseline.path;
@@ -377,6 +376,42 @@ export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = proces
     ]);
   }
   return config;
+}
+
+/** What a spec file declares its own settings with: the suite's reader, with the same checks and messages. */
+export interface SettingsReader {
+  /** A request count, multiplied by PERF_SCALE like the built-in specs' counts. */
+  count(name: string, fallback: number): number;
+  int(name: string, fallback: number, min: number, max: number): number;
+  number(name: string, fallback: number, min: number, max: number): number;
+  bool(name: string, fallback: boolean): boolean;
+  choice<T extends string>(name: string, values: readonly T[], fallback: T): T;
+}
+
+/** Reads the settings `declare` asks for from `env` (pure). Throws ConfigError naming every bad variable. */
+export function parseSpecSettings<T>(declare: (env: SettingsReader) => T, env: Env): T {
+  const r = new EnvReader(env);
+  const scale = r.number('PERF_SCALE', 1, 0.01, 100);
+  const reader: SettingsReader = {
+    count: (name, fallback) => scaleCount(r.int(name, fallback, 1, MAX_REQUESTS), scale),
+    int: (name, fallback, min, max) => r.int(name, fallback, min, max),
+    number: (name, fallback, min, max) => r.number(name, fallback, min, max),
+    bool: (name, fallback) => r.bool(name, fallback),
+    choice: (name, values, fallback) => r.choice(name, values, fallback),
+  };
+  const settings = declare(reader);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return settings;
+}
+
+/**
+ * A spec file's own settings, read from the environment and the .env files like the suite's:
+ * call it at the top of the spec file, so a bad value fails the spec before it sends anything,
+ * naming the variable. (The built-in specs' settings are read at set-up, before any spec.)
+ */
+export function specSettings<T>(declare: (env: SettingsReader) => T, root = process.cwd()): T {
+  loadEnvFiles(root, process.env);
+  return parseSpecSettings(declare, process.env);
 }
 
 /** The config as it may be written into a report: the secret never leaves the process. */

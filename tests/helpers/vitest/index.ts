@@ -13,5 +13,5 @@ export {
   retryAfterSeconds,
   type MetricsResult,
 } from '../service/index.ts';
-export { formatStatuses } from '../config/index.ts';
+export { formatStatuses, specSettings, type SettingsReader } from '../config/index.ts';
 export { answerTimes, describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, sentTimes, type PhaseOutcome } from '../rate-limit/index.ts';

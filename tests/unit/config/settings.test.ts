@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
   configVariables,
+  parseSpecSettings,
+  type SettingsReader,
   formatStatuses,
   loadConfig,
   parseConfig,
@@ -12,6 +14,7 @@ import {
   scaleCount,
   type VariableRule,
 } from '../../helpers/config/settings.ts';
+import { specDeclaredVariables } from '../../support/spec-variables.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 const envTest = dotenv.parse(readFileSync(resolve(root, '.env.test')));
@@ -62,11 +65,34 @@ describe('config', () => {
     expect(config.stack.choice).toBe('auto');
   });
 
-  it('.env.test documents every variable the suite reads, and nothing else', () => {
-    const read = configVariables()
-      .map((rule) => rule.name)
-      .sort();
+  it('.env.test documents every variable the suite and the spec files read, and nothing else', () => {
+    const declaredBySpecs = specDeclaredVariables();
+    expect(declaredBySpecs).toEqual(['CUSTOM_REQUESTS', 'CUSTOM_REQUESTS_PER_SECOND']);
+    const read = [...configVariables().map((rule) => rule.name), ...declaredBySpecs].sort();
     expect(Object.keys(envTest).sort()).toEqual(read);
+  });
+
+  it("a spec's own settings: defaults, PERF_SCALE on counts, and a bad value refused naming the variable", () => {
+    const declare = (env: SettingsReader) => ({
+      requests: env.count('MY_REQUESTS', 20),
+      rate: env.number('MY_RATE', 2, 0.01, 100),
+      strict: env.bool('MY_STRICT', false),
+    });
+    expect(parseSpecSettings(declare, {})).toEqual({ requests: 20, rate: 2, strict: false });
+    expect(parseSpecSettings(declare, { PERF_SCALE: '0.5', MY_RATE: '3', MY_STRICT: 'yes' })).toEqual({
+      requests: 10,
+      rate: 3,
+      strict: true,
+    });
+    expect(() => parseSpecSettings(declare, { MY_REQUESTS: 'many', MY_RATE: '500' })).toThrow(ConfigError);
+    try {
+      parseSpecSettings(declare, { MY_REQUESTS: 'many', MY_RATE: '500' });
+    } catch (error) {
+      expect((error as ConfigError).problems).toEqual([
+        'MY_REQUESTS="many": expected an integer from 1 to 1000000',
+        'MY_RATE="500": expected a number from 0.01 to 100',
+      ]);
+    }
   });
 
   it('rejects a bad value of every variable, naming the variable and the value', () => {
