@@ -38,7 +38,7 @@ export default defineConfig({
           environment: 'node',
           // One stack for the whole run, brought up once; endpoints reach the specs via provide/inject.
           globalSetup: ['tests/helpers/vitest/global-setup.ts'],
-          setupFiles: ['tests/helpers/vitest/matchers.ts'],
+          setupFiles: ['tests/helpers/vitest/setup.ts'],
           // The specs share one service and its rate limiter: one file at a time, each in its own
           // forked process so the load generator never shares an event loop with anything else.
           pool: 'forks',

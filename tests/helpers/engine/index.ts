@@ -18,6 +18,7 @@ export {
 export { LoadTestResults, type RunInfo, type LatencySeries } from './results.ts';
 export type { LoadTestSample } from './samples.ts';
 export { LAG_WARNING_MS, type LoadTestSummary, type ScheduleStats, type ErrorRecord, type EndReason } from './summary.ts';
+export { PROGRESS_CHANNEL, subscribeProgress } from './progress.ts';
 export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';
 export { signBody, createSigningKey } from './signing.ts';
 export { flatPayload, wrappedPayload, encodePayload, type PayloadFactory, type FlatPayload, type WrappedPayload } from './payloads.ts';

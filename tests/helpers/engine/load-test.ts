@@ -6,15 +6,16 @@
 // bodies are discarded as they stream in, so connections are reused (with the
 // `checkBody` option, accepted ones are kept up to 1 MiB and judged). Every
 // outcome lands in preallocated columns (samples.ts); nothing here throws
-// after validation.
+// after validation. Progress snapshots are events (progress.ts): the engine
+// never prints.
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
-import { formatProgress } from '../report/index.ts';
 import { classifyError, describeError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from './errors.ts';
 import type { BodyCheck } from './body-checks.ts';
 import { MAX_CHECKED_BODY_BYTES, validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
 import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
+import { publishProgress } from './progress.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
@@ -146,7 +147,7 @@ class LoadRun {
     this.checksBodies = o.checkBody !== null;
     this.slots = new Array<RequestHandler | undefined>(o.concurrency).fill(undefined);
     this.freeSlots = Array.from({ length: o.concurrency }, (_, i) => o.concurrency - 1 - i);
-    this.progressWindow = o.onProgress !== null || o.consoleProgress ? [] : null;
+    this.progressWindow = o.progress ? [] : null;
     this.clients = Array.from(
       { length: o.concurrency },
       () =>
@@ -416,10 +417,8 @@ class LoadRun {
       currentP95Ms: percentile(sortedValues(window), 0.95),
       windowCount: window.length,
     };
-    if (this.o.onProgress === null) {
-      console.log(formatProgress(snapshot));
-      return;
-    }
+    publishProgress(snapshot);
+    if (this.o.onProgress === null) return;
     try {
       this.o.onProgress(snapshot);
     } catch (error) {

@@ -4,7 +4,7 @@ import type { BodyCheck } from './body-checks.ts';
 import { flatPayload, type PayloadFactory } from './payloads.ts';
 import { dueTimeMs } from './scheduler.ts';
 
-/** What `onProgress` receives every `progressIntervalMs`. */
+/** What `onProgress` and the progress channel (PROGRESS_CHANNEL) receive every `progressIntervalMs`. */
 export interface ProgressSnapshot {
   /** Monotonic ms since the run started. */
   elapsedMs: number;
@@ -63,13 +63,14 @@ export interface LoadTestOptions {
    * read back with results.capturedHeaders. Default none (nothing kept per request).
    */
   captureHeaders?: string[];
-  /** Called every progressIntervalMs during the run. */
+  /** Called with every progress snapshot; when given, snapshots are always made. */
   onProgress?: (snapshot: ProgressSnapshot) => void;
   /** Default 5000. */
   progressIntervalMs?: number;
   /**
-   * Console progress lines when no onProgress is given: true always, false never,
-   * undefined (default) only when the planned run is longer than 10 s.
+   * Progress snapshots every progressIntervalMs when no onProgress is given, published on the
+   * progress channel (the engine never prints; see subscribeProgress): true always, false
+   * never, undefined (default) only when the planned run is longer than 10 s.
    */
   progress?: boolean;
 }
@@ -99,8 +100,8 @@ export interface ResolvedOptions {
   captureHeaders: string[];
   onProgress: ((snapshot: ProgressSnapshot) => void) | null;
   progressIntervalMs: number;
-  /** Print progress lines to the console (resolved from `progress` and the planned duration). */
-  consoleProgress: boolean;
+  /** Emit progress snapshots (resolved from `progress`, onProgress and the planned duration). */
+  progress: boolean;
 }
 
 export const DEFAULTS = {
@@ -108,8 +109,8 @@ export const DEFAULTS = {
   timeoutMs: 30_000,
   signatureHeader: 'X-Freshdesk-Signature',
   progressIntervalMs: 5000,
-  /** Runs planned longer than this print console progress by default. */
-  consoleProgressAfterMs: 10_000,
+  /** Runs planned longer than this emit progress snapshots by default. */
+  progressAfterMs: 10_000,
 } as const;
 
 /** Samples are preallocated, so the count is capped (27 bytes each: 270 MB at the cap). */
@@ -320,7 +321,7 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     throw new LoadTestOptionError('progress', progress, 'true, false, or omit it (automatic)');
   }
   const plannedMs = plannedDurationMs(totalRequests, rate ?? null);
-  const consoleProgress = onProgress === null && (progress ?? plannedMs > DEFAULTS.consoleProgressAfterMs);
+  const emitsProgress = onProgress !== null || (progress ?? plannedMs > DEFAULTS.progressAfterMs);
 
   return {
     url,
@@ -342,7 +343,7 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
     onProgress,
     progressIntervalMs,
-    consoleProgress,
+    progress: emitsProgress,
   };
 }
 

@@ -1,6 +1,7 @@
 // Console rendering of a summary (the seed's "Expected Output" layout plus the
-// schedule line, service times and warnings) and of progress lines. Pure.
-import type { ProgressSnapshot } from '#engine';
+// schedule line, service times and warnings) and of progress lines. Pure, but
+// for printProgress, which prints the engine's progress events.
+import { subscribeProgress, type ProgressSnapshot } from '#engine';
 import type { LoadTestSummary } from '#engine';
 
 const RULE = '='.repeat(60);
@@ -88,4 +89,9 @@ export function formatProgress(p: ProgressSnapshot): string {
     `[${(p.elapsedMs / 1000).toFixed(1)} s] sent ${p.sent}/${p.plannedRequests}, completed ${p.completed} ` +
     `(${p.failed} failed), in flight ${p.inFlight}, current P95 ${p95}`
   );
+}
+
+/** Prints a progress line (formatProgress) for every snapshot any run publishes; returns the unsubscribe. */
+export function printProgress(): () => void {
+  return subscribeProgress((snapshot) => console.log(formatProgress(snapshot)));
 }

@@ -1,6 +1,6 @@
 // What the suite writes and prints: the console summary and progress lines, one
 // JSON report per spec, the HTML overview, and the metrics watch line.
-export { formatSummary, formatProgress, defaultTitle } from './console.ts';
+export { formatSummary, formatProgress, printProgress, defaultTitle } from './console.ts';
 export { reportBase, writeSpecReport, writeSpecReportSync, type SpecReport, type CheckRecord } from './json-report.ts';
 export { readSpecReportFile, readSpecReports, writeHtmlReport, ReportFileError } from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';

@@ -1,10 +1,11 @@
 // runLoadTest against real node:http servers: pacing, concurrency, burst, signing.
 import { createHmac } from 'node:crypto';
 import { linearRegression, median } from 'simple-statistics';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import type { ProgressSnapshot } from '../../helpers/engine/options.ts';
 import { flatPayload, type FlatPayload } from '../../helpers/engine/payloads.ts';
+import { subscribeProgress } from '../../helpers/engine/progress.ts';
 import { okAfter, startTestServer, type TestServer } from './test-server.ts';
 
 const SECRET = 'test_secret_key_12345';
@@ -66,6 +67,35 @@ describe('open-model pacing', () => {
     for (let i = 1; i < snapshots.length; i++) {
       expect((snapshots[i] as ProgressSnapshot).sent).toBeGreaterThanOrEqual((snapshots[i - 1] as ProgressSnapshot).sent);
     }
+  });
+
+  it('publishes the same snapshots on the progress channel, and never prints', async () => {
+    server = await startTestServer(okAfter(1));
+    const log = vi.spyOn(console, 'log');
+    const published: ProgressSnapshot[] = [];
+    const unsubscribe = subscribeProgress((p) => published.push(p));
+    const given: ProgressSnapshot[] = [];
+    const options = { url: server.url, secret: SECRET, totalRequests: 30, requestsPerSecond: 100, progressIntervalMs: 100 };
+    try {
+      await runLoadTest({ ...options, onProgress: (p) => given.push(p) });
+      expect(given.length).toBeGreaterThanOrEqual(1);
+      expect(published).toEqual(given);
+      // Without onProgress, `progress: true` still publishes; `progress: false` (or a short run) does not.
+      published.length = 0;
+      await runLoadTest({ ...options, progress: true });
+      expect(published.length).toBeGreaterThanOrEqual(1);
+      published.length = 0;
+      await runLoadTest({ ...options, progress: false });
+      await runLoadTest(options);
+      expect(published).toEqual([]);
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      unsubscribe();
+      log.mockRestore();
+    }
+    // Unsubscribed: nothing more arrives.
+    await runLoadTest({ ...options, progress: true });
+    expect(published).toEqual([]);
   });
 });
 

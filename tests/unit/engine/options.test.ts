@@ -67,7 +67,7 @@ describe('validateOptions', () => {
       signatureHeader: 'X-Freshdesk-Signature',
       headers: { 'content-type': 'application/json' },
       progressIntervalMs: 5000,
-      consoleProgress: false,
+      progress: false,
     });
     expect(o.isSuccess(200)).toBe(true);
     expect(o.isSuccess(201)).toBe(false);
@@ -76,14 +76,15 @@ describe('validateOptions', () => {
     expect(validateOptions({ ...valid, url: 'http://127.0.0.1:1/a?b=c' }).path).toBe('/a?b=c');
   });
 
-  it('prints console progress by default only for runs planned over 10 s, unless told otherwise', () => {
+  it('makes progress snapshots by default only for runs planned over 10 s, unless told otherwise, and always for onProgress', () => {
     const long = { ...valid, totalRequests: 100, requestsPerSecond: 5 }; // 19.8 s
     const short = { ...valid, totalRequests: 20, requestsPerSecond: 5 }; // 3.8 s
-    expect(validateOptions(long).consoleProgress).toBe(true);
-    expect(validateOptions(short).consoleProgress).toBe(false);
-    expect(validateOptions({ ...long, progress: false }).consoleProgress).toBe(false);
-    expect(validateOptions({ ...short, progress: true }).consoleProgress).toBe(true);
-    expect(validateOptions({ ...long, onProgress: () => {} }).consoleProgress).toBe(false);
+    expect(validateOptions(long).progress).toBe(true);
+    expect(validateOptions(short).progress).toBe(false);
+    expect(validateOptions({ ...long, progress: false }).progress).toBe(false);
+    expect(validateOptions({ ...short, progress: true }).progress).toBe(true);
+    expect(validateOptions({ ...short, onProgress: () => {} }).progress).toBe(true);
+    expect(validateOptions({ ...short, progress: false, onProgress: () => {} }).progress).toBe(true);
   });
 });
 

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { formatProgress, formatSummary } from '../../helpers/report/console.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { formatProgress, formatSummary, printProgress } from '../../helpers/report/console.ts';
+import type { ProgressSnapshot } from '../../helpers/engine/options.ts';
+import { publishProgress } from '../../helpers/engine/progress.ts';
 import { ErrorCode } from '../../helpers/engine/errors.ts';
 import { SampleStore } from '../../helpers/engine/samples.ts';
 import { buildSummary } from '../../helpers/engine/summary.ts';
@@ -61,19 +63,36 @@ describe('formatSummary', () => {
   });
 });
 
+const snapshot: ProgressSnapshot = {
+  elapsedMs: 12_000,
+  plannedRequests: 3000,
+  sent: 1200,
+  completed: 1195,
+  inFlight: 5,
+  succeeded: 1190,
+  failed: 5,
+  currentP95Ms: 234.54,
+  windowCount: 500,
+};
+const line = '[12.0 s] sent 1200/3000, completed 1195 (5 failed), in flight 5, current P95 234.5 ms over 500';
+
 describe('formatProgress', () => {
   it('shows sent, completed, in flight and the current P95', () => {
-    const line = formatProgress({
-      elapsedMs: 12_000,
-      plannedRequests: 3000,
-      sent: 1200,
-      completed: 1195,
-      inFlight: 5,
-      succeeded: 1190,
-      failed: 5,
-      currentP95Ms: 234.54,
-      windowCount: 500,
-    });
-    expect(line).toBe('[12.0 s] sent 1200/3000, completed 1195 (5 failed), in flight 5, current P95 234.5 ms over 500');
+    expect(formatProgress(snapshot)).toBe(line);
+  });
+});
+
+describe('printProgress', () => {
+  it('prints a line for every snapshot the engine publishes, until it is unsubscribed', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const unsubscribe = printProgress();
+      publishProgress(snapshot);
+      unsubscribe();
+      publishProgress(snapshot);
+      expect(log.mock.calls).toEqual([[line]]);
+    } finally {
+      log.mockRestore();
+    }
   });
 });
