@@ -1,5 +1,7 @@
 // Classification of request failures into a few stable classes that reports
-// and assertions can count on, whatever undici or Node call the error.
+// and assertions can count on, whatever undici or Node call the error. The
+// engine's own outcomes (a timeout, a stopped run) are recorded with their code
+// directly; classifyError is only for errors that come from undici or Node.
 
 /** Numeric codes stored per request (one byte each, see samples.ts). */
 export const ErrorCode = {
@@ -20,7 +22,6 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type ErrorClass = 'timeout' | 'connection_refused' | 'connection_reset' | 'aborted' | 'bad_body' | 'other' | `http_${number}`;
 
 const CODE_BY_ERROR_CODE: Record<string, ErrorCode> = {
-  LOADTEST_TIMEOUT: ErrorCode.timeout,
   UND_ERR_CONNECT_TIMEOUT: ErrorCode.timeout,
   UND_ERR_HEADERS_TIMEOUT: ErrorCode.timeout,
   UND_ERR_BODY_TIMEOUT: ErrorCode.timeout,
@@ -104,24 +105,6 @@ export function classHasLatency(errorClass: string | null): boolean {
   if (errorClass === null) return codeHasLatency(ErrorCode.none);
   if (errorClass.startsWith('http_')) return codeHasLatency(ErrorCode.http);
   return codeHasLatency(CODE_BY_CLASS[errorClass] ?? ErrorCode.other);
-}
-
-/** The error the engine aborts a request with when it runs past `timeoutMs`. */
-export class RequestTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-  readonly code = 'LOADTEST_TIMEOUT';
-  constructor(timeoutMs: number) {
-    super(`no complete response within timeoutMs=${timeoutMs} ms`);
-  }
-}
-
-/** The error in-flight requests are cancelled with when the run stops early. */
-export class RunStoppedError extends Error {
-  override readonly name = 'AbortError';
-  readonly code = 'UND_ERR_ABORTED';
-  constructor(reason: string) {
-    super(`request cancelled: the run stopped (${reason}) while it was in flight`);
-  }
 }
 
 /** A short human message for an error, for the summary's first-errors list. */

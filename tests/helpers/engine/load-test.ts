@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
-import { classifyError, describeError, ErrorCode, errorClassName, RequestTimeoutError, RunStoppedError } from './errors.ts';
+import { classifyError, describeError, ErrorCode, errorClassName } from './errors.ts';
 import type { BodyCheck } from './body-checks.ts';
 import { MAX_CHECKED_BODY_BYTES, validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
 import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
@@ -36,7 +36,10 @@ export async function runLoadTest(options: LoadTestOptions): Promise<LoadTestRes
   return new LoadRun(resolved).run();
 }
 
-/** Per-request state for undici's dispatch API; short-lived (only while in flight). */
+/**
+ * Per-request state for undici's dispatch API; short-lived (only while in flight). It only
+ * collects: the run decides what to keep when the answer starts, and records the outcome.
+ */
 class RequestHandler implements Dispatcher.DispatchHandler {
   controller: Dispatcher.DispatchController | null = null;
   status = 0;
@@ -61,16 +64,12 @@ class RequestHandler implements Dispatcher.DispatchHandler {
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     // Timed out or cancelled while still waiting for a socket: abort now.
-    if (this.done) controller.abort(new RunStoppedError('request already finished'));
+    if (this.done) controller.abort(new Error('request already settled by the load test (timeout or stop)'));
   }
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     this.status = statusCode;
-    if (this.run.capturing) this.run.captureHeaders(this.index, headers);
-    this.success = this.run.isSuccess(statusCode);
-    if (this.success) {
-      if (this.run.checksBodies) this.body = [];
-    } else if (this.run.wantsErrorDetail()) this.excerpt = [];
+    this.run.answerStarted(this, headers);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -86,11 +85,11 @@ class RequestHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.run.finishRequest(this, this.status, null);
+    this.run.finishRequest(this, null);
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.run.finishRequest(this, 0, error);
+    this.run.finishRequest(this, error);
   }
 }
 
@@ -117,11 +116,11 @@ class LoadRun {
   private readonly errors: ErrorRecord[] = [];
   /** Kept response headers by request index; only filled when captureHeaders is set. */
   private readonly captured = new Map<number, Record<string, string>>();
-  readonly capturing: boolean;
+  private readonly capturing: boolean;
   private errorDetailsClaimed = 0;
   private readonly warnings: string[] = [];
   /** Set when the checkBody option is: accepted bodies are then buffered and judged. */
-  readonly checksBodies: boolean;
+  private readonly checksBodies: boolean;
   private checkBodyThrew = false;
   /** Corrected latencies completed since the last progress snapshot (only when progress is on). */
   private progressWindow: number[] | null;
@@ -218,7 +217,7 @@ class LoadRun {
     try {
       (this.clients[slot] as Client).dispatch({ path: this.o.path, method: 'POST', headers, body }, handler);
     } catch (error) {
-      this.finishRequest(handler, 0, error);
+      this.finishRequest(handler, error);
       return;
     }
     if (this.timeoutTimer === undefined && !handler.done) this.armTimeoutCheck(sentAt + this.o.timeoutMs);
@@ -226,7 +225,16 @@ class LoadRun {
 
   // --- outcomes ---
 
-  isSuccess(status: number): boolean {
+  /** A response began (called by its handler): capture headers, judge the status, choose what of the body to keep. */
+  answerStarted(handler: RequestHandler, headers: IncomingHttpHeaders): void {
+    if (this.capturing) this.captureHeaders(handler.index, headers);
+    handler.success = this.isSuccess(handler.status);
+    if (handler.success) {
+      if (this.checksBodies) handler.body = [];
+    } else if (this.wantsErrorDetail()) handler.excerpt = [];
+  }
+
+  private isSuccess(status: number): boolean {
     try {
       return this.o.isSuccess(status) === true;
     } catch (error) {
@@ -235,7 +243,7 @@ class LoadRun {
     }
   }
 
-  captureHeaders(index: number, headers: IncomingHttpHeaders): void {
+  private captureHeaders(index: number, headers: IncomingHttpHeaders): void {
     let kept: Record<string, string> | undefined;
     for (const name of this.o.captureHeaders) {
       const value = headers[name];
@@ -247,37 +255,64 @@ class LoadRun {
   }
 
   /** Claims one of the few detailed error records (so only early failures buffer a body excerpt). */
-  wantsErrorDetail(): boolean {
+  private wantsErrorDetail(): boolean {
     if (this.errorDetailsClaimed >= ERROR_DETAILS) return false;
     this.errorDetailsClaimed++;
     return true;
   }
 
-  finishRequest(handler: RequestHandler, status: number, error: unknown): void {
+  /**
+   * undici settled the request (called by its handler, or when dispatch threw): a complete
+   * response when `error` is null, else a failure of undici or Node, classified here.
+   */
+  finishRequest(handler: RequestHandler, error: unknown): void {
     if (handler.done) return;
+    const end = this.release(handler);
+    if (error === null) this.recordAnswer(handler, end);
+    else this.recordFailure(handler.index, end, 0, classifyError(error), describeError(error));
+    this.settled(handler, end);
+  }
+
+  /** The engine gives up on a request in flight (timeout, stop): records `code` and aborts it in undici. */
+  private cancelRequest(handler: RequestHandler, code: ErrorCode, message: string): void {
+    const end = this.release(handler);
+    this.recordFailure(handler.index, end, 0, code, message);
+    this.settled(handler, end);
+    handler.controller?.abort(new Error(message));
+  }
+
+  /** Marks the request done and frees its slot before its outcome is recorded; returns the end time. */
+  private release(handler: RequestHandler): number {
     handler.done = true;
     const end = this.now();
     this.slots[handler.slot] = undefined;
     this.freeSlots.push(handler.slot);
     this.inFlight--;
-    const index = handler.index;
-    if (error !== null) {
-      this.recordFailure(index, end, 0, classifyError(error), describeError(error));
-    } else if (!handler.success) {
+    return end;
+  }
+
+  /** Records a complete response: a success, an HTTP failure, or (with checkBody) a bad body. */
+  private recordAnswer(handler: RequestHandler, end: number): void {
+    const { index, status } = handler;
+    if (!handler.success) {
       const excerpt = handler.excerpt === null ? '' : Buffer.concat(handler.excerpt).toString('utf8', 0, BODY_EXCERPT_BYTES);
       this.recordFailure(index, end, status, ErrorCode.http, `HTTP ${status}${excerpt === '' ? '' : `: ${excerpt}`}`, true);
-    } else {
-      // handler.body is null unless checkBody is set: then the accepted status must also carry a good body.
-      const badBody = handler.body === null ? null : this.judgeBody(handler.body, handler.bodyBytes, status);
-      if (badBody === null) {
-        this.store.recordEnd(index, end, status, ErrorCode.none);
-        this.succeeded++;
-      } else {
-        this.recordFailure(index, end, status, ErrorCode.badBody, `HTTP ${status}, bad body: ${badBody}`);
-      }
+      return;
     }
-    if (this.progressWindow !== null && this.store.hasLatency(index)) {
-      this.progressWindow.push(end - (this.store.intendedMs[index] as number));
+    // handler.body is null unless checkBody is set: then the accepted status must also carry a good body.
+    const badBody = handler.body === null ? null : this.judgeBody(handler.body, handler.bodyBytes, status);
+    if (badBody === null) {
+      this.store.recordEnd(index, end, status, ErrorCode.none);
+      this.succeeded++;
+    } else {
+      this.recordFailure(index, end, status, ErrorCode.badBody, `HTTP ${status}, bad body: ${badBody}`);
+    }
+  }
+
+  /** After the outcome is recorded: feeds progress, and lets the schedule or the end go on. */
+  private settled(handler: RequestHandler, end: number): void {
+    if (this.progressWindow !== null && this.store.hasLatency(handler.index)) {
+      this.progressWindow.push(end - (this.store.intendedMs[handler.index] as number));
     }
     this.scheduler.slotFreed();
     this.maybeFinish();
@@ -334,9 +369,7 @@ class LoadRun {
       if (handler === undefined) continue;
       const deadline = handler.sentAtMs + timeoutMs;
       if (deadline <= now) {
-        const error = new RequestTimeoutError(timeoutMs);
-        this.finishRequest(handler, 0, error);
-        handler.controller?.abort(error);
+        this.cancelRequest(handler, ErrorCode.timeout, `no complete response within timeoutMs=${timeoutMs} ms`);
       } else if (deadline < nextDeadline) {
         nextDeadline = deadline;
       }
@@ -360,11 +393,10 @@ class LoadRun {
     this.stopping = true;
     this.endReason = reason;
     this.scheduler.stop();
-    const error = new RunStoppedError(reason === 'max_duration' ? 'maxDurationMs reached' : 'signal aborted');
+    const why = reason === 'max_duration' ? 'maxDurationMs reached' : 'signal aborted';
+    const message = `request cancelled: the run stopped (${why}) while it was in flight`;
     for (const handler of this.slots) {
-      if (handler === undefined) continue;
-      this.finishRequest(handler, 0, error);
-      handler.controller?.abort(error);
+      if (handler !== undefined) this.cancelRequest(handler, ErrorCode.aborted, message);
     }
     this.maybeFinish();
   }

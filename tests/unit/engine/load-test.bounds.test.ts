@@ -44,6 +44,9 @@ describe('run bounds', () => {
     expect(s.cancelledCount).toBeGreaterThanOrEqual(5);
     expect(s.successCount + s.cancelledCount).toBe(s.totalRequests);
     expect(s.errorClasses).toEqual({ aborted: s.cancelledCount });
+    expect(s.errors.find((e) => e.errorClass === 'aborted')?.message).toBe(
+      'request cancelled: the run stopped (maxDurationMs reached) while it was in flight',
+    );
     for (const r of results.samples) {
       if (r.index % 2 === 1) expect(r.errorClass).toBe('aborted');
       // an answered request completed unless it was sent just before the stop
