@@ -90,17 +90,7 @@ export class LoadTestResults {
   }
 
   getSummary(): LoadTestSummary {
-    this.summary ??= buildSummary({
-      store: this.store,
-      plannedRequests: this.info.plannedRequests,
-      requestsPerSecond: this.info.requestsPerSecond,
-      concurrency: this.info.concurrency,
-      durationMs: this.info.durationMs,
-      endReason: this.info.endReason,
-      slotWaits: this.info.slotWaits,
-      errors: this.errors,
-      runWarnings: this.runWarnings,
-    });
+    this.summary ??= buildSummary({ store: this.store, info: this.info, errors: this.errors, runWarnings: this.runWarnings });
     return this.summary;
   }
 }

@@ -1,5 +1,6 @@
 // The end-of-run summary: plain data computed from the sample columns. Pure.
 import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
+import type { RunInfo } from './results.ts';
 import type { SampleStore } from './samples.ts';
 import { latencyStats, percentile, sortedValues, type LatencyStats } from './statistics.ts';
 
@@ -74,19 +75,15 @@ export interface LoadTestSummary {
 
 export interface SummaryInput {
   store: SampleStore;
-  plannedRequests: number;
-  requestsPerSecond: number | null;
-  concurrency: number;
-  durationMs: number;
-  endReason: EndReason;
-  slotWaits: number;
+  /** The plan and how the run went (only the figures a summary needs). */
+  info: Pick<RunInfo, 'plannedRequests' | 'requestsPerSecond' | 'concurrency' | 'durationMs' | 'endReason' | 'slotWaits'>;
   errors: readonly ErrorRecord[];
   /** Warnings the engine collected during the run. */
   runWarnings: readonly string[];
 }
 
 export function buildSummary(input: SummaryInput): LoadTestSummary {
-  const { store } = input;
+  const { store, info } = input;
   const sent = store.sent;
   const responseTimes = new Float64Array(sent);
   const serviceTimes = new Float64Array(sent);
@@ -122,21 +119,21 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
   const firstSend = store.actualMs[0] as number;
   const lastSend = store.actualMs[sent - 1] as number;
   const schedule: ScheduleStats = {
-    mode: input.requestsPerSecond === null ? 'burst' : 'rate',
-    targetRps: input.requestsPerSecond,
+    mode: info.requestsPerSecond === null ? 'burst' : 'rate',
+    targetRps: info.requestsPerSecond,
     achievedSendRps: sent >= 2 && lastSend > firstSend ? ((sent - 1) * 1000) / (lastSend - firstSend) : Number.NaN,
     lagP50Ms: percentile(sortedLags, 0.5),
     lagP99Ms: percentile(sortedLags, 0.99),
     lagMaxMs: sent > 0 ? (sortedLags[sent - 1] as number) : Number.NaN,
-    concurrency: input.concurrency,
-    slotWaits: input.slotWaits,
+    concurrency: info.concurrency,
+    slotWaits: info.slotWaits,
   };
 
-  const durationSeconds = input.durationMs / 1000;
+  const durationSeconds = info.durationMs / 1000;
   const summary: LoadTestSummary = {
     totalRequests: sent,
-    plannedRequests: input.plannedRequests,
-    notSentCount: input.plannedRequests - sent,
+    plannedRequests: info.plannedRequests,
+    notSentCount: info.plannedRequests - sent,
     successCount,
     failureCount: sent - successCount,
     cancelledCount,
@@ -149,7 +146,7 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
     errorClasses,
     errors: input.errors.slice(0, ERROR_DETAILS),
     schedule,
-    endReason: input.endReason,
+    endReason: info.endReason,
     warnings: [],
   };
   summary.warnings = summaryWarnings(summary, input.runWarnings);

@@ -39,18 +39,20 @@ describe('latencyStats', () => {
   });
 });
 
-function input(store: SampleStore, extra: Partial<SummaryInput> = {}): SummaryInput {
+function input(store: SampleStore, info: Partial<SummaryInput['info']> = {}): SummaryInput {
   return {
     store,
-    plannedRequests: store.capacity,
-    requestsPerSecond: 10,
-    concurrency: 4,
-    durationMs: 1000,
-    endReason: 'completed',
-    slotWaits: 0,
+    info: {
+      plannedRequests: store.capacity,
+      requestsPerSecond: 10,
+      concurrency: 4,
+      durationMs: 1000,
+      endReason: 'completed',
+      slotWaits: 0,
+      ...info,
+    },
     errors: [],
     runWarnings: [],
-    ...extra,
   };
 }
 

@@ -14,12 +14,14 @@ function summaryOf(rows: [number, number, number, number, ErrorCode][], rps: num
   });
   return buildSummary({
     store,
-    plannedRequests: rows.length,
-    requestsPerSecond: rps,
-    concurrency: 8,
-    durationMs: 60_230,
-    endReason: 'completed',
-    slotWaits: 0,
+    info: {
+      plannedRequests: rows.length,
+      requestsPerSecond: rps,
+      concurrency: 8,
+      durationMs: 60_230,
+      endReason: 'completed',
+      slotWaits: 0,
+    },
     errors: [{ index: 2, ticketId: 10002, errorClass: 'http_500', status: 500, message: 'HTTP 500: boom', atMs: 1 }],
     runWarnings: [],
   });
