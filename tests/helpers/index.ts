@@ -1,24 +1,24 @@
-// What a spec file needs from the library, beside the Vitest part's face
-// (tests/helpers/vitest/index.ts). Everything else is reached through the parts'
-// own faces: #engine (tests/helpers/engine), analysis/, report/, service/, ...
+// The library's face: what a spec file needs beside the Vitest part's face
+// (tests/helpers/vitest/index.ts: the `test` with its fixtures, timeouts, the
+// service's metrics). Everything else is reached through the parts' own faces:
+// `#engine` (tests/helpers/engine), analysis/, report/, service/, config/.
 export {
+  // the load engine
   runLoadTest,
-  Profiler,
-  HttpPhaseRecorder,
-  createSigningKey,
-  encodePayload,
-  flatPayload,
-  signBody,
-  statusIn,
-  LOAD_TEST_DEFAULTS,
-  findBottlenecks,
-  formatProfile,
-  findHttpBottlenecks,
-  formatHttpPhases,
-  summarizeHttpPhases,
   type LoadTestOptions,
   type LoadTestResults,
   type LoadTestSummary,
+  // requests a spec sends itself
+  flatPayload,
+  encodePayload,
+  signBody,
+  // where a request's time goes
+  Profiler,
+  formatProfile,
+  findBottlenecks,
+  HttpPhaseRecorder,
+  summarizeHttpPhases,
+  formatHttpPhases,
+  findHttpBottlenecks,
 } from '#engine';
 export { formatSummary } from './report/index.ts';
-export { analyzeDegradation, type DegradationAnalysis } from './analysis/index.ts';

@@ -7,7 +7,18 @@ export {
   type DegradationOptions,
   type DegradationWindow,
 } from './degradation.ts';
-export { classifyAgainstTargets, formatTargetsTable, type TargetVerdict, type TargetClass } from './targets.ts';
+export { classifyAgainstTargets, formatTargetsTable, targetMeasurements, type TargetVerdict, type TargetClass } from './targets.ts';
+export {
+  describeThreshold,
+  evaluateThresholds,
+  formatThresholds,
+  measure,
+  METRICS,
+  type Metric,
+  type Threshold,
+  type ThresholdOp,
+  type ThresholdResult,
+} from './thresholds.ts';
 export {
   checkAgainstBaseline,
   formatBaselineComparison,

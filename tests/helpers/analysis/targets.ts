@@ -1,6 +1,8 @@
 // The seed's targets table as data: classify a run's figures as target,
 // acceptable or action required. Pure functions.
+import type { LoadTestSummary } from '#engine';
 import type { TargetRow, TargetsTable } from '../config/index.ts';
+import { measure, METRICS } from './thresholds.ts';
 
 export type TargetClass = 'target' | 'acceptable' | 'action required';
 
@@ -24,13 +26,19 @@ export interface TargetVerdict {
   verdict: TargetClass;
 }
 
-const ROWS: { metric: keyof TargetsTable; label: string; unit: string; higherIsBetter: boolean }[] = [
-  { metric: 'successRatePercent', label: 'Success rate', unit: '%', higherIsBetter: true },
-  { metric: 'p50Ms', label: 'P50 latency', unit: 'ms', higherIsBetter: false },
-  { metric: 'p95Ms', label: 'P95 latency', unit: 'ms', higherIsBetter: false },
-  { metric: 'p99Ms', label: 'P99 latency', unit: 'ms', higherIsBetter: false },
-  { metric: 'throughputPerMinute', label: 'Throughput', unit: 'req/min', higherIsBetter: true },
+/** The table's rows, in order; labels, units and how each figure is read come from METRICS. */
+const ROWS: { metric: keyof TargetsTable; higherIsBetter: boolean }[] = [
+  { metric: 'successRatePercent', higherIsBetter: true },
+  { metric: 'p50Ms', higherIsBetter: false },
+  { metric: 'p95Ms', higherIsBetter: false },
+  { metric: 'p99Ms', higherIsBetter: false },
+  { metric: 'throughputPerMinute', higherIsBetter: true },
 ];
+
+/** A run's figures for the targets table, read as the thresholds read them. */
+export function targetMeasurements(summary: LoadTestSummary): TargetMeasurements {
+  return Object.fromEntries(ROWS.map(({ metric }) => [metric, measure(metric, summary)])) as unknown as TargetMeasurements;
+}
 
 export function classifyValue(value: number, row: TargetRow, higherIsBetter: boolean): TargetClass {
   const meets = (limit: number) => (higherIsBetter ? value >= limit : value <= limit);
@@ -40,7 +48,8 @@ export function classifyValue(value: number, row: TargetRow, higherIsBetter: boo
 }
 
 export function classifyAgainstTargets(measured: TargetMeasurements, targets: TargetsTable): TargetVerdict[] {
-  return ROWS.map(({ metric, label, unit, higherIsBetter }) => {
+  return ROWS.map(({ metric, higherIsBetter }) => {
+    const { label, unit } = METRICS[metric];
     const row = targets[metric];
     const value = measured[metric];
     return {

@@ -6,7 +6,7 @@ import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
 import { redactConfig, type PerfConfig } from '../config/index.ts';
 import type { ServerMetrics } from '../service/index.ts';
 import type { StackEndpoints } from '../providers/index.ts';
-import type { TargetVerdict } from '../analysis/index.ts';
+import type { TargetVerdict, ThresholdResult } from '../analysis/index.ts';
 
 export interface MachineInfo {
   node: string;
@@ -41,6 +41,8 @@ export interface SpecReport {
   summaries: Record<string, unknown>;
   degradation?: unknown;
   targets?: TargetVerdict[];
+  /** The spec's thresholds, evaluated once (analysis/thresholds.ts): what its assertions judged. */
+  thresholds?: ThresholdResult[];
   serverMetrics?: { before?: ServerMetrics; after?: ServerMetrics; unavailableReason?: string };
   checks: CheckRecord[];
   /** Per-request timelines by phase, columnar (one array per field) to stay compact. */

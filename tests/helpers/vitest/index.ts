@@ -14,4 +14,5 @@ export {
   type MetricsResult,
 } from '../service/index.ts';
 export { formatStatuses, specSettings, type SettingsReader } from '../config/index.ts';
+export { describeThreshold, type Metric, type Threshold, type ThresholdResult } from '../analysis/index.ts';
 export { answerTimes, describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, sentTimes, type PhaseOutcome } from '../rate-limit/index.ts';

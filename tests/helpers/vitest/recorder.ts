@@ -4,7 +4,6 @@
 import { resolve } from 'node:path';
 import type { TaskMeta } from 'vitest';
 import { bodyCheckFor, LOAD_TEST_DEFAULTS, statusIn } from '#engine';
-import { rememberReportPath } from './matchers.ts';
 import type { MetricsResult, ServerMetrics } from '../service/index.ts';
 import { ledgerFor, plannedDurationMs, reportPathFor, ticketIdStart, type PerfContext } from './perf-context.ts';
 
@@ -25,7 +24,20 @@ import {
 } from '../rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/index.ts';
 import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from '../report/index.ts';
-import { classifyAgainstTargets, formatTargetsTable, type TargetVerdict } from '../analysis/index.ts';
+import {
+  analyzeDegradation,
+  classifyAgainstTargets,
+  evaluateThresholds,
+  formatTargetsTable,
+  formatThresholds,
+  targetMeasurements,
+  type DegradationAnalysis,
+  type DegradationOptions,
+  type Metric,
+  type Threshold,
+  type TargetVerdict,
+  type ThresholdResult,
+} from '../analysis/index.ts';
 import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '../index.ts';
 
 /** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */
@@ -50,11 +62,6 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/** Successful requests per minute over the run: what "holds 100 requests a minute" means. */
-export function successThroughputPerMinute(summary: LoadTestSummary): number {
-  return summary.durationSeconds > 0 ? (summary.successCount / summary.durationSeconds) * 60 : 0;
-}
-
 export class SpecRecorder {
   readonly startedAt = new Date();
   readonly reportPath: string;
@@ -65,7 +72,8 @@ export class SpecRecorder {
   private readonly checks: CheckRecord[] = [];
   private metrics: NonNullable<SpecReport['serverMetrics']> = {};
   private targets: TargetVerdict[] | undefined;
-  private degradation: unknown;
+  private readonly thresholdResults: ThresholdResult[] = [];
+  private degradationAnalysis: DegradationAnalysis | undefined;
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
   /** Set by SIGINT/SIGTERM: from then on the report and the ledger are written synchronously. */
@@ -263,23 +271,25 @@ export class SpecRecorder {
     this.summaries[phase] = summary;
     this.timelines[phase] = timelineOf(results);
     if (summary.cancelledCount > 0) this.aborted = true;
-    rememberReportPath(summary, this.reportPath);
     if (this.interrupted) this.saveSync();
     return summary;
   }
 
+  /**
+   * Evaluates the spec's thresholds once over its runs (addRun's phases; `given` supplies figures
+   * a summary cannot, such as degradationPercent), prints them, keeps them for the report and
+   * returns them for `expect(results).toPassThresholds()`.
+   */
+  judge(thresholds: readonly Threshold[], given: Partial<Record<Metric, number>> = {}): ThresholdResult[] {
+    const results = evaluateThresholds(thresholds, this.summaries, given);
+    this.thresholdResults.push(...results);
+    console.log(formatThresholds(results));
+    return results;
+  }
+
   /** Classifies a summary against the seed's targets table, prints the table and keeps the verdicts. */
   classify(summary: LoadTestSummary): TargetVerdict[] {
-    this.targets = classifyAgainstTargets(
-      {
-        successRatePercent: summary.successRatePercent,
-        p50Ms: summary.responseTimes.p50Ms,
-        p95Ms: summary.responseTimes.p95Ms,
-        p99Ms: summary.responseTimes.p99Ms,
-        throughputPerMinute: successThroughputPerMinute(summary),
-      },
-      this.context.config.targets,
-    );
+    this.targets = classifyAgainstTargets(targetMeasurements(summary), this.context.config.targets);
     console.log(formatTargetsTable(this.targets));
     return this.targets;
   }
@@ -291,8 +301,12 @@ export class SpecRecorder {
     if (reason) this.metrics.unavailableReason = reason;
   }
 
-  setDegradation(analysis: unknown): void {
-    this.degradation = analysis;
+  /** Does latency change over the run (analysis/degradation.ts, over the successes only)? Kept for the report, printed, returned. */
+  degradation(results: LoadTestResults, options?: DegradationOptions): DegradationAnalysis {
+    const analysis = analyzeDegradation(results, options);
+    this.degradationAnalysis = analysis;
+    console.log(`Degradation: ${analysis.verdict}`);
+    return analysis;
   }
 
   note(key: string, value: unknown): void {
@@ -333,8 +347,9 @@ export class SpecRecorder {
       ...(error ? { error: String((error as Error).stack ?? error) } : {}),
       finishedAt: new Date().toISOString(),
       summaries: this.summaries,
-      ...(this.degradation === undefined ? {} : { degradation: this.degradation }),
+      ...(this.degradationAnalysis === undefined ? {} : { degradation: this.degradationAnalysis }),
       ...(this.targets ? { targets: this.targets } : {}),
+      ...(this.thresholdResults.length > 0 ? { thresholds: this.thresholdResults } : {}),
       serverMetrics: this.metrics,
       checks: this.checks,
       timelines: this.timelines,

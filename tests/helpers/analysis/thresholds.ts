@@ -1,0 +1,96 @@
+// Verdicts as data (k6's thresholds as the model): a spec declares what its
+// figures must be as a list, e.g. { metric: 'p95Ms', phase: 'load', op: '<',
+// value: 5000 }; the list is evaluated once over the runs' summaries, and that
+// one evaluation is what the console, the assertion, the JSON, the HTML and
+// JUnit (through the assertion's message) show. Pure.
+import type { LoadTestSummary } from '#engine';
+
+/** What a threshold can be about, with how the figure is read from a run. */
+export const METRICS = {
+  successRatePercent: { label: 'Success rate', unit: '%', read: (s: LoadTestSummary) => s.successRatePercent },
+  p50Ms: { label: 'P50 latency', unit: 'ms', read: (s: LoadTestSummary) => s.responseTimes.p50Ms },
+  p95Ms: { label: 'P95 latency', unit: 'ms', read: (s: LoadTestSummary) => s.responseTimes.p95Ms },
+  p99Ms: { label: 'P99 latency', unit: 'ms', read: (s: LoadTestSummary) => s.responseTimes.p99Ms },
+  maxMs: { label: 'Max latency', unit: 'ms', read: (s: LoadTestSummary) => s.responseTimes.maxMs },
+  failures: { label: 'Failed requests', unit: '', read: (s: LoadTestSummary) => s.failureCount },
+  /** Successful requests per minute over the run: what "holds 100 requests a minute" means. */
+  throughputPerMinute: {
+    label: 'Throughput',
+    unit: 'req/min',
+    read: (s: LoadTestSummary) => (s.durationSeconds > 0 ? (s.successCount / s.durationSeconds) * 60 : 0),
+  },
+  /** Second-half P95 against first-half P95, in percent: given by the spec (analysis/degradation.ts). */
+  degradationPercent: { label: 'P95 degradation', unit: '%', read: undefined },
+} as const;
+
+export type Metric = keyof typeof METRICS;
+export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
+
+export interface Threshold {
+  metric: Metric;
+  /** The run (recorder.addRun's phase) whose summary the figure is read from. */
+  phase: string;
+  op: ThresholdOp;
+  value: number;
+}
+
+export interface ThresholdResult extends Threshold {
+  /** The figure measured; NaN when it could not be (no such run, or none given). */
+  actual: number;
+  passed: boolean;
+  /** e.g. "load: P95 latency < 5000 ms (measured 812.3 ms)" */
+  text: string;
+}
+
+const HOLDS: Record<ThresholdOp, (actual: number, limit: number) => boolean> = {
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+  '==': (a, b) => a === b,
+};
+
+function withUnit(value: number, metric: Metric): string {
+  const { unit } = METRICS[metric];
+  const digits = Number.isInteger(value) ? 0 : unit === '%' ? 2 : 1;
+  const text = value.toFixed(digits);
+  return unit === '' ? text : unit === '%' ? `${text}%` : `${text} ${unit}`;
+}
+
+/** "P95 latency < 5000 ms", for test titles and tables. */
+export function describeThreshold(t: Pick<Threshold, 'metric' | 'op' | 'value'>): string {
+  return `${METRICS[t.metric].label} ${t.op === '==' ? '=' : t.op} ${withUnit(t.value, t.metric)}`;
+}
+
+/** Reads `metric` from a summary; degradationPercent comes from `given` (it needs the samples). */
+export function measure(metric: Metric, summary: LoadTestSummary | undefined, given: Partial<Record<Metric, number>> = {}): number {
+  const provided = given[metric];
+  if (provided !== undefined) return provided;
+  const read = METRICS[metric].read;
+  return summary === undefined || read === undefined ? Number.NaN : read(summary);
+}
+
+/**
+ * Evaluates every threshold once. A figure that cannot be measured fails its threshold
+ * (a check that cannot see its figure must not pass).
+ */
+export function evaluateThresholds(
+  thresholds: readonly Threshold[],
+  summaries: Readonly<Record<string, LoadTestSummary>>,
+  given: Partial<Record<Metric, number>> = {},
+): ThresholdResult[] {
+  return thresholds.map((t) => {
+    const actual = measure(t.metric, summaries[t.phase], given);
+    const passed = Number.isFinite(actual) && HOLDS[t.op](actual, t.value);
+    const why = summaries[t.phase] === undefined && given[t.metric] === undefined ? `: no run "${t.phase}"` : '';
+    const figure = Number.isFinite(actual) ? `measured ${withUnit(actual, t.metric)}` : `not measured${why}`;
+    return { ...t, actual, passed, text: `${t.phase}: ${describeThreshold(t)} (${figure})` };
+  });
+}
+
+/** The console table of one evaluation. */
+export function formatThresholds(results: readonly ThresholdResult[]): string {
+  const lines = ['Thresholds:'];
+  for (const r of results) lines.push(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.text}`);
+  return lines.join('\n');
+}
