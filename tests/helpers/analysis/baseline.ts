@@ -11,7 +11,7 @@ import { basename, join } from 'node:path';
 import { rankSumTest } from './degradation.ts';
 import { classHasLatency } from '#engine';
 import { percentChange } from '#engine';
-import type { LoadTestSummary } from '#engine';
+import { readSummaries } from '#engine';
 import type { SpecReport } from '../report/index.ts';
 import { readSpecReportFile, ReportFileError } from '../report/index.ts';
 
@@ -85,8 +85,9 @@ export function compareWithBaseline(current: SpecReport, baseline: SpecReport, o
   if (baseline.spec !== current.spec) notes.push(`the baseline is spec "${baseline.spec}", this is "${current.spec}"`);
   if (baseline.scale !== current.scale) notes.push(`the baseline ran at PERF_SCALE ${baseline.scale}, this run at ${current.scale}`);
 
-  const currentSummaries = (current.summaries ?? {}) as Record<string, LoadTestSummary>;
-  const baselineSummaries = (baseline.summaries ?? {}) as Record<string, LoadTestSummary>;
+  // Either report may come from an earlier version (older field names).
+  const currentSummaries = readSummaries(current.summaries);
+  const baselineSummaries = readSummaries(baseline.summaries);
   for (const phase of Object.keys(baselineSummaries)) {
     if (!(phase in currentSummaries)) notes.push(`phase "${phase}" of the baseline did not run this time`);
   }

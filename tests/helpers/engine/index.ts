@@ -17,7 +17,7 @@ export {
 } from './options.ts';
 export { LoadTestResults, type RunInfo, type LatencySeries } from './results.ts';
 export type { LoadTestSample } from './samples.ts';
-export { LAG_WARNING_MS, type LoadTestSummary, type ScheduleStats, type ErrorRecord, type EndReason } from './summary.ts';
+export { LAG_WARNING_MS, readSummaries, type LoadTestSummary, type ScheduleStats, type ErrorRecord, type EndReason } from './summary.ts';
 export { PROGRESS_CHANNEL, subscribeProgress } from './progress.ts';
 export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';
 export { signBody, createSigningKey } from './signing.ts';

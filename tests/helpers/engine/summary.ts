@@ -41,7 +41,10 @@ export interface ScheduleStats {
 
 export interface LoadTestSummary {
   /** Requests sent (planned ones not sent because the run stopped early are in notSentCount). */
-  totalRequests: number;
+  sentRequests: number;
+  /** Sent requests that got an answer or a failure: all sent but the cancelled ones. */
+  completedRequests: number;
+  /** The options' totalRequests: what the plan was to send. */
   plannedRequests: number;
   notSentCount: number;
   successCount: number;
@@ -49,12 +52,16 @@ export interface LoadTestSummary {
   failureCount: number;
   /** Requests in flight when the run stopped early, recorded as `aborted`. */
   cancelledCount: number;
-  /** successCount / totalRequests * 100; 0 when nothing was sent. */
+  /** successCount / sentRequests * 100; 0 when nothing was sent. */
   successRatePercent: number;
   /** From the start to the last completion (or the stop). */
   durationSeconds: number;
-  /** totalRequests / durationSeconds. */
-  requestsPerSecond: number;
+  /**
+   * sentRequests / durationSeconds: the requests sent, over the seconds from the run's start to
+   * its last completion (or the stop); 0 for a zero duration. The plan is schedule.targetRps;
+   * the rate between the first and the last send is schedule.achievedSendRps.
+   */
+  achievedRps: number;
   /**
    * Latency from each request's intended start (coordinated-omission corrected),
    * over requests that got a response (any status) or timed out.
@@ -131,7 +138,8 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
 
   const durationSeconds = info.durationMs / 1000;
   const summary: LoadTestSummary = {
-    totalRequests: sent,
+    sentRequests: sent,
+    completedRequests: sent - cancelledCount,
     plannedRequests: info.plannedRequests,
     notSentCount: info.plannedRequests - sent,
     successCount,
@@ -139,7 +147,7 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
     cancelledCount,
     successRatePercent: sent > 0 ? (successCount / sent) * 100 : 0,
     durationSeconds,
-    requestsPerSecond: durationSeconds > 0 ? sent / durationSeconds : 0,
+    achievedRps: durationSeconds > 0 ? sent / durationSeconds : 0,
     responseTimes: latencyStats(responseTimes.subarray(0, latencyCount)),
     serviceTimes: latencyStats(serviceTimes.subarray(0, latencyCount)),
     statusCodes,
@@ -177,9 +185,30 @@ function summaryWarnings(s: LoadTestSummary, runWarnings: readonly string[]): st
         `and ${s.cancelledCount} in flight were cancelled (counted as failures of class "aborted").`,
     );
   }
-  if (s.totalRequests > 0 && s.responseTimes.count === 0) {
+  if (s.sentRequests > 0 && s.responseTimes.count === 0) {
     warnings.push('No request got a response or timed out, so there are no latency figures (see errors).');
   }
   warnings.push(...runWarnings);
   return warnings;
+}
+
+/**
+ * The summaries of a JSON report as this version names them. Reports and baselines written
+ * before the rename carry `totalRequests` (now sentRequests) and `requestsPerSecond` (now
+ * achievedRps) and no completedRequests; anything that is not an object is kept as it is.
+ */
+export function readSummaries(summaries: unknown): Record<string, LoadTestSummary> {
+  const out: Record<string, LoadTestSummary> = {};
+  if (typeof summaries !== 'object' || summaries === null) return out;
+  for (const [phase, summary] of Object.entries(summaries)) out[phase] = upgradeSummary(summary);
+  return out;
+}
+
+function upgradeSummary(summary: unknown): LoadTestSummary {
+  if (typeof summary !== 'object' || summary === null || 'sentRequests' in summary) return summary as LoadTestSummary;
+  const { totalRequests, requestsPerSecond, ...rest } = summary as Record<string, unknown>;
+  const cancelled = typeof rest.cancelledCount === 'number' ? rest.cancelledCount : 0;
+  const upgraded: Record<string, unknown> = { ...rest, sentRequests: totalRequests, achievedRps: requestsPerSecond };
+  if (typeof totalRequests === 'number') upgraded.completedRequests = totalRequests - cancelled;
+  return upgraded as unknown as LoadTestSummary;
 }

@@ -33,7 +33,7 @@ export function formatSummary(summary: LoadTestSummary, title: string = defaultT
     RULE,
     '',
     `Duration: ${s.durationSeconds.toFixed(2)} seconds`,
-    `Actual rate: ${s.requestsPerSecond.toFixed(2)} req/sec`,
+    `Actual rate: ${s.achievedRps.toFixed(2)} req/sec`,
     '',
     `Success Rate: ${s.successRatePercent.toFixed(1)}%`,
     `  Success: ${s.successCount}`,

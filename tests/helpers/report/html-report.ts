@@ -5,7 +5,7 @@ import type { ProfileReport } from '#engine';
 import type { HttpPhaseReport } from '#engine';
 import { classHasLatency } from '#engine';
 import { findHttpBottlenecks } from '#engine';
-import type { LoadTestSummary } from '#engine';
+import { readSummaries, type LoadTestSummary } from '#engine';
 import type { TargetVerdict } from '../analysis/index.ts';
 import type { BaselineComparison } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
@@ -112,14 +112,14 @@ function summaryTable(summary: LoadTestSummary): string {
     ['Requests', 'Success', 'Success rate', 'P50', 'P95', 'P99', 'Max', 'Req/s', 'Lag P99', 'End'],
     [
       [
-        td(summary.totalRequests),
+        td(summary.sentRequests),
         td(summary.successCount),
         td(fixed(summary.successRatePercent, 1, ' %')),
         td(fixed(r?.p50Ms, 1, ' ms')),
         td(fixed(r?.p95Ms, 1, ' ms')),
         td(fixed(r?.p99Ms, 1, ' ms')),
         td(fixed(r?.maxMs, 1, ' ms')),
-        td(fixed(summary.requestsPerSecond, 2)),
+        td(fixed(summary.achievedRps, 2)),
         td(fixed(summary.schedule?.lagP99Ms, 1, ' ms')),
         td(summary.endReason),
       ],
@@ -348,7 +348,7 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   const degradation = report.degradation as { verdict?: unknown } | undefined;
   if (degradation && typeof degradation.verdict === 'string')
     parts.push(`<p><strong>Degradation:</strong> ${esc(degradation.verdict)}</p>`);
-  const summaries = (report.summaries ?? {}) as Record<string, LoadTestSummary>;
+  const summaries = readSummaries(report.summaries);
   const timelines = (report.timelines ?? {}) as Record<string, unknown>;
   for (const phase of new Set([...Object.keys(summaries), ...Object.keys(timelines)])) {
     parts.push(phaseSection(phase, summaries[phase], timelines[phase]));
@@ -362,7 +362,7 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
 function overview(reports: readonly SpecReport[]): string {
   const rows = reports.map((r) => {
     const counts = countChecks(r.checks);
-    const first = Object.values((r.summaries ?? {}) as Record<string, LoadTestSummary>)[0];
+    const first = Object.values(readSummaries(r.summaries))[0];
     return [
       `<td><a href="#spec-${esc(r.spec)}">${esc(r.spec)}</a></td>`,
       `<td>${verdictBadge(r)}</td>`,

@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 
 /** The part of a load-test summary the matchers read. */
 export interface SummaryLike {
-  totalRequests: number;
+  sentRequests: number;
   successCount: number;
   failureCount: number;
   successRatePercent: number;
@@ -62,7 +62,7 @@ expect.extend({
       pass: received.successRatePercent >= minPercent,
       message: () =>
         `expected success rate >= ${minPercent}%, got ${received.successRatePercent.toFixed(2)}% ` +
-        `(${received.successCount} of ${received.totalRequests}; status codes ${codes(received)})${where(received)}`,
+        `(${received.successCount} of ${received.sentRequests}; status codes ${codes(received)})${where(received)}`,
     };
   },
   toHaveP50Below: percentileBelow('p50Ms', 'P50'),
@@ -74,7 +74,7 @@ expect.extend({
     return {
       pass: received.failureCount === 0,
       message: () =>
-        `expected no failed requests, got ${received.failureCount} of ${received.totalRequests} ` +
+        `expected no failed requests, got ${received.failureCount} of ${received.sentRequests} ` +
         `(status codes ${codes(received)}${first.length > 0 ? `; first errors: ${first.join(' | ')}` : ''})${where(received)}`,
     };
   },

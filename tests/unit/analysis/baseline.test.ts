@@ -9,7 +9,7 @@ import {
   saveBaseline,
   timelineLatencies,
 } from '../../helpers/analysis/baseline.ts';
-import { latencies, makeReport } from '../report/fixtures.ts';
+import { latencies, legacyReport, makeReport } from '../report/fixtures.ts';
 
 const options = { maxRegressionPercent: 50, maxSuccessDropPoints: 5, baselineSource: 'test' };
 const before = makeReport('standard', { load: { latencies: latencies(40, 250) } });
@@ -25,6 +25,12 @@ describe('compareWithBaseline', () => {
     expect(comparison.regressions).toEqual([]);
     expect(comparison.rows.filter((r) => r.metric !== 'latency rank-sum').every((r) => r.change === 0)).toBe(true);
     expect(comparison.verdict).toMatch(/^No regression/);
+  });
+
+  it('reads a baseline written by an earlier version (totalRequests, requestsPerSecond) the same way', () => {
+    const slowed = makeReport('standard', { load: { latencies: latencies(40, 1250) } });
+    expect(compareWithBaseline(slowed, legacyReport(before), options)).toEqual(compareWithBaseline(slowed, before, options));
+    expect(compareWithBaseline(before, legacyReport(before), options).regressions).toEqual([]);
   });
 
   it('fails a slowed run, naming the phase, the metric and by how much', () => {

@@ -35,15 +35,16 @@ describe('run bounds', () => {
     const s = results.getSummary();
     expect(elapsed).toBeLessThan(1500);
     expect(s.endReason).toBe('max_duration');
-    expect(s.totalRequests).toBeGreaterThanOrEqual(10);
-    expect(s.totalRequests).toBeLessThanOrEqual(30);
-    expect(s.notSentCount).toBe(100 - s.totalRequests);
+    expect(s.sentRequests).toBeGreaterThanOrEqual(10);
+    expect(s.sentRequests).toBeLessThanOrEqual(30);
+    expect(s.notSentCount).toBe(100 - s.sentRequests);
     expect(s.durationSeconds).toBeGreaterThanOrEqual(0.39);
     // completed ones kept their 200, hanging ones were cancelled
     expect(s.successCount).toBeGreaterThanOrEqual(5);
     expect(s.cancelledCount).toBeGreaterThanOrEqual(5);
-    expect(s.successCount + s.cancelledCount).toBe(s.totalRequests);
+    expect(s.successCount + s.cancelledCount).toBe(s.sentRequests);
     expect(s.errorClasses).toEqual({ aborted: s.cancelledCount });
+    expect(s.completedRequests).toBe(s.sentRequests - s.cancelledCount);
     expect(s.errors.find((e) => e.errorClass === 'aborted')?.message).toBe(
       'request cancelled: the run stopped (maxDurationMs reached) while it was in flight',
     );
@@ -71,10 +72,10 @@ describe('run bounds', () => {
     const s = results.getSummary();
     expect(performance.now() - started).toBeLessThan(1500);
     expect(s.endReason).toBe('aborted');
-    expect(s.totalRequests).toBeLessThan(40);
+    expect(s.sentRequests).toBeLessThan(40);
     expect(s.cancelledCount).toBeGreaterThan(0);
     expect(s.successCount).toBeGreaterThan(0);
-    expect(s.notSentCount).toBe(1000 - s.totalRequests);
+    expect(s.notSentCount).toBe(1000 - s.sentRequests);
   });
 
   it('sends nothing when the signal is already aborted', async () => {
@@ -87,7 +88,7 @@ describe('run bounds', () => {
     });
     const s = results.getSummary();
     expect(s.endReason).toBe('aborted');
-    expect(s.totalRequests).toBe(0);
+    expect(s.sentRequests).toBe(0);
     expect(s.notSentCount).toBe(10);
     expect(s.successRatePercent).toBe(0);
     expect(s.responseTimes.count).toBe(0);
@@ -101,7 +102,7 @@ describe('run bounds', () => {
     const results = await runLoadTest({ url: server.url, secret: 's', totalRequests: 50, requestsPerSecond: 1000, maxDurationMs: 10_000 });
     const s = results.getSummary();
     expect(s.endReason).toBe('completed');
-    expect(s.totalRequests).toBe(50);
+    expect(s.sentRequests).toBe(50);
     expect(server.requests).toBe(50);
     expect(results.samples.every((r) => Number.isFinite(r.endMs) && r.endMs >= r.actualStartMs)).toBe(true);
     expect(results.getSummary()).toBe(s); // computed once

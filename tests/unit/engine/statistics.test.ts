@@ -77,14 +77,17 @@ describe('buildSummary', () => {
 
   it('counts outcomes, statuses and classes', () => {
     const s = buildSummary(input(fiveRequests()));
-    expect(s.totalRequests).toBe(5);
+    expect(s.sentRequests).toBe(5);
+    expect(s.completedRequests).toBe(5);
+    expect(s.plannedRequests).toBe(5);
     expect(s.successCount).toBe(2);
     expect(s.failureCount).toBe(3);
     expect(s.successRatePercent).toBe(40);
     expect(s.statusCodes).toEqual({ '200': 2, '500': 1, '0': 2 });
     expect(s.errorClasses).toEqual({ http_500: 1, connection_refused: 1, timeout: 1 });
     expect(s.durationSeconds).toBe(1);
-    expect(s.requestsPerSecond).toBe(5);
+    expect(s.achievedRps).toBe(5); // 5 sent over 1 s
+    expect(s.schedule.targetRps).toBe(10);
     expect(s.cancelledCount).toBe(0);
     expect(s.notSentCount).toBe(0);
   });
@@ -124,6 +127,8 @@ describe('buildSummary', () => {
     store.recordEnd(3, 310, 0, ErrorCode.aborted);
     const stopped = buildSummary(input(store, { plannedRequests: 10, endReason: 'max_duration' }));
     expect(stopped.cancelledCount).toBe(1);
+    expect(stopped.sentRequests).toBe(4);
+    expect(stopped.completedRequests).toBe(3); // the cancelled one is sent, not completed
     expect(stopped.notSentCount).toBe(6);
     expect(stopped.responseTimes.count).toBe(3); // the cancelled one has no latency
     expect(stopped.warnings.join(' ')).toMatch(/maxDurationMs was reached: 6 of 10 planned requests were not sent and 1/);

@@ -3,6 +3,7 @@
 import { ErrorCode } from '../../helpers/engine/errors.ts';
 import { LoadTestResults } from '../../helpers/engine/results.ts';
 import { SampleStore } from '../../helpers/engine/samples.ts';
+import type { LoadTestSummary } from '../../helpers/engine/summary.ts';
 import { classifyAgainstTargets } from '../../helpers/analysis/targets.ts';
 import { parseConfig } from '../../helpers/config/settings.ts';
 import type { SpecReport } from '../../helpers/report/json-report.ts';
@@ -126,4 +127,14 @@ export function makeReport(spec: string, phases: Record<string, PhaseInput>, ove
 /** Deterministic latencies around `median` (a fixed spread, no randomness). */
 export function latencies(count: number, median: number, spread = 0.4): number[] {
   return Array.from({ length: count }, (_, i) => median * (1 - spread + (2 * spread * ((i * 37) % count)) / count));
+}
+
+/** `report` as versions before the summary rename wrote it: `totalRequests`, `requestsPerSecond`, no completedRequests. */
+export function legacyReport(report: SpecReport): SpecReport {
+  const summaries: Record<string, unknown> = {};
+  for (const [phase, summary] of Object.entries(report.summaries)) {
+    const { sentRequests, completedRequests: _completed, achievedRps, ...rest } = summary as LoadTestSummary;
+    summaries[phase] = { totalRequests: sentRequests, ...rest, requestsPerSecond: achievedRps };
+  }
+  return { ...report, summaries };
 }

@@ -22,7 +22,7 @@ import {
   statusCodesChart,
   thinPoints,
 } from '../../helpers/report/svg-charts.ts';
-import { latencies, makeReport } from './fixtures.ts';
+import { latencies, legacyReport, makeReport } from './fixtures.ts';
 
 const generatedAt = '2025-01-01T00:02:00.000Z';
 
@@ -60,6 +60,17 @@ describe('renderHtmlReport', () => {
   const burst = makeReport('burst', {
     burst: { latencies: latencies(20, 40), intervalMs: 0 },
     recovery: { latencies: latencies(10, 260) },
+  });
+
+  it('shows the sent count and the achieved rate, also from a report of an earlier version (totalRequests, requestsPerSecond)', () => {
+    const summary = standard.summaries.load as { sentRequests: number; achievedRps: number };
+    const figures = `<td>${summary.sentRequests}</td><td>${summary.sentRequests - 3}</td>`; // Requests, then Success (3 failed)
+    const rate = `<td>${summary.achievedRps.toFixed(2)}</td>`;
+    for (const report of [standard, legacyReport(standard)]) {
+      const html = renderHtmlReport([report], { generatedAt });
+      expect(html).toContain(figures);
+      expect(html).toContain(rate);
+    }
   });
 
   it('draws four charts per phase and one section per spec', () => {
