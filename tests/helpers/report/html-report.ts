@@ -6,7 +6,7 @@ import type { HttpPhaseReport } from '#engine';
 import { classHasLatency } from '#engine';
 import { findHttpBottlenecks } from '#engine';
 import { readSummaries, type LoadTestSummary } from '#engine';
-import type { TargetVerdict } from '../analysis/index.ts';
+import { describeThreshold, type TargetVerdict, type ThresholdResult } from '../analysis/index.ts';
 import type { BaselineComparison } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import type { SpecReport } from './json-report.ts';
@@ -177,6 +177,17 @@ export function targetsTable(verdicts: readonly TargetVerdict[]): string {
   return `<h3>Targets</h3>${table(['Metric', 'Measured', 'Target', 'Acceptable', 'Class'], rows, 'targets')}`;
 }
 
+/** The spec's thresholds as its assertions judged them (one evaluation, recorder.judge). */
+export function thresholdsTable(results: readonly ThresholdResult[]): string {
+  const rows = results.map((r) => [
+    td(r.phase),
+    td(describeThreshold(r)),
+    td(Number.isFinite(r.actual) ? fixed(r.actual, 2) : 'not measured'),
+    `<td class="verdict ${r.passed ? 'target' : 'action'}">${r.passed ? 'pass' : 'fail'}</td>`,
+  ]);
+  return `<h3>Thresholds</h3>${table(['Phase', 'Threshold', 'Measured', 'Verdict'], rows, 'thresholds')}`;
+}
+
 /** How many checks passed, failed and were skipped. */
 export interface CheckCounts {
   passed: number;
@@ -344,6 +355,7 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   if (report.error) parts.push(`<pre class="error">${esc(report.error)}</pre>`);
   parts.push(checksList(report.checks));
   parts.push(baselineSection(extra.baseline as BaselineComparison | undefined));
+  if (Array.isArray(report.thresholds) && report.thresholds.length > 0) parts.push(thresholdsTable(report.thresholds));
   if (Array.isArray(report.targets)) parts.push(targetsTable(report.targets));
   const degradation = report.degradation as { verdict?: unknown } | undefined;
   if (degradation && typeof degradation.verdict === 'string')

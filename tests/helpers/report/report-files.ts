@@ -69,7 +69,11 @@ export async function writeHtmlReport(
 }
 
 /** Renders `<dir>/index.html` from `reports` (atomically); returns its path. */
-export async function writeHtmlFrom(dir: string, reports: readonly SpecReport[], options: Partial<HtmlReportOptions> = {}): Promise<string> {
+export async function writeHtmlFrom(
+  dir: string,
+  reports: readonly SpecReport[],
+  options: Partial<HtmlReportOptions> = {},
+): Promise<string> {
   const ordered = [...reports].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const html = renderHtmlReport(ordered, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
   const path = join(dir, 'index.html');

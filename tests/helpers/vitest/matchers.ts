@@ -1,7 +1,11 @@
-// Domain matchers for the specs: `expect(summary).toMeetSuccessRate(95)` and
-// friends. Their failure messages print the numbers that failed and where the
-// run's report is. Loaded as a setupFile of the `performance` project.
-import { expect } from 'vitest';
+// Domain matchers for the specs: `expect(recorder.judge(thresholds)).toPassThresholds()`
+// and `expect(summary).toMeetSuccessRate(95)` and friends. Their failure messages print
+// the numbers that failed and where the spec's report is, and they hand Vitest `actual`
+// and `expected` to diff. Loaded by the `performance` project's setup file.
+import { expect, inject } from 'vitest';
+import type { ThresholdResult } from '../analysis/index.ts';
+import { reportPathFor } from './perf-context.ts';
+import { specNameOf } from './spec-names.ts';
 
 /** The part of a load-test summary the matchers read. */
 export interface SummaryLike {
@@ -14,16 +18,11 @@ export interface SummaryLike {
   errors?: { errorClass?: string; message?: string }[];
 }
 
-const reportPaths = new WeakMap<object, string>();
-
-/** Remembers which report file holds the run behind `summary`, for failure messages. */
-export function rememberReportPath(summary: object, path: string): void {
-  reportPaths.set(summary, path);
-}
-
-function where(summary: object): string {
-  const path = reportPaths.get(summary);
-  return path ? `\n  report: ${path}` : '';
+/** Where the running spec's report goes (written when the spec file is done). */
+function where(): string {
+  const testPath = expect.getState().testPath;
+  const context = inject('perf');
+  return testPath && context ? `\n  report: ${reportPathFor(context.config, specNameOf(testPath))}` : '';
 }
 
 function codes(summary: SummaryLike): string {
@@ -46,23 +45,47 @@ function percentileBelow(key: 'p50Ms' | 'p95Ms' | 'p99Ms', label: string) {
     const value = received.responseTimes[key];
     return {
       pass: value < limitMs,
+      actual: `${label} ${value.toFixed(1)} ms`,
+      expected: `${label} < ${limitMs} ms`,
       message: () =>
         `expected ${label} latency ${value.toFixed(1)} ms to be below ${limitMs} ms ` +
         `(P50 ${received.responseTimes.p50Ms.toFixed(1)}, P95 ${received.responseTimes.p95Ms.toFixed(1)}, ` +
         `P99 ${received.responseTimes.p99Ms.toFixed(1)}, max ${received.responseTimes.maxMs.toFixed(1)} ms; ` +
-        `latency counts from each request's scheduled start)${where(received)}`,
+        `latency counts from each request's scheduled start)${where()}`,
     };
   };
 }
 
+function isThresholdResults(value: unknown): value is ThresholdResult[] {
+  return Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && 'passed' in r && 'text' in r);
+}
+
 expect.extend({
+  /** Every threshold of one evaluation (recorder.judge) passed; the diff shows the ones that did not. */
+  toPassThresholds(received: unknown) {
+    if (!isThresholdResults(received) || received.length === 0) {
+      return { pass: false, message: () => 'expected the results of recorder.judge(thresholds), a non-empty list' };
+    }
+    const failed = received.filter((r) => !r.passed);
+    return {
+      pass: failed.length === 0,
+      actual: received.map((r) => `${r.passed ? 'pass' : 'FAIL'}  ${r.text}`),
+      expected: received.map((r) => `pass  ${r.text}`),
+      message: () =>
+        failed.length === 0
+          ? `expected a threshold to fail, all ${received.length} passed`
+          : `${failed.length} of ${received.length} thresholds failed: ${failed.map((r) => r.text).join('; ')}${where()}`,
+    };
+  },
   toMeetSuccessRate(received: unknown, minPercent: number) {
     if (!isSummary(received)) return notASummary(received);
     return {
       pass: received.successRatePercent >= minPercent,
+      actual: `success rate ${received.successRatePercent.toFixed(2)}%`,
+      expected: `success rate >= ${minPercent}%`,
       message: () =>
         `expected success rate >= ${minPercent}%, got ${received.successRatePercent.toFixed(2)}% ` +
-        `(${received.successCount} of ${received.sentRequests}; status codes ${codes(received)})${where(received)}`,
+        `(${received.successCount} of ${received.sentRequests}; status codes ${codes(received)})${where()}`,
     };
   },
   toHaveP50Below: percentileBelow('p50Ms', 'P50'),
@@ -73,14 +96,18 @@ expect.extend({
     const first = (received.errors ?? []).slice(0, 3).map((e) => `${e.errorClass ?? '?'}: ${e.message ?? ''}`);
     return {
       pass: received.failureCount === 0,
+      actual: `${received.failureCount} failed`,
+      expected: '0 failed',
       message: () =>
         `expected no failed requests, got ${received.failureCount} of ${received.sentRequests} ` +
-        `(status codes ${codes(received)}${first.length > 0 ? `; first errors: ${first.join(' | ')}` : ''})${where(received)}`,
+        `(status codes ${codes(received)}${first.length > 0 ? `; first errors: ${first.join(' | ')}` : ''})${where()}`,
     };
   },
 });
 
 interface PerfMatchers<R = unknown> {
+  /** Every threshold of a recorder.judge(thresholds) evaluation passed. */
+  toPassThresholds(): R;
   /** Success rate (percent of requests answered as success) is at least `minPercent`. */
   toMeetSuccessRate(minPercent: number): R;
   /** Corrected (from scheduled start) P50 latency is below `limitMs`. */
