@@ -1,13 +1,15 @@
 import { defineConfig } from 'vitest/config';
+import { JUnitPerProjectReporter } from './tests/helpers/vitest/junit-per-project.ts';
 import { PerfHtmlReporter } from './tests/helpers/vitest/reporter.ts';
 import { SpecOrderSequencer } from './tests/helpers/vitest/spec-order.ts';
 
 export default defineConfig({
   test: {
     // Reporters are set for the whole run (Vitest has no per-project reporters): the console
-    // as usual, JUnit XML for CI pipelines, and the HTML overview of the performance specs
-    // (written only when a spec handed over its report).
-    reporters: ['default', ['junit', { outputFile: 'reports/junit.xml' }], new PerfHtmlReporter()],
+    // as usual, JUnit XML for CI pipelines, one file per project that ran
+    // (reports/junit-<project>.xml, or --outputFile.junit with {project} in it), and the HTML
+    // overview of the performance specs (written only when a spec handed over its report).
+    reporters: ['default', new JUnitPerProjectReporter(), new PerfHtmlReporter()],
     // The performance specs in the seed's order (standard, sustained, burst, profile, custom,
     // then any other by name), not in the order Vitest's cache would choose.
     sequence: { sequencer: SpecOrderSequencer },
