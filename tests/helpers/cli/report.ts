@@ -1,0 +1,95 @@
+// The JSON report of one `npm run load` run, in the specs' SpecReport shape (so
+// the report part writes it, and its readers and the HTML page take it as they
+// take a spec's): the command's settings without the secret, the summary, the
+// thresholds as evaluated, the per-request timeline. Pure: the script writes it.
+import type { LoadTestResults, LoadTestSummary } from '#engine';
+import type { ThresholdResult } from '../analysis/index.ts';
+import { formatStatuses, parseConfig, type PerfConfig } from '../config/index.ts';
+import type { StackEndpoints } from '../providers/index.ts';
+import { defaultTitle, reportBase, type SpecReport } from '../report/index.ts';
+import { PHASE, type CommandSettings } from './arguments.ts';
+import type { Outcome } from './outcome.ts';
+
+/** What a report may say the secret was: the value itself never enters the report. */
+const REDACTED = '[redacted]';
+
+/** `load-2025-01-31T12-00-00-000Z`: one report file per run, ordered by start time. */
+export function reportNameFor(startedAt: Date): string {
+  return `load-${startedAt.toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/**
+ * The suite's configuration as the command's flags set it (an external service at --url,
+ * its success rule, timeout and report directory; no rate-limit policy is planned around),
+ * for the report's `config`. Built from a placeholder secret, never from the real one.
+ * Call it before the run: it throws ConfigError on a setting the suite would refuse.
+ */
+export function commandConfig(settings: CommandSettings): PerfConfig {
+  return parseConfig({
+    WEBHOOK_STACK: 'external',
+    WEBHOOK_URL: settings.url,
+    WEBHOOK_SECRET: REDACTED,
+    SUCCESS_STATUSES: formatStatuses(settings.successStatuses),
+    SUCCESS_BODY: settings.successBody,
+    REQUEST_TIMEOUT_MS: String(settings.timeoutMs),
+    PERF_REPORT_DIR: settings.reportDir,
+    RATE_LIMIT: 'none',
+  });
+}
+
+export function commandEndpoints(settings: CommandSettings): StackEndpoints {
+  return {
+    provider: 'external',
+    reason: 'npm run load --url (an ad-hoc run from the shell)',
+    webhookUrl: settings.url,
+    healthUrl: '',
+    metricsUrl: '',
+    details: { command: 'npm run load' },
+  };
+}
+
+/** Columns of the run's per-request records, as the specs' reports keep them (the HTML charts read them). */
+export function timelineOf(results: LoadTestResults) {
+  const samples = results.samples;
+  return {
+    ticketId: samples.map((s) => s.ticketId),
+    intendedStartMs: samples.map((s) => round(s.intendedStartMs)),
+    actualStartMs: samples.map((s) => round(s.actualStartMs)),
+    endMs: samples.map((s) => round(s.endMs)),
+    status: samples.map((s) => s.status),
+    errorClass: samples.map((s) => s.errorClass ?? null),
+    responseTimeMs: samples.map((s) => round(s.responseTimeMs)),
+    serviceTimeMs: samples.map((s) => round(s.serviceTimeMs)),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
+
+export interface CommandRun {
+  settings: CommandSettings;
+  config: PerfConfig;
+  startedAt: Date;
+  finishedAt: Date;
+  results: LoadTestResults;
+  summary: LoadTestSummary;
+  thresholds: readonly ThresholdResult[];
+  outcome: Outcome;
+}
+
+/** The report of one run: `aborted` when it stopped early (Ctrl-C or --max-duration-ms), else `completed`. */
+export function buildCommandReport(run: CommandRun): SpecReport {
+  const { settings, summary } = run;
+  const context = { config: run.config, stack: commandEndpoints(settings), runStartedAt: run.startedAt.toISOString() };
+  return {
+    ...reportBase(reportNameFor(run.startedAt), `${defaultTitle(summary)} (npm run load)`, context, run.startedAt),
+    status: summary.endReason === 'completed' ? 'completed' : 'aborted',
+    finishedAt: run.finishedAt.toISOString(),
+    summaries: { [PHASE]: summary },
+    thresholds: [...run.thresholds],
+    checks: [],
+    timelines: { [PHASE]: timelineOf(run.results) },
+    extra: { command: { ...settings }, outcome: run.outcome },
+  };
+}
