@@ -1,0 +1,104 @@
+// npm run load -- --url URL [--rate 10/s] [--requests 300] [--max-p95 2000] ... (--help lists every flag)
+// An ad-hoc signed load test from the shell, for those who reach for autocannon or
+// `k6 run` first. The edge only: parsing, the options, the thresholds and the report
+// as data are tests/helpers/cli (pure); here are argv, the environment, signals, the
+// console and the report file. Exit codes: 0 passed, 1 a threshold failed, 2 bad usage
+// (nothing sent), 3 the service could not be reached, 130 Ctrl-C (143 SIGTERM).
+import { resolve } from 'node:path';
+import { runLoadTest, type LoadTestResults } from '#engine';
+import { evaluateThresholds, formatThresholds } from '../tests/helpers/analysis/index.ts';
+import {
+  buildCommandReport,
+  commandConfig,
+  EXIT,
+  helpText,
+  outcomeOf,
+  parseCommandLine,
+  PHASE,
+  plural,
+  UsageError,
+  type Interruption,
+  type LoadCommand,
+} from '../tests/helpers/cli/index.ts';
+import { ConfigError, type PerfConfig } from '../tests/helpers/config/index.ts';
+import { formatSummary, printProgress, writeSpecReport } from '../tests/helpers/report/index.ts';
+
+function usage(message: string): never {
+  console.error(`load: ${message}`);
+  console.error('load: nothing was sent; npm run load -- --help lists the flags');
+  process.exit(EXIT.usage);
+}
+
+function plan(command: LoadCommand): string {
+  const s = command.settings;
+  const pace = s.requestsPerSecond === null ? 'in one burst' : `at ${s.rate}`;
+  const judged = command.thresholds.length === 0 ? 'no thresholds' : plural(command.thresholds.length, 'threshold');
+  return (
+    `load: ${s.requests} signed requests ${pace} to ${s.url} (${s.payload} payload, secret from $${s.secretEnv}), ` +
+    `${judged}; bounded at ${(s.maxDurationMs / 1000).toFixed(1)} s. Ctrl-C stops and still writes the report.`
+  );
+}
+
+async function main(): Promise<void> {
+  let command: LoadCommand;
+  let config: PerfConfig;
+  try {
+    const parsed = parseCommandLine(process.argv.slice(2), process.env);
+    if (parsed.kind === 'help') {
+      console.log(helpText());
+      return;
+    }
+    command = parsed;
+    config = commandConfig(command.settings);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ConfigError) usage(error.message);
+    throw error;
+  }
+
+  // Ctrl-C stops the run through its signal: the engine cancels what is in flight and hands
+  // back the partial results, which are printed and reported. A second Ctrl-C quits at once.
+  const controller = new AbortController();
+  let interruption: Interruption = null;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    if (interruption !== null) process.exit(signal === 'SIGINT' ? EXIT.interrupted : EXIT.terminated);
+    interruption = signal;
+    console.error(
+      `\nload: ${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'}: stopping the run; the report is still written (again to quit at once)`,
+    );
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stopProgress = command.settings.progress ? printProgress() : () => {};
+
+  console.log(plan(command));
+  const startedAt = new Date();
+  let results: LoadTestResults;
+  try {
+    results = await runLoadTest({ ...command.options, signal: controller.signal });
+  } finally {
+    stopProgress();
+  }
+  const finishedAt = new Date();
+
+  const summary = results.getSummary();
+  console.log(formatSummary(summary));
+  const thresholds = evaluateThresholds(command.thresholds, { [PHASE]: summary });
+  if (thresholds.length > 0) console.log(formatThresholds(thresholds));
+  const outcome = outcomeOf(summary, thresholds, interruption);
+
+  let exitCode: number = outcome.exitCode;
+  try {
+    const report = buildCommandReport({ settings: command.settings, config, startedAt, finishedAt, results, summary, thresholds, outcome });
+    console.log(`Report: ${await writeSpecReport(resolve(command.settings.reportDir), report)}`);
+  } catch (error) {
+    console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);
+    if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
+  }
+  console.log(outcome.verdict);
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  process.exitCode = exitCode;
+}
+
+await main();
