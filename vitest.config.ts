@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { InterruptReporter } from './tests/helpers/vitest/interrupt-reporter.ts';
 import { JUnitPerProjectReporter } from './tests/helpers/vitest/junit-per-project.ts';
 import { PerfHtmlReporter } from './tests/helpers/vitest/reporter.ts';
 import { SpecOrderSequencer } from './tests/helpers/vitest/spec-order.ts';
@@ -9,7 +10,8 @@ export default defineConfig({
     // as usual, JUnit XML for CI pipelines, one file per project that ran
     // (reports/junit-<project>.xml, or --outputFile.junit with {project} in it), and the HTML
     // overview of the performance specs (written only when a spec handed over its report).
-    reporters: ['default', new JUnitPerProjectReporter(), new PerfHtmlReporter()],
+    // On Ctrl-C, InterruptReporter writes what it can synchronously before Vitest exits.
+    reporters: ['default', new JUnitPerProjectReporter(), new PerfHtmlReporter(), new InterruptReporter()],
     // The performance specs in the seed's order (standard, sustained, burst, profile, custom,
     // then any other by name), not in the order Vitest's cache would choose.
     sequence: { sequencer: SpecOrderSequencer },

@@ -1,6 +1,9 @@
-// Ctrl-C during a spec (issue 8): SIGINT to the whole `vitest run` process group while the
-// standard spec is sending. The partial report is written (status aborted), the embedded stack
-// is torn down, and no process the run started is left.
+// Ctrl-C during a spec (issues 8 and 13): SIGINT to the whole `vitest run` process group, as a
+// terminal sends it, while each spec in turn is sending. The spec's report is written (status
+// aborted, the run in progress stopped and kept), with the HTML index of the run, a JUnit file
+// that parses and a console line naming the report; the embedded stack is torn down and no
+// process the run started is left. And SIGINT to the Vitest main process alone: no worker is
+// left orphaned.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,77 +35,130 @@ function descendants(pid: number): { pid: number; cmd: string }[] {
   return found;
 }
 
-describe('SIGINT during a spec', () => {
-  it('writes the partial report, tears the stack down and leaves no process behind', async () => {
-    const reportDir = mkdtempSync(join(tmpdir(), 'abort-report-'));
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) {
-      if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
-    }
-    Object.assign(env, {
-      WEBHOOK_STACK: 'embedded',
-      WEBHOOK_URL: '',
-      PERF_REPORT_DIR: reportDir,
-      STANDARD_REQUESTS: '100',
-      STANDARD_RATE_PER_MIN: '100',
-      PERF_BASELINE: '',
-    });
-    const child = spawn(
-      process.execPath,
-      [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'performance', 'tests/performance/standard.spec.ts'],
-      {
-        cwd: ROOT,
-        env,
-        detached: true, // its own process group: the SIGINT below reaches it all, like a terminal's Ctrl-C
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+interface Case {
+  spec: string;
+  /** The phase running when the signal comes, and the line that says it started. */
+  phase: string;
+  /** Loads long enough (at RATE_LIMIT=none) that the signal lands mid-phase. */
+  env: Record<string, string>;
+}
+
+/** Every spec, interrupted in a phase that sends (for burst, its recovery; for profile, its metrics run). */
+const CASES: Case[] = [
+  { spec: 'standard', phase: 'load', env: { STANDARD_REQUESTS: '100', STANDARD_RATE_PER_MIN: '100' } },
+  { spec: 'sustained', phase: 'load', env: { SUSTAINED_REQUESTS: '100', SUSTAINED_RATE_PER_MIN: '100' } },
+  { spec: 'burst', phase: 'recovery', env: { BURST_RECOVERY_REQUESTS: '40', BURST_RECOVERY_RATE_PER_MIN: '100' } },
+  { spec: 'profile', phase: 'metrics', env: { PROFILE_REQUESTS: '2', PROFILE_METRICS_REQUESTS: '40', PROFILE_RATE_PER_MIN: '100' } },
+  { spec: 'custom', phase: 'load', env: { CUSTOM_REQUESTS: '40', CUSTOM_REQUESTS_PER_SECOND: '2' } },
+];
+
+/** Runs one spec on the embedded stack, signals once `phase` is sending, and returns what is left to check. */
+async function interrupt(c: Case, target: 'group' | 'main') {
+  const reportDir = mkdtempSync(join(tmpdir(), `abort-${c.spec}-`));
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
+  }
+  Object.assign(
+    env,
+    { WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '', PERF_REPORT_DIR: reportDir, PERF_BASELINE: '', RATE_LIMIT: 'none' },
+    c.env,
+  );
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+      'run',
+      '--project',
+      'performance',
+      `--outputFile.junit=${join(reportDir, 'junit-{project}.xml')}`,
+      `tests/performance/${c.spec}.spec.ts`,
+    ],
+    // Its own process group: a signal to -pid reaches it all, like a terminal's Ctrl-C.
+    { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    // Wait until the phase has started and sent a few requests (bounded).
+    const started = new RegExp(`${c.spec}/${c.phase} starts now`);
+    const deadline = Date.now() + 60_000;
+    while (!started.test(output) && Date.now() < deadline && child.exitCode === null) await sleep(100);
+    expect(output, output).toMatch(started);
+    await sleep(1500);
+    const before = descendants(child.pid!);
+    const stackPids = before.filter((p) => /stack\/(webhook|freshdesk-mock)\/main\.ts/.test(p.cmd));
+    expect(stackPids, output).toHaveLength(2);
+
+    process.kill(target === 'group' ? -child.pid! : child.pid!, 'SIGINT');
+    const code = await Promise.race([exited, sleep(30_000).then(() => 'still running' as const)]);
+    expect(code).not.toBe('still running');
+    const gone = await waitGone(
+      before.map((p) => p.pid),
+      15_000,
+      100,
     );
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    try {
-      // Wait until the spec is sending (its first progress line), bounded.
-      const deadline = Date.now() + 60_000;
-      while (!/sent \d+\/100/.test(output) && Date.now() < deadline && child.exitCode === null) await sleep(200);
-      expect(output, output).toMatch(/sent \d+\/100/);
-      const before = descendants(child.pid!);
-      const stackPids = before.filter((p) => /stack\/(webhook|freshdesk-mock)\/main\.ts/.test(p.cmd) && !p.cmd.includes('docker-init'));
-      expect(stackPids).toHaveLength(2);
-
-      process.kill(-child.pid!, 'SIGINT');
-      const code = await Promise.race([exited, sleep(30_000).then(() => 'still running' as const)]);
-      expect(code).not.toBe('still running');
-
-      const reportPath = join(reportDir, 'standard.json');
-      expect(existsSync(reportPath), `no report at ${reportPath}; the run printed:\n${output.slice(-4000)}`).toBe(true);
-      const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-      expect(report.status).toBe('aborted');
-      expect(report.extra.interrupted).toMatch(/^SIGINT/);
-      // The run in progress was stopped through recorder.signal and its partial results kept.
-      expect(report.summaries.load?.endReason).toBe('aborted');
-      expect(report.summaries.load.sentRequests).toBeGreaterThan(0);
-      expect(report.summaries.load.sentRequests).toBeLessThan(100);
-
-      const lingerDeadline = Date.now() + 15_000;
-      await waitGone(
-        before.map((p) => p.pid),
-        Math.max(0, lingerDeadline - Date.now()),
-        200,
-      );
-      const left = before.filter((p) => isAlive(p.pid));
-      console.log(
-        `[reliability] SIGINT: vitest exited ${String(code)}; ${before.length} descendant processes (stack ${stackPids.map((p) => p.pid).join(', ')}), left: ${left.length}`,
-      );
-      expect(left).toEqual([]);
-    } finally {
-      if (child.exitCode === null && child.signalCode === null) {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
+    const left = before.filter((p) => isAlive(p.pid));
+    console.log(
+      `[reliability] SIGINT to the ${target} during ${c.spec}/${c.phase}: vitest exited ${String(code)}; ${before.length} descendants, left ${left.length}`,
+    );
+    expect(gone, `left running: ${left.map((p) => p.cmd).join(' | ')}`).toBe(true);
+    return { reportDir, output };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
       }
     }
+  }
+}
+
+/** The spec's report: aborted, the signal named, the phase in progress stopped with its partial results. */
+function expectAbortedReport(reportDir: string, c: Case, output: string, why: RegExp) {
+  const reportPath = join(reportDir, `${c.spec}.json`);
+  expect(existsSync(reportPath), `no report at ${reportPath}; the run printed:\n${output.slice(-4000)}`).toBe(true);
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  expect(report.status).toBe('aborted');
+  expect(report.extra.interrupted).toMatch(why);
+  const phase = report.summaries[c.phase];
+  expect(phase?.endReason, `summaries.${c.phase} of ${JSON.stringify(Object.keys(report.summaries))}`).toBe('aborted');
+  expect(phase.sentRequests).toBeGreaterThan(0);
+  expect(phase.sentRequests).toBeLessThan(phase.plannedRequests);
+  return reportPath;
+}
+
+describe('SIGINT during a spec', () => {
+  for (const c of CASES) {
+    it(`during ${c.spec}/${c.phase}: the aborted report, the HTML index, a JUnit file that parses, a line naming the report, nothing left`, async () => {
+      const { reportDir, output } = await interrupt(c, 'group');
+      const reportPath = expectAbortedReport(reportDir, c, output, /^SIGINT/);
+      expect(output).toContain(`[perf] interrupted (SIGINT): partial report ${reportPath} (status aborted)`);
+      const html = readFileSync(join(reportDir, 'index.html'), 'utf8');
+      expect(html).toContain(`id="spec-${c.spec}"`);
+      // JUnit that parses, with the interrupted test as a failure.
+      const junit = execFileSync(
+        'python3',
+        [
+          '-c',
+          'import sys, xml.etree.ElementTree as E; r = E.parse(sys.argv[1]).getroot(); print(r.get("tests"), r.get("failures"))',
+          join(reportDir, 'junit-performance.xml'),
+        ],
+        { encoding: 'utf8' },
+      ).trim();
+      const [tests, failures] = junit.split(' ').map(Number);
+      expect(tests, junit).toBeGreaterThan(0);
+      expect(failures, junit).toBeGreaterThan(0);
+      expect(output).toContain(`[perf] interrupted (SIGINT): JUnit of what ran so far: ${join(reportDir, 'junit-performance.xml')}`);
+    });
+  }
+
+  it('SIGINT to the Vitest main process alone: the worker does not outlive it, and still writes its report', async () => {
+    const c = CASES[0]!;
+    const { reportDir, output } = await interrupt(c, 'main');
+    expectAbortedReport(reportDir, c, output, /^the Vitest main process went away/);
   });
 });

@@ -2,5 +2,13 @@
 // JSON report per spec, the HTML overview, and the metrics watch line.
 export { formatSummary, formatProgress, printProgress, defaultTitle } from './console.ts';
 export { reportBase, writeSpecReport, writeSpecReportSync, type SpecReport, type CheckRecord } from './json-report.ts';
-export { isSpecReport, readSpecReportFile, readSpecReports, writeHtmlReport, writeHtmlFrom, ReportFileError } from './report-files.ts';
+export {
+  isSpecReport,
+  readSpecReportFile,
+  readSpecReports,
+  writeHtmlReport,
+  writeHtmlFrom,
+  writeHtmlReportSync,
+  ReportFileError,
+} from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';

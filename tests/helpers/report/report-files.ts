@@ -1,7 +1,8 @@
 // The file edge of the reports: read the specs' JSON reports back, and write
 // index.html beside them.
+import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../files.ts';
+import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
 import { join } from 'node:path';
 import { renderHtmlReport, type HtmlReportOptions } from './html-report.ts';
 import type { SpecReport } from './json-report.ts';
@@ -78,5 +79,32 @@ export async function writeHtmlFrom(
   const html = renderHtmlReport(ordered, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
   const path = join(dir, 'index.html');
   await writeFileAtomic(path, html);
+  return path;
+}
+
+/**
+ * writeHtmlReport without yielding to the event loop, for an interrupted run about to exit:
+ * the reports in `dir` of the run that started at `runStartedAt` (unreadable files are left out).
+ */
+export function writeHtmlReportSync(dir: string, runStartedAt: string, options: Partial<HtmlReportOptions> = {}): string {
+  const reports: SpecReport[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch {
+    // no directory yet: an empty page says so
+  }
+  for (const name of names) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(join(dir, name), 'utf8'));
+      if (isSpecReport(parsed) && parsed.runStartedAt === runStartedAt) reports.push(parsed);
+    } catch {
+      // half-written or not a report: left out
+    }
+  }
+  reports.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
+  const path = join(dir, 'index.html');
+  writeFileAtomicSync(path, html);
   return path;
 }

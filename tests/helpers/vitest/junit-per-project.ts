@@ -64,7 +64,7 @@ export class JUnitPerProjectReporter implements Reporter {
     const ctx = this.ctx;
     if (ctx === undefined) return;
     const groups = groupByProject(testModules, (module) => module.project.name);
-    const files = junitFiles(this.template(ctx), [...groups.keys()]);
+    const files = junitFiles(junitTemplate(ctx, this.options.outputFile), [...groups.keys()]);
     for (const [project, modules] of groups) {
       const junit = new JUnitReporter({
         suiteName: project === '' ? undefined : project,
@@ -75,11 +75,11 @@ export class JUnitPerProjectReporter implements Reporter {
       await junit.onTestRunEnd(modules);
     }
   }
+}
 
-  /** `--outputFile.junit` (or a plain `--outputFile`), else the configured path, else the default. */
-  private template(ctx: Vitest): string {
-    const configured = ctx.config.outputFile;
-    const fromConfig = typeof configured === 'string' ? configured : configured?.junit;
-    return fromConfig ?? this.options.outputFile ?? DEFAULT_JUNIT_FILE;
-  }
+/** `--outputFile.junit` (or a plain `--outputFile`), else the configured path, else the default. */
+export function junitTemplate(ctx: Pick<Vitest, 'config'>, configuredDefault?: string): string {
+  const configured = ctx.config.outputFile;
+  const fromConfig = typeof configured === 'string' ? configured : configured?.junit;
+  return fromConfig ?? configuredDefault ?? DEFAULT_JUNIT_FILE;
 }

@@ -23,7 +23,14 @@ import {
   type WaitPlan,
 } from '../rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/index.ts';
-import { reportBase, writeSpecReport, writeSpecReportSync, type CheckRecord, type SpecReport } from '../report/index.ts';
+import {
+  reportBase,
+  writeHtmlReportSync,
+  writeSpecReport,
+  writeSpecReportSync,
+  type CheckRecord,
+  type SpecReport,
+} from '../report/index.ts';
 import {
   analyzeDegradation,
   classifyAgainstTargets,
@@ -141,30 +148,37 @@ export class SpecRecorder {
   }
 
   /**
-   * Ctrl-C (SIGINT) or SIGTERM mid-spec: the file's cleanup will never run, and the worker may
-   * be made to exit at its next turn (Vitest's main process exits on the signal, and the
-   * worker's next message to it ends the worker). So the report is written synchronously at
-   * once, marked aborted, and again when the run in progress (given `signal: recorder.signal`)
-   * hands back its partial results to addRun; the grace is for a spec that never gets there.
-   * Returns the function that stops listening.
+   * Ctrl-C (SIGINT) or SIGTERM mid-spec, or the Vitest main process gone (a signal to it
+   * alone): the file's cleanup will never run, and the worker may be made to exit at its next
+   * turn (its next message to the gone main process ends it). So the report is written
+   * synchronously at once, marked aborted, with the HTML index of the run so far, and again
+   * when the run in progress (given `signal: recorder.signal`) hands back its partial results
+   * to addRun; then the worker exits, so none is left behind. Returns the function that stops
+   * listening.
    */
   listenForInterrupts(): () => void {
-    const onSignal = (signal: NodeJS.Signals) => {
+    const onInterrupt = (why: string, exitCode: number) => {
+      if (this.interrupted) return;
       this.aborted = true;
       this.interrupted = true;
-      this.extra.interrupted = `${signal} at ${new Date().toISOString()}`;
+      this.extra.interrupted = `${why} at ${new Date().toISOString()}`;
       this.interrupt.abort();
-      this.saveSync();
+      this.saveSync(); // the main process names it in the console (interrupt-reporter.ts)
       setTimeout(() => {
         this.saveSync();
-        process.exit(signal === 'SIGINT' ? 130 : 143);
+        process.exit(exitCode);
       }, INTERRUPT_GRACE_MS).unref();
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const onSigint = () => onInterrupt('SIGINT', 130);
+    const onSigterm = () => onInterrupt('SIGTERM', 143);
+    const onDisconnect = () => onInterrupt('the Vitest main process went away', 1);
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
+    process.once('disconnect', onDisconnect);
     return () => {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
+      process.off('disconnect', onDisconnect);
     };
   }
 
@@ -331,10 +345,12 @@ export class SpecRecorder {
     return writeSpecReport(resolve(this.context.config.reportDir), this.build(error));
   }
 
-  /** save() without yielding to the event loop, for an interrupted spec; never throws. */
+  /** save() without yielding to the event loop, for an interrupted spec, with the run's HTML index; never throws. */
   private saveSync(): void {
+    const dir = resolve(this.context.config.reportDir);
     try {
-      writeSpecReportSync(resolve(this.context.config.reportDir), this.build());
+      writeSpecReportSync(dir, this.build());
+      writeHtmlReportSync(dir, this.context.runStartedAt, { bottleneckPercent: this.context.config.profile.bottleneckPercent });
     } catch (error) {
       process.stderr.write(`[perf] could not write the report ${this.reportPath}: ${(error as Error).message}\n`);
     }
