@@ -15,6 +15,7 @@ import { jsonObjectBody } from '#engine';
 import { runLoadTest } from '#engine';
 import { fetchMetrics } from '../helpers/service/index.ts';
 import type { PerfContext } from '../helpers/vitest/index.ts';
+import { setupFailureError, type PerfSetupFailure } from '../helpers/vitest/perf-context.ts';
 import { preflight, PreflightError } from '../helpers/service/index.ts';
 import type { StackEndpoints } from '../helpers/providers/index.ts';
 import { SpecRecorder } from '../helpers/vitest/recorder.ts';
@@ -92,7 +93,14 @@ describe('target hangs', () => {
     const context: PerfContext = {
       config,
       stack: endpoints(base),
-      preflight: { healthStatus: 0, healthMs: 0, probeStatus: 0, metrics: { available: false, reason: 'not asked' }, warnings: [] },
+      preflight: {
+        healthStatus: 0,
+        healthMs: 0,
+        probeStatus: 0,
+        probeMs: 0,
+        metrics: { available: false, reason: 'not asked' },
+        warnings: [],
+      },
       runStartedAt: new Date().toISOString(),
       ticketIdBase: 1_000_000,
       specSlots: { custom: 1 },
@@ -265,9 +273,11 @@ describe('bad configuration', () => {
   it('every variable of .env.test set to a bad value in turn: a clear error naming it, and zero requests at a listening server', async () => {
     const { base, counts } = await listen((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
     const root = mkdtempSync(join(tmpdir(), 'bad-env-')); // no .env or .env.test here: only the variables below count
+    // The global setup hands a failure to the specs (perfSetupFailure) instead of throwing: see global-setup.ts.
+    const provided = new Map<string, unknown>();
     const project = {
       config: { root },
-      provide: () => undefined,
+      provide: (key: string, value: unknown) => provided.set(key, value),
       globTestFiles: async () => ({ testFiles: [join(root, 'standard.spec.ts')] }),
       vitest: { state: { getCountOfFailedTests: () => 0 } },
     } as unknown as TestProject;
@@ -301,12 +311,15 @@ describe('bad configuration', () => {
         restore();
         for (const name of rules.map((r) => r.name)) delete process.env[name];
         Object.assign(process.env, good, { [rule.name]: value });
-        const error = await setup(project).then(
-          () => undefined,
-          (e: unknown) => e,
-        );
-        expect(error, `${rule.name}=${value} was accepted`).toBeInstanceOf(ConfigError);
-        expect((error as Error).message).toContain(rule.name);
+        provided.clear();
+        const teardown = await setup(project); // never throws: the failure is provided
+        await teardown();
+        const failure = provided.get('perfSetupFailure') as PerfSetupFailure | null | undefined;
+        expect(failure?.name, `${rule.name}=${value} was accepted`).toBe(ConfigError.name);
+        expect(failure?.message).toContain(rule.name);
+        expect(provided.has('perf'), `${rule.name}=${value}: no context for the specs`).toBe(false);
+        // What every spec then throws at once, before it sends anything: the suite's ConfigError.
+        expect(setupFailureError(failure!)).toMatchObject({ name: 'ConfigError', message: expect.stringContaining(rule.name) });
         refused.push(rule.name);
       }
       expect(counts).toEqual({ requests: 0, connections: 0 });
@@ -315,8 +328,11 @@ describe('bad configuration', () => {
       restore();
       for (const name of rules.map((r) => r.name)) delete process.env[name];
       Object.assign(process.env, good);
-      const teardown = await setup(project).catch(() => undefined);
-      await teardown?.();
+      provided.clear();
+      const teardown = await setup(project);
+      await teardown();
+      expect(provided.get('perfSetupFailure')).toBeNull();
+      expect(provided.get('perf')).toMatchObject({ stack: { webhookUrl: good.WEBHOOK_URL } });
     } finally {
       restore();
     }

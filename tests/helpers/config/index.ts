@@ -19,4 +19,16 @@ export {
   type TargetsTable,
   type VariableRule,
   type SettingsReader,
+  type LoadOptions,
 } from './settings.ts';
+export { editDistance } from './edit-distance.ts';
+export {
+  findTypos,
+  settingPrefixes,
+  specDeclaredNames,
+  composeInterpolations,
+  TARGET_SETTINGS,
+  MAX_TYPO_DISTANCE,
+  type SeenVariable,
+  type TypoFinding,
+} from './typos.ts';

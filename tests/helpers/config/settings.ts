@@ -1,10 +1,11 @@
 // The suite's configuration: every variable of .env.test, typed and validated
 // once. A bad value stops the run before any traffic, with a message naming the
 // variable, the value and what is allowed.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { parseRateLimit, type RateLimitPolicy } from '../rate-limit/index.ts';
+import { composeInterpolations, findTypos, type SeenVariable } from './typos.ts';
 
 export const STACK_CHOICES = ['auto', 'embedded', 'compose', 'external'] as const;
 export type StackChoice = (typeof STACK_CHOICES)[number];
@@ -27,7 +28,8 @@ export interface PerfConfig {
   stack: {
     choice: StackChoice;
     webhookUrl: string | undefined;
-    healthUrl: string | undefined;
+    /** WEBHOOK_HEALTH_URL: undefined = derived from the webhook URL; null = none (no health check). */
+    healthUrl: string | null | undefined;
     metricsUrl: string | undefined;
     composeFiles: string[];
     /** Extra environment for the embedded stack's Freshdesk mock (e.g. a raised FRESHDESK_LATENCY_MS). */
@@ -70,7 +72,8 @@ export type VariableRule =
   | { name: string; kind: 'int' | 'number'; min: number; max: number }
   | { name: string; kind: 'bool' }
   | { name: string; kind: 'enum'; values: readonly string[] }
-  | { name: string; kind: 'url'; optional: true }
+  /** `none`: the word none is accepted too (WEBHOOK_HEALTH_URL=none: no such endpoint). */
+  | { name: string; kind: 'url'; optional: true; none?: true }
   | { name: string; kind: 'string' }
   | { name: string; kind: 'list' }
   /** A value with its own grammar; `bad` is one it refuses (for the tests that try every variable). */
@@ -145,7 +148,18 @@ class EnvReader {
 
   url(name: string): string | undefined {
     this.rules.push({ name, kind: 'url', optional: true });
+    return this.checkedUrl(name, this.raw(name), '');
+  }
+
+  /** A URL, or `none` for an endpoint the service does not have (null). */
+  urlOrNone(name: string): string | null | undefined {
+    this.rules.push({ name, kind: 'url', optional: true, none: true });
     const raw = this.raw(name);
+    if (raw?.toLowerCase() === 'none') return null;
+    return this.checkedUrl(name, raw, ', or none');
+  }
+
+  private checkedUrl(name: string, raw: string | undefined, orNone: string): string | undefined {
     if (raw === undefined) return undefined;
     try {
       const url = new URL(raw);
@@ -153,7 +167,9 @@ class EnvReader {
     } catch {
       // reported below
     }
-    this.problems.push(`${name}=${JSON.stringify(raw)}: expected an http:// or https:// URL, e.g. http://127.0.0.1:8801/webhook/freshdesk`);
+    this.problems.push(
+      `${name}=${JSON.stringify(raw)}: expected an http:// or https:// URL, e.g. http://127.0.0.1:8801/webhook/freshdesk${orNone}`,
+    );
     return undefined;
   }
 
@@ -257,7 +273,7 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
     stack: {
       choice: r.choice('WEBHOOK_STACK', STACK_CHOICES, 'auto'),
       webhookUrl: r.url('WEBHOOK_URL'),
-      healthUrl: r.url('WEBHOOK_HEALTH_URL'),
+      healthUrl: r.urlOrNone('WEBHOOK_HEALTH_URL'),
       metricsUrl: r.url('WEBHOOK_METRICS_URL'),
       composeFiles: r.list('WEBHOOK_COMPOSE_FILES', ['docker-compose.yml']),
       embeddedMockEnv: envPairs(r, 'EMBEDDED_MOCK_ENV', /^FRESHDESK_/, 'FRESHDESK_NAME=value', "the mock's", 'FRESHDESK_LATENCY_MS=600'),
@@ -353,21 +369,60 @@ export function configVariables(): VariableRule[] {
   return parse({}).reader.rules;
 }
 
+const ENV_FILES = ['.env', '.env.test'] as const;
+
 /**
  * Loads .env (a user's local, untracked overrides) and then .env.test into `env` without
  * overriding variables already set, so the precedence is environment > .env > .env.test.
  */
 function loadEnvFiles(root: string, env: NodeJS.ProcessEnv): void {
-  for (const file of ['.env', '.env.test']) {
+  for (const file of ENV_FILES) {
     const path = resolve(root, file);
     if (existsSync(path)) dotenv.config({ path, override: false, quiet: true, processEnv: env as Record<string, string> });
   }
 }
 
-/** Loads the .env files (loadEnvFiles) and returns the validated config. */
-export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env): PerfConfig {
+/** Every variable the run sees, with where it comes from (the environment wins, then .env, then .env.test). */
+function seenVariables(root: string, env: Env): SeenVariable[] {
+  const seen: SeenVariable[] = Object.entries(env).map(([name, value]) => ({ name, value: value ?? '', source: 'environment' }));
+  for (const file of ENV_FILES) {
+    const path = resolve(root, file);
+    if (!existsSync(path)) continue;
+    for (const [name, value] of Object.entries(dotenv.parse(readFileSync(path)))) seen.push({ name, value, source: file });
+  }
+  return seen;
+}
+
+export interface LoadOptions {
+  /** Variables the spec files declare themselves (specSettings): read on purpose, never typos. */
+  declared?: readonly string[];
+  /** Where warnings go (a variable that looks like a mistyped setting); default console.warn. */
+  warn?: (message: string) => void;
+}
+
+/**
+ * Loads the .env files (loadEnvFiles) and returns the validated config. Checks the names too:
+ * a variable that looks like a mistyped setting (findTypos) is a warning, or, when it would
+ * choose the target (WEBHOOK_URL, ...), one more problem of the ConfigError.
+ */
+export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): PerfConfig {
+  const seen = seenVariables(root, env);
   loadEnvFiles(root, env);
-  const config = parseConfig(env);
+  const { config, reader } = parse(env);
+  const known = [
+    ...(options.declared ?? []),
+    ...Object.keys(RETIRED), // they have their own message
+    ...composeInterpolations(config.stack.composeFiles.map((file) => resolve(root, file))),
+  ];
+  const typos = findTypos(
+    seen,
+    reader.rules.map((rule) => rule.name),
+    known,
+  );
+  const warn = options.warn ?? ((message: string) => console.warn(`[perf] config: ${message}`));
+  for (const typo of typos) if (typo.level === 'warning') warn(typo.message);
+  const problems = [...reader.problems, ...typos.filter((typo) => typo.level === 'error').map((typo) => typo.message)];
+  if (problems.length > 0) throw new ConfigError(problems);
   // The one check that needs the file system: a baseline that is not there would only be noticed after the run.
   const baseline = config.baseline.path;
   if (baseline !== undefined && !existsSync(resolve(root, baseline))) {

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DockerComposeEnvironment, Wait } from 'testcontainers';
+import { DockerComposeEnvironment, Wait, type StartedDockerComposeEnvironment } from 'testcontainers';
 import type { RunningStack } from './types.ts';
 
 const run = promisify(execFile);
@@ -20,16 +20,53 @@ export interface ComposeOptions {
   startupTimeoutMs?: number;
 }
 
+/** The compose stack did not come up; the message says what to set instead. */
+export class ComposeError extends Error {
+  override name = 'ComposeError';
+}
+
+/** The host-network variant the repository has, for machines without bridge networking. */
+export const HOST_NETWORK_FILES = 'docker-compose.yml,docker-compose.host.yml';
+
+/** What to do when testcontainers could not bring the compose stack up (pure: from the error's text). */
+export function composeFailureFix(message: string, composeFiles: readonly string[]): string {
+  const embedded = 'WEBHOOK_STACK=embedded runs the reference stack as child processes, without Docker';
+  if (/Could not find a working container runtime strategy/i.test(message)) {
+    return (
+      'No Docker engine answers (testcontainers found no container runtime: DOCKER_HOST, /var/run/docker.sock). ' +
+      `Start one, or set ${embedded}.`
+    );
+  }
+  if (/network bridge not found|bridge.*not found|--bridge=none/i.test(message)) {
+    const hostFiles = composeFiles.includes('docker-compose.host.yml');
+    return hostFiles
+      ? `The engine has no bridge network, and ${composeFiles.join(',')} still asked for one. Set ${embedded}.`
+      : `The Docker engine has no bridge network (dockerd --bridge=none). Add the host-network variant: ` +
+          `WEBHOOK_COMPOSE_FILES=${HOST_NETWORK_FILES}, or set ${embedded}.`;
+  }
+  return `Check \`docker compose -f ${composeFiles.join(' -f ')} up --build\` by hand, or set ${embedded}.`;
+}
+
 export async function composeStack(options: ComposeOptions): Promise<RunningStack> {
   const webhookName = `${COMPOSE_SERVICES.webhook}-1`;
   const mockName = `${COMPOSE_SERVICES.mock}-1`;
-  const environment = await new DockerComposeEnvironment(options.root, options.composeFiles)
-    .withBuild()
-    .withEnvironment({ WEBHOOK_SECRET: options.secret })
-    .withWaitStrategy(webhookName, Wait.forHealthCheck())
-    .withWaitStrategy(mockName, Wait.forHealthCheck())
-    .withStartupTimeout(options.startupTimeoutMs ?? 180_000)
-    .up();
+  let environment: StartedDockerComposeEnvironment;
+  try {
+    environment = await new DockerComposeEnvironment(options.root, options.composeFiles)
+      .withBuild()
+      .withEnvironment({ WEBHOOK_SECRET: options.secret })
+      .withWaitStrategy(webhookName, Wait.forHealthCheck())
+      .withWaitStrategy(mockName, Wait.forHealthCheck())
+      .withStartupTimeout(options.startupTimeoutMs ?? 180_000)
+      .up();
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    const firstLines = message.split('\n').slice(0, 6).join('\n  ');
+    throw new ComposeError(
+      `The compose stack (${options.composeFiles.join(', ')}) did not come up: ${firstLines}\n${composeFailureFix(message, options.composeFiles)}`,
+      { cause: error },
+    );
+  }
 
   const webhook = environment.getContainer(webhookName);
   const containers = [webhook, environment.getContainer(mockName)];

@@ -1,7 +1,15 @@
 // external: a service someone else runs (staging, `npm run stack`, their laptop).
 import type { RunningStack } from './types.ts';
 
-/** /webhook/health and /webhook/metrics beside the webhook path, as the contract lays them out. */
+/**
+ * The health and metrics URLs of a service, from its webhook URL: the webhook path's last segment
+ * replaced by `health` and `metrics` (URL resolution of the relative references `health` and
+ * `metrics`; query and fragment dropped). The contract's `/webhook/freshdesk` gives
+ * `/webhook/health` and `/webhook/metrics`; `/hooks/fd` gives `/hooks/health`; `/freshdesk` gives
+ * `/health`; a path ending in `/` keeps every segment (`/webhook/freshdesk/` gives
+ * `/webhook/freshdesk/health`). A service laid out otherwise sets WEBHOOK_HEALTH_URL (or none)
+ * and WEBHOOK_METRICS_URL.
+ */
 export function deriveEndpointUrls(webhookUrl: string): { healthUrl: string; metricsUrl: string } {
   const base = new URL(webhookUrl);
   base.search = '';
@@ -12,7 +20,8 @@ export function deriveEndpointUrls(webhookUrl: string): { healthUrl: string; met
 export function externalStack(
   webhookUrl: string,
   reason: string,
-  overrides: { healthUrl?: string | undefined; metricsUrl?: string | undefined } = {},
+  /** healthUrl null: the service has no health endpoint (WEBHOOK_HEALTH_URL=none). */
+  overrides: { healthUrl?: string | null | undefined; metricsUrl?: string | undefined } = {},
 ): RunningStack {
   const derived = deriveEndpointUrls(webhookUrl);
   return {
@@ -20,7 +29,7 @@ export function externalStack(
       provider: 'external',
       reason,
       webhookUrl,
-      healthUrl: overrides.healthUrl ?? derived.healthUrl,
+      healthUrl: overrides.healthUrl === undefined ? derived.healthUrl : overrides.healthUrl,
       metricsUrl: overrides.metricsUrl ?? derived.metricsUrl,
       details: {},
     },

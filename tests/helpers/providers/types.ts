@@ -7,7 +7,8 @@ export interface StackEndpoints {
   /** Why this provider was chosen (printed and recorded in every report). */
   reason: string;
   webhookUrl: string;
-  healthUrl: string;
+  /** null: the service has no health endpoint (WEBHOOK_HEALTH_URL=none); the signed probe is the readiness check. */
+  healthUrl: string | null;
   metricsUrl: string;
   /** Provider specifics for reports: container ids, log files, compose files. */
   details: Record<string, string | string[]>;

@@ -13,8 +13,11 @@ import { signBody } from '#engine';
 const SIGNATURE_HEADER = DEFAULTS.signatureHeader.toLowerCase();
 
 export interface PreflightResult {
-  healthStatus: number;
-  healthMs: number;
+  /** null: not asked, the service has no health URL (WEBHOOK_HEALTH_URL=none); the signed probe was the readiness check. */
+  healthStatus: number | null;
+  healthMs: number | null;
+  /** How long the signed probe took (the readiness check when there is no health URL). */
+  probeMs: number;
   probeStatus: number;
   metrics: MetricsResult;
   warnings: string[];
@@ -22,6 +25,53 @@ export interface PreflightResult {
 
 export class PreflightError extends Error {
   override name = 'PreflightError';
+}
+
+/** Certificate errors a private CA causes: Node does not trust the issuer. */
+const UNTRUSTED_CERT_CODES = [
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+];
+
+/** The error code of a failed request (undici puts it on the error or on its cause). */
+export function errorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+  const code = e?.code ?? e?.cause?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** What to do about a connection that failed on TLS, or undefined when it is no TLS error. */
+export function tlsHint(error: unknown): string | undefined {
+  const code = errorCode(error) ?? '';
+  const message = `${(error as Error | undefined)?.message ?? ''} ${(error as { cause?: Error } | undefined)?.cause?.message ?? ''}`;
+  if (UNTRUSTED_CERT_CODES.includes(code)) {
+    return (
+      `TLS: the service's certificate is not signed by a CA Node trusts (${code}). A certificate from a private CA needs ` +
+      'NODE_EXTRA_CA_CERTS=/path/ca.pem (the CA certificate, PEM) in the environment of the run: ' +
+      'NODE_EXTRA_CA_CERTS=/path/ca.pem npx vitest run tests/performance. Node reads it when it starts, so it cannot come from .env or .env.test.'
+    );
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return `TLS: the service's certificate is not issued for this host name (${code}): use the host name the certificate names in WEBHOOK_URL.`;
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return `TLS: the service's certificate is not valid now (${code}): renew it, or check this machine's clock.`;
+  }
+  if (/wrong version number|ERR_SSL_/i.test(`${code} ${message}`)) {
+    return `TLS: the handshake failed (${code || message.trim()}): is the port plain HTTP? Then WEBHOOK_URL starts with http://, not https://.`;
+  }
+  return undefined;
+}
+
+/** `CODE: message`, and the TLS hint when there is one. */
+function describeFailure(error: unknown): string {
+  const code = errorCode(error) ?? (error as Error).name;
+  const hint = tlsHint(error);
+  return `${code}: ${(error as Error).message}${hint ? `\n${hint}` : ''}`;
 }
 
 function hints(endpoints: StackEndpoints): string {
@@ -33,8 +83,11 @@ function hints(endpoints: StackEndpoints): string {
         : `the stack logs: ${[endpoints.details.logFiles ?? []].flat().join(', ')}`;
   return [
     'Troubleshooting:',
-    `  1. Is the webhook server running? curl ${endpoints.healthUrl}`,
-    '  2. Is WEBHOOK_URL (or WEBHOOK_HEALTH_URL) right for this provider?',
+    endpoints.healthUrl === null
+      ? `  1. Is the webhook server running? (no health URL, WEBHOOK_HEALTH_URL=none: the signed probe to ${endpoints.webhookUrl} is the check)`
+      : `  1. Is the webhook server running? curl ${endpoints.healthUrl}`,
+    '  2. Is WEBHOOK_URL (or WEBHOOK_HEALTH_URL) right for this provider? The health URL is derived from WEBHOOK_URL by replacing ' +
+      'its last path segment with health (…/webhook/freshdesk → …/webhook/health); set WEBHOOK_HEALTH_URL, or none, when the service differs',
     `  3. Review server logs: ${logs}`,
   ].join('\n');
 }
@@ -65,19 +118,21 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
   const success = options.success ?? { statuses: [200], body: 'json-object' };
   const warnings: string[] = [];
 
-  let health: Awaited<ReturnType<typeof timed>>;
-  try {
-    health = await timed(endpoints.healthUrl, { method: 'GET' }, timeoutMs);
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new PreflightError(
-      `Cannot reach the webhook service at ${endpoints.healthUrl} (${cause}: ${(error as Error).message}).\n${hints(endpoints)}`,
-    );
-  }
-  if (health.status !== 200) {
-    throw new PreflightError(
-      `The webhook service at ${endpoints.healthUrl} is not healthy: it answered ${health.status} ${health.text.slice(0, 200)}\n${hints(endpoints)}`,
-    );
+  // No health URL (WEBHOOK_HEALTH_URL=none): the signed probe below is the readiness check.
+  let health: Awaited<ReturnType<typeof timed>> | null = null;
+  if (endpoints.healthUrl !== null) {
+    try {
+      health = await timed(endpoints.healthUrl, { method: 'GET' }, timeoutMs);
+    } catch (error) {
+      throw new PreflightError(
+        `Cannot reach the webhook service at ${endpoints.healthUrl} (${describeFailure(error)}).\n${hints(endpoints)}`,
+      );
+    }
+    if (health.status !== 200) {
+      throw new PreflightError(
+        `The webhook service at ${endpoints.healthUrl} is not healthy: it answered ${health.status} ${health.text.slice(0, 200)}\n${hints(endpoints)}`,
+      );
+    }
   }
 
   // Up to two probes: they count against the service's rate-limit window like any request.
@@ -96,7 +151,14 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
   if (!metrics.available) warnings.push(`metrics unavailable, checks that need them will be skipped: ${metrics.reason}`);
   else if (metrics.metrics.missing.length > 0) warnings.push(`metrics document lacks ${metrics.metrics.missing.join(', ')}`);
 
-  return { healthStatus: health.status, healthMs: health.ms, probeStatus: probe.status, metrics, warnings };
+  return {
+    healthStatus: health?.status ?? null,
+    healthMs: health?.ms ?? null,
+    probeStatus: probe.status,
+    probeMs: probe.ms,
+    metrics,
+    warnings,
+  };
 }
 
 type Answer = Awaited<ReturnType<typeof timed>>;
@@ -125,7 +187,8 @@ async function signedProbe(
   // Into the ledger unless refused (a refusal is not added to a sliding window); no answer counts, to be safe.
   if (answer?.status !== 429) await options.rateLimit?.ledger.record([[sentAt, Date.now()]]);
   if (answer === undefined) {
-    throw new PreflightError(`A signed probe to ${endpoints.webhookUrl} failed: ${(failure as Error).message}\n${hints(endpoints)}`);
+    const what = endpoints.healthUrl === null ? 'Cannot reach the webhook service: a' : 'A';
+    throw new PreflightError(`${what} signed probe to ${endpoints.webhookUrl} failed (${describeFailure(failure)}).\n${hints(endpoints)}`);
   }
   return answer;
 }

@@ -5,13 +5,18 @@
 //             assertion; on Ctrl-C at once, see SpecRecorder.listenForInterrupts)
 //   (auto)    every test's outcome goes to the recorder as a check
 import { expect, inject, test as base } from 'vitest';
-import type { PerfContext } from './perf-context.ts';
+import { setupFailureError, type PerfContext } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
 import { SpecRecorder } from './recorder.ts';
 import { REPORT_META } from './reporter.ts';
 
-/** The run's context, handed over by the global setup (provide/inject). */
+/**
+ * The run's context, handed over by the global setup (provide/inject). When the set-up failed,
+ * throws its error at once: the spec fails (JUnit records it) without sending anything.
+ */
 export function perfContext(): PerfContext {
+  const failure = inject('perfSetupFailure');
+  if (failure) throw setupFailureError(failure);
   const context = inject('perf');
   if (!context) {
     throw new Error(

@@ -2,54 +2,77 @@
 // the stack up once (or find it), preflight it, and hand the endpoints to the
 // specs. Tear down always; keep the service logs when a spec failed. (The HTML
 // overview is written by the reporter, reporter.ts, from what the specs handed it.)
+//
+// A set-up that fails (bad configuration, a target that cannot be reached, TLS, compose) does
+// not throw: thrown here, Vitest would run no spec at all ("No test files found"), print every
+// project's globs and a stack trace after the message, and JUnit would count zero tests. The
+// failure is provided instead (`perfSetupFailure`): every spec fails at once with it before it
+// sends anything (perfContext), JUnit records those failures, and the reporter prints it last.
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadConfig } from '../config/index.ts';
-import { ledgerFor, PREFLIGHT, specSlots, ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
+import { loadConfig, specDeclaredNames } from '../config/index.ts';
+import { ledgerFor, PREFLIGHT, setupFailureOf, specSlots, ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
 import { orderSpecFiles } from './spec-order.ts';
 import { preflight } from '../service/index.ts';
-import { chooseProvider, startProvider } from '../providers/index.ts';
+import { chooseProvider, startProvider, type RunningStack } from '../providers/index.ts';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const root = resolve(project.config.root);
-  const config = loadConfig(root); // throws ConfigError before any traffic
-  const choice = await chooseProvider(config);
-  console.log(`[perf] stack provider: ${choice.name} (${choice.reason}); scale ${config.scale}`);
-
-  const stack = await startProvider(config, choice, root);
-  const reportDir = resolve(root, config.reportDir);
-  const runStartedAt = new Date().toISOString();
-  const ticketIdBase = ticketIdBaseFor(Date.now());
-  // Every spec file of the project gets its own ticket-id block, by name (no registry to edit).
-  const { testFiles } = await project.globTestFiles();
-  const slots = specSlots(
-    orderSpecFiles(
-      testFiles,
-      (file) => file,
-      () => true,
-    ).map(specNameOf),
-  );
+  let stack: RunningStack | undefined;
+  let reportDir = resolve(root, 'reports', 'performance');
   try {
-    const checked = await preflight(stack.endpoints, {
+    // Every spec file of the project gets its own ticket-id block, by name (no registry to edit).
+    const { testFiles } = await project.globTestFiles();
+    // The spec files' own variables (specSettings) are read on purpose: not typos of the suite's.
+    const config = loadConfig(root, process.env, { declared: specDeclaredNames(testFiles) }); // ConfigError before any traffic
+    reportDir = resolve(root, config.reportDir);
+    const choice = await chooseProvider(config);
+    console.log(`[perf] stack provider: ${choice.name} (${choice.reason}); scale ${config.scale}`);
+
+    stack = await startProvider(config, choice, root);
+    const endpoints = stack.endpoints;
+    if (endpoints.healthUrl === null) {
+      console.log('[perf] no health URL (WEBHOOK_HEALTH_URL=none): the signed probe of the preflight is the readiness check');
+    }
+    const runStartedAt = new Date().toISOString();
+    const ticketIdBase = ticketIdBaseFor(Date.now());
+    const slots = specSlots(
+      orderSpecFiles(
+        testFiles,
+        (file) => file,
+        () => true,
+      ).map(specNameOf),
+    );
+    const checked = await preflight(endpoints, {
       secret: config.secret,
       probeTicketId: ticketIdStart({ ticketIdBase, specSlots: slots }, PREFLIGHT),
       success: config.success,
-      rateLimit: { policy: config.rateLimit, ledger: ledgerFor({ config, stack: stack.endpoints }) },
+      rateLimit: { policy: config.rateLimit, ledger: ledgerFor({ config, stack: endpoints }) },
     });
     for (const warning of checked.warnings) console.warn(`[perf] preflight: ${warning}`);
-    console.log(`[perf] ${stack.endpoints.webhookUrl} is healthy (${checked.healthMs.toFixed(0)} ms)`);
-    const context: PerfContext = { config, stack: stack.endpoints, preflight: checked, runStartedAt, ticketIdBase, specSlots: slots };
+    console.log(
+      checked.healthMs === null
+        ? `[perf] ${endpoints.webhookUrl} is ready: the signed probe answered ${checked.probeStatus} (${checked.probeMs.toFixed(0)} ms)`
+        : `[perf] ${endpoints.webhookUrl} is healthy (${checked.healthMs.toFixed(0)} ms, ${endpoints.healthUrl})`,
+    );
+    const context: PerfContext = { config, stack: endpoints, preflight: checked, runStartedAt, ticketIdBase, specSlots: slots };
+    project.provide('perfSetupFailure', null);
     project.provide('perf', context);
   } catch (error) {
-    await saveLogs(stack, join(reportDir, 'logs'));
-    await stack.stop();
-    throw error;
+    // Tear down what was started, keep its logs, and hand the failure to the specs and the reporter.
+    if (stack !== undefined) {
+      await saveLogs(stack, join(reportDir, 'logs'));
+      await stack.stop().catch((e: unknown) => console.warn(`[perf] could not stop the stack: ${(e as Error).message}`));
+    }
+    project.provide('perfSetupFailure', setupFailureOf(error));
+    return async () => {};
   }
 
+  const started = stack;
   return async () => {
-    if (project.vitest.state.getCountOfFailedTests() > 0) await saveLogs(stack, join(reportDir, 'logs'));
-    await stack.stop();
+    if (project.vitest.state.getCountOfFailedTests() > 0) await saveLogs(started, join(reportDir, 'logs'));
+    await started.stop();
   };
 }
 

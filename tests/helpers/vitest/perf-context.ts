@@ -20,10 +20,54 @@ export interface PerfContext {
   specSlots: Record<string, number>;
 }
 
+/**
+ * Why the run could not start (bad configuration, an unreachable target, TLS, compose): the
+ * global setup hands it over instead of throwing, so every spec fails at once with it (no
+ * traffic), JUnit records failed tests rather than none, and the reporter prints it last.
+ */
+export interface PerfSetupFailure {
+  /** ConfigError, PreflightError, ComposeError, or the name of an unexpected error. */
+  name: string;
+  message: string;
+  /** The stack of an unexpected error (a bug); the suite's own errors need none. */
+  stack?: string;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     perf: PerfContext;
+    /** Set when the global setup failed; then `perf` is not provided. */
+    perfSetupFailure: PerfSetupFailure | null;
   }
+}
+
+/** The errors whose message is the whole story: no stack trace is shown for them. */
+const SUITE_ERRORS = ['ConfigError', 'PreflightError', 'ComposeError'];
+
+/** The failure as it crosses to the specs and the reporter (plain data). */
+export function setupFailureOf(error: unknown): PerfSetupFailure {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return SUITE_ERRORS.includes(e.name) ? { name: e.name, message: e.message } : { name: e.name, message: e.message, stack: e.stack };
+}
+
+/** The error each spec throws when the set-up failed: the suite's message, without frames of the fixture. */
+export function setupFailureError(failure: PerfSetupFailure): Error {
+  const error = new Error(`The performance run did not start, no load was sent: ${failure.message}`);
+  error.name = failure.name;
+  error.stack = failure.stack ?? `${failure.name}: ${error.message}`;
+  return error;
+}
+
+/** The one message printed last when the set-up failed. */
+export function formatSetupFailure(failure: PerfSetupFailure): string {
+  const rule = '='.repeat(78);
+  return [
+    rule,
+    `[perf] The performance run did not start (${failure.name}); no load was sent. Every spec failed with this:`,
+    '',
+    failure.stack ?? `${failure.name}: ${failure.message}`, // an unexpected error's stack starts with its message
+    rule,
+  ].join('\n');
 }
 
 /** Ticket ids each spec may use: blocks this wide, so specs never collide. */

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 import { isSpecReport, writeHtmlFrom, type SpecReport } from '../report/index.ts';
+import { formatSetupFailure, type PerfSetupFailure } from './perf-context.ts';
 
 /** The key under which a spec file's report travels in its module's meta. */
 export const REPORT_META = 'perfReport';
@@ -14,8 +15,31 @@ declare module 'vitest' {
   }
 }
 
+/** The set-up failures of the last run, printed at exit (see onTestRunEnd). */
+let pendingSetupFailures: string[] = [];
+let printsAtExit = false;
+
 export class PerfHtmlReporter implements Reporter {
   async onTestRunEnd(testModules: readonly TestModule[]): Promise<void> {
+    await this.writeHtml(testModules);
+    // A set-up that failed is the run's one message: printed last, after Vitest's summary and JUnit's line.
+    const failures = new Map<string, PerfSetupFailure>();
+    for (const module of testModules) {
+      const failure = module.project.getProvidedContext().perfSetupFailure;
+      if (failure) failures.set(`${failure.name}: ${failure.message}`, failure);
+    }
+    // Vitest runs the reporters' onTestRunEnd side by side (JUnit's line would come after this one),
+    // and teardown follows: printed when the process exits, it is surely the last thing in the output.
+    pendingSetupFailures = [...failures.values()].map(formatSetupFailure);
+    if (pendingSetupFailures.length > 0 && !printsAtExit) {
+      printsAtExit = true;
+      process.once('exit', () => {
+        for (const message of pendingSetupFailures) console.error(`\n${message}`); // synchronous at exit (files, pipes, TTYs)
+      });
+    }
+  }
+
+  private async writeHtml(testModules: readonly TestModule[]): Promise<void> {
     const reports = testModules.map((module) => module.meta()[REPORT_META]).filter(isSpecReport);
     const first = reports[0];
     if (first === undefined) return; // no performance spec ran (a unit or reliability run)
