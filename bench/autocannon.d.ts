@@ -12,6 +12,8 @@ declare module 'autocannon' {
     body?: string | Buffer;
     headers?: Record<string, string>;
     timeout?: number;
+    /** Per-request setup: setupRequest gets a copy of the request (fresh headers) and returns the one to send. */
+    requests?: { setupRequest?: (request: { body?: string | Buffer; headers?: Record<string, string> }) => object }[];
   }
 
   interface AutocannonResult {

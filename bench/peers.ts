@@ -7,14 +7,17 @@ import { join } from 'node:path';
 import autocannon, { type AutocannonResult } from 'autocannon';
 import { loadTest } from 'loadtest';
 import { Client, type Dispatcher } from 'undici';
-import { flatPayload, signBody } from '#engine';
+import { flatPayload, LOAD_TEST_DEFAULTS, signBody } from '#engine';
+import { uniqueSignedRequests } from './signed-body.ts';
 
 export const SECRET = 'test_secret_key_12345';
+/** The engine's default signature header (X-Freshdesk-Signature). */
+export const SIGNATURE_HEADER = LOAD_TEST_DEFAULTS.signatureHeader;
 
-/** The one body the peers send for every request (they cannot sign per request), and its signature. */
+/** The one body the peers send for every request by default, and its signature. */
 export function fixedSignedRequest(): { body: string; headers: Record<string, string> } {
   const body = JSON.stringify(flatPayload(0, 1000));
-  return { body, headers: { 'content-type': 'application/json', 'x-freshdesk-signature': signBody(SECRET, body) } };
+  return { body, headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signBody(SECRET, body) } };
 }
 
 export interface AutocannonRun {
@@ -28,11 +31,17 @@ export interface AutocannonSettings {
   connections: number;
   durationSeconds: number;
   overallRate?: number;
+  /**
+   * Equal work: a unique ticket id, body and HMAC signature for every request, built in
+   * autocannon's setupRequest hook (signed-body.ts) instead of one fixed signed body.
+   */
+  uniqueSignedBodies?: boolean;
 }
 
 export function runAutocannon(settings: AutocannonSettings): Promise<AutocannonRun> {
   const { body, headers } = fixedSignedRequest();
   const responseTimesMs: number[] = [];
+  const unique = settings.uniqueSignedBodies === true ? uniqueSignedRequests(SECRET, SIGNATURE_HEADER, 1_000_000) : null;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -40,12 +49,20 @@ export function runAutocannon(settings: AutocannonSettings): Promise<AutocannonR
         method: 'POST',
         connections: settings.connections,
         duration: settings.durationSeconds,
-        body,
-        headers,
         timeout: 30,
+        ...(unique === null
+          ? { body, headers }
+          : { headers: { 'content-type': 'application/json' }, requests: [{ setupRequest: unique.setupRequest }] }),
         ...(settings.overallRate === undefined ? {} : { overallRate: settings.overallRate }),
       },
-      (error, result) => (error ? reject(error) : resolve({ result, responseTimesMs })),
+      (error, result) => {
+        if (error) return reject(error);
+        // A hook that stopped being called would quietly turn this back into the fixed-body run.
+        if (unique !== null && unique.sent() < result.requests.sent) {
+          return reject(new Error(`autocannon built ${unique.sent()} signed bodies for ${result.requests.sent} requests`));
+        }
+        resolve({ result, responseTimesMs });
+      },
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, responseTimeMs: number) => {
       if (status >= 200 && status < 300) responseTimesMs.push(responseTimeMs);
@@ -118,7 +135,7 @@ export async function runLoadtest(
     method: 'POST',
     body,
     contentType: 'application/json',
-    headers: { 'x-freshdesk-signature': headers['x-freshdesk-signature'] as string },
+    headers: { [SIGNATURE_HEADER]: headers[SIGNATURE_HEADER] as string },
     requestsPerSecond,
     maxRequests: totalRequests,
     maxSeconds,
