@@ -6,8 +6,10 @@
 //   stall:   requests arriving from `stallAtMs` to `stallAtMs + stallMs` after the
 //            first arrival are held until the stall ends (once per reset).
 // It counts arrivals on a monotonic clock (process.hrtime.bigint) and, when asked,
-// keeps every arrival time so the parent can measure the rate it was offered.
+// keeps every arrival time so the parent can measure the rate it was offered; asked
+// for buckets, it also counts arrivals per fixed-width bucket from the first arrival.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { BucketCounter } from './buckets.ts';
 
 export type ServerMode = 'minimal' | 'delay' | 'stall';
 
@@ -19,7 +21,7 @@ export interface ServerConfig {
 }
 
 /** Parent -> child. */
-export type ServerCommand = { type: 'reset'; keepArrivals: boolean } | { type: 'report' };
+export type ServerCommand = { type: 'reset'; keepArrivals: boolean; bucketMs?: number } | { type: 'report' };
 
 /** Child -> parent. */
 export type ServerMessage =
@@ -34,10 +36,16 @@ export type ServerMessage =
       arrivalsMs: number[];
       /** Arrivals beyond the kept-times capacity (counted, not timed). */
       droppedArrivals: number;
+      /** Arrivals per bucket of the reset's bucketMs from the first arrival (empty without bucketMs). */
+      buckets: number[];
+      /** Arrivals after the last bucket the server keeps (MAX_BUCKETS). */
+      beyondBuckets: number;
     };
 
 /** Bound on kept arrival times (8 bytes each); pacing runs need at most 50,000. */
 const MAX_KEPT_ARRIVALS = 500_000;
+/** Bound on buckets per reset (an hour of one-second buckets). */
+const MAX_BUCKETS = 3600;
 const BODY = Buffer.from('{"ok":true}');
 const HEADERS = { 'content-type': 'application/json', 'content-length': String(BODY.length) };
 
@@ -55,6 +63,7 @@ let lastNs = 0n;
 let keepArrivals = false;
 let kept = new Float64Array(0);
 let keptCount = 0;
+let buckets: BucketCounter | null = null;
 
 function respond(res: ServerResponse): void {
   res.writeHead(200, HEADERS);
@@ -73,6 +82,7 @@ function onRequest(req: IncomingMessage, res: ServerResponse): void {
   lastNs = now;
   count++;
   if (keepArrivals && keptCount < kept.length) kept[keptCount++] = Number(now - firstNs) / 1e6;
+  buckets?.add(Number(now - firstNs) / 1e6);
   req.resume();
   if (config.mode === 'minimal') {
     req.on('end', () => respond(res));
@@ -92,6 +102,7 @@ function handle(command: ServerCommand): void {
     keptCount = 0;
     keepArrivals = command.keepArrivals;
     if (keepArrivals && kept.length === 0) kept = new Float64Array(MAX_KEPT_ARRIVALS);
+    buckets = command.bucketMs === undefined ? null : new BucketCounter(command.bucketMs, MAX_BUCKETS);
     send({ type: 'reset' });
   } else {
     send({
@@ -100,6 +111,8 @@ function handle(command: ServerCommand): void {
       spanMs: count >= 2 ? Number(lastNs - firstNs) / 1e6 : 0,
       arrivalsMs: Array.from(kept.subarray(0, keptCount)),
       droppedArrivals: keepArrivals ? count - keptCount : 0,
+      buckets: buckets?.toArray() ?? [],
+      beyondBuckets: buckets?.beyond ?? 0,
     });
   }
 }

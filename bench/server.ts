@@ -12,8 +12,11 @@ export type ServerReport = Extract<ServerMessage, { type: 'report' }>;
 export interface BenchServer {
   readonly url: string;
   readonly port: number;
-  /** Zeroes the arrival count (and the stall's clock); keepArrivals keeps every arrival time. */
-  reset(keepArrivals?: boolean): Promise<void>;
+  /**
+   * Zeroes the arrival count (and the stall's clock); keepArrivals keeps every arrival time,
+   * bucketMs counts arrivals per bucket of that width from the first arrival.
+   */
+  reset(keepArrivals?: boolean, bucketMs?: number): Promise<void>;
   /** What arrived since the last reset. */
   report(): Promise<ServerReport>;
   close(): Promise<void>;
@@ -43,8 +46,8 @@ function handle(child: ChildProcess, port: number): BenchServer {
   return {
     port,
     url: `http://127.0.0.1:${port}/webhook/freshdesk`,
-    async reset(keepArrivals = false) {
-      await command({ type: 'reset', keepArrivals }, 'reset');
+    async reset(keepArrivals = false, bucketMs?: number) {
+      await command({ type: 'reset', keepArrivals, ...(bucketMs === undefined ? {} : { bucketMs }) }, 'reset');
     },
     report: () => command({ type: 'report' }, 'report'),
     close() {
