@@ -12,12 +12,23 @@ export {
   MAX_TOTAL_REQUESTS,
   MAX_CONCURRENCY,
   MAX_CHECKED_BODY_BYTES,
+  MAX_STAGES,
+  MAX_STAGES_DURATION_MS,
   type LoadTestOptions,
   type ProgressSnapshot,
 } from './options.ts';
 export { LoadTestResults, type RunInfo, type LatencySeries } from './results.ts';
 export type { LoadTestSample } from './samples.ts';
-export { LAG_WARNING_MS, readSummaries, type LoadTestSummary, type ScheduleStats, type ErrorRecord, type EndReason } from './summary.ts';
+export {
+  LAG_WARNING_MS,
+  readSummaries,
+  type LoadTestSummary,
+  type ScheduleStats,
+  type StageStats,
+  type ErrorRecord,
+  type EndReason,
+} from './summary.ts';
+export { planStages, type LoadStage, type PlannedStage, type StagePlan } from './stages.ts';
 export { PROGRESS_CHANNEL, subscribeProgress } from './progress.ts';
 export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';
 export { signBody, createSigningKey } from './signing.ts';

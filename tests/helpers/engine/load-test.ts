@@ -1,6 +1,7 @@
 // runLoadTest: the open-model load generator every spec calls.
 //
-// Request i is due at start + i / rate (scheduler.ts); it is signed over the
+// Request i is due at start + i / rate, or where the integral of the stages'
+// ramping rate reaches i (scheduler.ts, stages.ts); it is signed over the
 // exact bytes sent and dispatched on the keep-alive undici Client of a free
 // slot (one Client, so one connection, per unit of `concurrency`). Response
 // bodies are discarded as they stream in, so connections are reused (with the
@@ -19,6 +20,7 @@ import { publishProgress } from './progress.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
+import { StagedSchedule } from './stages.ts';
 import { BodySigner } from './signing.ts';
 import { percentile, sortedValues } from './statistics.ts';
 import { ERROR_DETAILS, type EndReason, type ErrorRecord } from './summary.ts';
@@ -161,7 +163,7 @@ class LoadRun {
           bodyTimeout: 0,
         }),
     );
-    this.scheduler = new Scheduler(o.totalRequests, o.requestsPerSecond, this, this.onAllSent);
+    this.scheduler = new Scheduler(o.schedule, this, this.onAllSent);
   }
 
   run(): Promise<LoadTestResults> {
@@ -415,6 +417,7 @@ class LoadRun {
         url: this.o.url,
         plannedRequests: this.o.totalRequests,
         requestsPerSecond: this.o.requestsPerSecond,
+        ...(this.o.stages === null ? {} : { stages: this.o.stages.stages }),
         concurrency: this.o.concurrency,
         ticketIdStart: this.o.ticketIdStart,
         startedAt: this.startedAt,
@@ -449,6 +452,7 @@ class LoadRun {
       currentP95Ms: percentile(sortedValues(window), 0.95),
       windowCount: window.length,
     };
+    if (this.o.schedule instanceof StagedSchedule) snapshot.stageIndex = this.o.schedule.stageAt(snapshot.elapsedMs);
     publishProgress(snapshot);
     if (this.o.onProgress === null) return;
     try {

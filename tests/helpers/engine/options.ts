@@ -2,7 +2,8 @@
 // before any traffic. Every error names the option, the value and the fix.
 import type { BodyCheck } from './body-checks.ts';
 import { flatPayload, type PayloadFactory } from './payloads.ts';
-import { dueTimeMs } from './scheduler.ts';
+import { countSchedule, dueTimeMs, type Schedule } from './scheduler.ts';
+import { StagedSchedule, type LoadStage, type StagePlan } from './stages.ts';
 
 /** What `onProgress` and the progress channel (PROGRESS_CHANNEL) receive every `progressIntervalMs`. */
 export interface ProgressSnapshot {
@@ -18,6 +19,8 @@ export interface ProgressSnapshot {
   currentP95Ms: number;
   /** How many completions `currentP95Ms` covers. */
   windowCount: number;
+  /** Staged runs only: the index of the stage whose window holds elapsedMs. */
+  stageIndex?: number;
 }
 
 export interface LoadTestOptions {
@@ -25,10 +28,22 @@ export interface LoadTestOptions {
   url: string;
   /** Shared secret for the HMAC-SHA256 signature. */
   secret: string;
-  /** Number of requests to send (upper bound; maxDurationMs or signal may stop earlier). */
-  totalRequests: number;
-  /** Open-model arrival rate; request i is due at start + i / rate. Omit for burst mode. */
+  /**
+   * Number of requests to send (upper bound; maxDurationMs or signal may stop earlier).
+   * Required, unless `stages` is given: a staged run's count is the integral of its rates.
+   */
+  totalRequests?: number;
+  /** Open-model arrival rate; request i is due at start + i / rate. Omit for burst mode (or give stages). */
   requestsPerSecond?: number;
+  /**
+   * Ramping arrival rates (k6's ramping-arrival-rate): the rate goes linearly from the previous
+   * stage's targetRps (the first from startRps) to each stage's over its durationMs. Request i
+   * is due where the integral of the rate reaches i; the run sends ceil(integral) requests over
+   * the stages' total duration. Excludes totalRequests and requestsPerSecond.
+   */
+  stages?: LoadStage[];
+  /** With stages only: the rate the first stage ramps from, requests per second. Default 0. */
+  startRps?: number;
   /**
    * Ticket id of request 0; request i uses ticketIdStart + i. Default: from the clock
    * (defaultTicketIdStart), so two runs in a row never send the same id twice within a
@@ -81,9 +96,14 @@ export interface ResolvedOptions {
   origin: string;
   path: string;
   secret: string;
+  /** Requests planned: the option, or the integral of the stages. */
   totalRequests: number;
-  /** null = burst mode. */
+  /** null = burst mode, or a staged run. */
   requestsPerSecond: number | null;
+  /** The stages' plan (windows and per-stage counts); null for a count-bounded run. */
+  stages: StagePlan | null;
+  /** When each request is due. */
+  schedule: Schedule;
   ticketIdStart: number;
   concurrency: number;
   timeoutMs: number;
@@ -116,6 +136,10 @@ export const DEFAULTS = {
 /** Samples are preallocated, so the count is capped (27 bytes each: 270 MB at the cap). */
 export const MAX_TOTAL_REQUESTS = 10_000_000;
 export const MAX_CONCURRENCY = 10_000;
+/** Most stages in one run. */
+export const MAX_STAGES = 1000;
+/** Longest total duration of a run's stages: 24 hours. */
+export const MAX_STAGES_DURATION_MS = 24 * 3600 * 1000;
 /** checkBody sees at most this much of a body; a larger one is a bad_body without a call. */
 export const MAX_CHECKED_BODY_BYTES = 1024 * 1024;
 
@@ -135,6 +159,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'secret',
   'totalRequests',
   'requestsPerSecond',
+  'stages',
+  'startRps',
   'ticketIdStart',
   'concurrency',
   'timeoutMs',
@@ -162,7 +188,15 @@ function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined || value === null) return String(value);
-  if (Array.isArray(value)) return 'an array';
+  if (Array.isArray(value)) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(value);
+    } catch {
+      json = undefined;
+    }
+    return json !== undefined && json.length <= 160 ? json : `an array of ${value.length}`;
+  }
   try {
     return JSON.stringify(value) ?? typeof value;
   } catch {
@@ -246,19 +280,7 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     throw new LoadTestOptionError('secret', secret, 'a non-empty string (the WEBHOOK_SECRET the service verifies with)');
   }
 
-  const totalRequests = options.totalRequests;
-  if (!isPositiveInteger(totalRequests, MAX_TOTAL_REQUESTS)) {
-    throw new LoadTestOptionError('totalRequests', totalRequests, `a positive integer up to ${MAX_TOTAL_REQUESTS}`);
-  }
-
-  const rate = options.requestsPerSecond;
-  if (rate !== undefined && !isPositiveFinite(rate)) {
-    throw new LoadTestOptionError(
-      'requestsPerSecond',
-      rate,
-      'a finite number > 0 (e.g. 100 / 60 for 100 requests per minute), or omit it for burst mode',
-    );
-  }
+  const { totalRequests, rate, stages, schedule, plannedMs } = resolvePlan(options);
 
   const ticketIdStart = options.ticketIdStart ?? defaultTicketIdStart();
   if (
@@ -320,7 +342,6 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
   if (progress !== undefined && typeof progress !== 'boolean') {
     throw new LoadTestOptionError('progress', progress, 'true, false, or omit it (automatic)');
   }
-  const plannedMs = plannedDurationMs(totalRequests, rate ?? null);
   const emitsProgress = onProgress !== null || (progress ?? plannedMs > DEFAULTS.progressAfterMs);
 
   return {
@@ -329,7 +350,9 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     path,
     secret,
     totalRequests,
-    requestsPerSecond: rate ?? null,
+    requestsPerSecond: rate,
+    stages,
+    schedule,
     ticketIdStart,
     concurrency,
     timeoutMs,
@@ -360,7 +383,140 @@ function defaultIsSuccess(status: number): boolean {
   return status === 200;
 }
 
-/** When the last request is due, in ms from the start (0 in burst mode). */
-export function plannedDurationMs(totalRequests: number, requestsPerSecond: number | null): number {
-  return dueTimeMs(totalRequests - 1, requestsPerSecond);
+/**
+ * The planned duration in ms from the start: for a count-bounded run, when its last request is
+ * due (0 in burst mode); for stages, the sum of their durations (the last request is due at or
+ * before it).
+ */
+export function plannedDurationMs(totalRequests: number, requestsPerSecond: number | null): number;
+export function plannedDurationMs(stages: readonly LoadStage[]): number;
+export function plannedDurationMs(plan: number | readonly LoadStage[], requestsPerSecond: number | null = null): number {
+  if (typeof plan !== 'number') return plan.reduce((sum, stage) => sum + stage.durationMs, 0);
+  return dueTimeMs(plan - 1, requestsPerSecond);
+}
+
+interface Plan {
+  totalRequests: number;
+  rate: number | null;
+  stages: StagePlan | null;
+  schedule: Schedule;
+  plannedMs: number;
+}
+
+/** totalRequests and requestsPerSecond, or stages and startRps: checked, and made a Schedule. */
+function resolvePlan(options: Record<string, unknown>): Plan {
+  if (options.stages !== undefined) return resolveStages(options);
+  if (options.startRps !== undefined) {
+    throw new LoadTestOptionError(
+      'startRps',
+      options.startRps,
+      'no startRps without stages (it is the rate the first stage ramps from): drop it, or give stages',
+    );
+  }
+  const totalRequests = options.totalRequests;
+  if (!isPositiveInteger(totalRequests, MAX_TOTAL_REQUESTS)) {
+    throw new LoadTestOptionError(
+      'totalRequests',
+      totalRequests,
+      `a positive integer up to ${MAX_TOTAL_REQUESTS} (or stages instead, for ramping rates over a duration)`,
+    );
+  }
+  const rate = options.requestsPerSecond;
+  if (rate !== undefined && !isPositiveFinite(rate)) {
+    throw new LoadTestOptionError(
+      'requestsPerSecond',
+      rate,
+      'a finite number > 0 (e.g. 100 / 60 for 100 requests per minute), or omit it for burst mode',
+    );
+  }
+  const requestsPerSecond = rate ?? null;
+  return {
+    totalRequests,
+    rate: requestsPerSecond,
+    stages: null,
+    schedule: countSchedule(totalRequests, requestsPerSecond),
+    plannedMs: plannedDurationMs(totalRequests, requestsPerSecond),
+  };
+}
+
+const STAGE_FIELDS = new Set(['durationMs', 'targetRps']);
+const STAGE_EXAMPLE = '[{ durationMs: 60_000, targetRps: 50 }, { durationMs: 120_000, targetRps: 50 }]';
+
+function resolveStages(options: Record<string, unknown>): Plan {
+  if (options.requestsPerSecond !== undefined) {
+    throw new LoadTestOptionError(
+      'requestsPerSecond',
+      options.requestsPerSecond,
+      'no requestsPerSecond with stages (the stages set the rate over time): drop requestsPerSecond, or drop stages for one constant rate',
+    );
+  }
+  const stages = options.stages;
+  if (!Array.isArray(stages) || stages.length === 0) {
+    throw new LoadTestOptionError('stages', stages, `a non-empty array of { durationMs, targetRps }, e.g. ${STAGE_EXAMPLE}`);
+  }
+  if (stages.length > MAX_STAGES) {
+    throw new LoadTestOptionError('stages', stages, `at most ${MAX_STAGES} stages (join consecutive stages of the same slope)`);
+  }
+  stages.forEach((stage: unknown, i) => {
+    const name = `stages[${i}]`;
+    if (typeof stage !== 'object' || stage === null || Array.isArray(stage)) {
+      throw new LoadTestOptionError(name, stage, 'an object { durationMs, targetRps }, e.g. { durationMs: 60_000, targetRps: 50 }');
+    }
+    const fields = stage as Record<string, unknown>;
+    for (const key of Object.keys(fields)) {
+      if (!STAGE_FIELDS.has(key)) {
+        throw new LoadTestOptionError(`${name}.${key}`, fields[key], 'no such field; a stage is { durationMs, targetRps }');
+      }
+    }
+    if (!isPositiveFinite(fields.durationMs)) {
+      throw new LoadTestOptionError(`${name}.durationMs`, fields.durationMs, "a finite number of milliseconds > 0 (the stage's length)");
+    }
+    const target = fields.targetRps;
+    if (typeof target !== 'number' || !Number.isFinite(target) || target < 0) {
+      throw new LoadTestOptionError(
+        `${name}.targetRps`,
+        target,
+        'a finite number >= 0 of requests per second (the rate at the end of the stage; 0 for a pause or a ramp down to none)',
+      );
+    }
+  });
+  const startRps = options.startRps ?? 0;
+  if (typeof startRps !== 'number' || !Number.isFinite(startRps) || startRps < 0) {
+    throw new LoadTestOptionError(
+      'startRps',
+      startRps,
+      'a finite number >= 0 of requests per second (the rate the first stage ramps from), or omit it for 0',
+    );
+  }
+  const valid = stages as LoadStage[];
+  const durationMs = plannedDurationMs(valid);
+  if (durationMs > MAX_STAGES_DURATION_MS) {
+    throw new LoadTestOptionError(
+      'stages',
+      stages,
+      `stages lasting at most ${MAX_STAGES_DURATION_MS} ms (24 h) in all; these last ${durationMs} ms: shorten them`,
+    );
+  }
+  const schedule = new StagedSchedule(valid, startRps);
+  const { count } = schedule.plan;
+  if (count > MAX_TOTAL_REQUESTS) {
+    throw new LoadTestOptionError(
+      'stages',
+      stages,
+      `stages whose rates integrate to at most ${MAX_TOTAL_REQUESTS} requests (MAX_TOTAL_REQUESTS); these plan ${count}: ` +
+        'shorten the stages or lower their targetRps',
+    );
+  }
+  if (count === 0) {
+    throw new LoadTestOptionError('stages', stages, 'stages that plan at least one request (a targetRps, or startRps, above 0)');
+  }
+  if (options.totalRequests !== undefined) {
+    throw new LoadTestOptionError(
+      'totalRequests',
+      options.totalRequests,
+      `no totalRequests with stages (a staged run sends the integral of its rates, ${count} requests here): ` +
+        'drop totalRequests, or drop stages for a run bounded by a count',
+    );
+  }
+  return { totalRequests: count, rate: null, stages: schedule.plan, schedule, plannedMs: durationMs };
 }

@@ -2,12 +2,16 @@
 // summary computed on demand (and cached).
 import { ErrorCode, errorClassName } from './errors.ts';
 import type { LoadTestSample, SampleStore } from './samples.ts';
+import type { PlannedStage } from './stages.ts';
 import { buildSummary, type EndReason, type ErrorRecord, type LoadTestSummary } from './summary.ts';
 
 export interface RunInfo {
   url: string;
   plannedRequests: number;
+  /** null in burst mode and for stages. */
   requestsPerSecond: number | null;
+  /** Staged runs only: the stages as planned (windows, rates, requests due in each). */
+  stages?: readonly PlannedStage[];
   concurrency: number;
   ticketIdStart: number;
   /** Wall-clock start, for reports only (durations use the monotonic clock). */

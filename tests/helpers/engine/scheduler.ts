@@ -1,12 +1,50 @@
-// Open-model send schedule. Request i is due at i * 1000 / rate ms after one
-// monotonic start, so lateness never accumulates (no chained sleeps), and when
-// the loop wakes late it sends everything already due at once (catch-up), like
-// loadtest's hrtimer. Sending never waits for responses, only for a free slot
-// when `concurrency` is reached.
+// Open-model send schedule. Every request has an absolute due time from one
+// monotonic start (a Schedule: i * 1000 / rate ms at a constant rate, 0 in burst
+// mode, the integral of the rate for stages, see stages.ts), so lateness never
+// accumulates (no chained sleeps), and when the loop wakes late it sends
+// everything already due at once (catch-up), like loadtest's hrtimer. Sending
+// never waits for responses, only for a free slot when `concurrency` is reached.
 
 /** Due time of request `index` in ms from the start; 0 for every request in burst mode. */
 export function dueTimeMs(index: number, requestsPerSecond: number | null): number {
   return requestsPerSecond === null ? 0 : (index * 1000) / requestsPerSecond;
+}
+
+/** The plan of a run: how many requests, and when each is due. */
+export interface Schedule {
+  readonly mode: 'rate' | 'burst' | 'stages';
+  /** Requests planned; they are due in index order. */
+  readonly count: number;
+  /** Due time of request `index` (0 <= index < count), ms from the start; non-decreasing in index. */
+  dueTimeMs(index: number): number;
+}
+
+/** `count` requests at a constant rate: request i at i * 1000 / rate ms (the same numbers as dueTimeMs). */
+export class ConstantRateSchedule implements Schedule {
+  readonly mode = 'rate';
+  constructor(
+    readonly count: number,
+    readonly requestsPerSecond: number,
+  ) {}
+
+  dueTimeMs(index: number): number {
+    return (index * 1000) / this.requestsPerSecond;
+  }
+}
+
+/** `count` requests all due at 0. */
+export class BurstSchedule implements Schedule {
+  readonly mode = 'burst';
+  constructor(readonly count: number) {}
+
+  dueTimeMs(): number {
+    return 0;
+  }
+}
+
+/** The schedule of a count-bounded run: constant rate, or burst when the rate is null. */
+export function countSchedule(totalRequests: number, requestsPerSecond: number | null): Schedule {
+  return requestsPerSecond === null ? new BurstSchedule(totalRequests) : new ConstantRateSchedule(totalRequests, requestsPerSecond);
 }
 
 /** What the send loop must do after a pass. */
@@ -31,16 +69,18 @@ export class SendSchedule {
   /** How many passes found a due request but no free slot. */
   slotWaits = 0;
 
-  constructor(
-    readonly totalRequests: number,
-    readonly requestsPerSecond: number | null,
-  ) {}
+  private readonly count: number;
+
+  constructor(readonly schedule: Schedule) {
+    this.count = schedule.count;
+  }
 
   /** Sends every request that is due at the current time and fits; says what to wait for next. */
   sendDue(hooks: SendHooks): NextStep {
+    const { schedule, count } = this;
     let now = hooks.now();
-    while (this.next < this.totalRequests) {
-      const due = dueTimeMs(this.next, this.requestsPerSecond);
+    while (this.next < count) {
+      const due = schedule.dueTimeMs(this.next);
       if (due > now) {
         now = hooks.now(); // sending takes time: more may have become due
         if (due > now) return { kind: 'wait', delayMs: due - now };
@@ -69,12 +109,11 @@ export class Scheduler {
   private stopped = false;
 
   constructor(
-    totalRequests: number,
-    requestsPerSecond: number | null,
+    plan: Schedule,
     private readonly hooks: SendHooks,
     private readonly onAllSent: () => void,
   ) {
-    this.schedule = new SendSchedule(totalRequests, requestsPerSecond);
+    this.schedule = new SendSchedule(plan);
   }
 
   get sent(): number {

@@ -2,6 +2,7 @@
 import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
 import type { RunInfo } from './results.ts';
 import type { SampleStore } from './samples.ts';
+import type { PlannedStage } from './stages.ts';
 import { latencyStats, percentile, sortedValues, type LatencyStats } from './statistics.ts';
 
 /** How many failures keep details (message, body excerpt) for the summary: the first ones. */
@@ -25,8 +26,11 @@ export interface ErrorRecord {
 }
 
 export interface ScheduleStats {
-  mode: 'rate' | 'burst';
-  /** null in burst mode. */
+  mode: 'rate' | 'burst' | 'stages';
+  /**
+   * null in burst mode. For stages, the planned send rate measured as achievedSendRps is:
+   * (plannedRequests - 1) / (last due time - first due time), so the two compare.
+   */
   targetRps: number | null;
   /** Send rate between the first and the last send: (sent - 1) / span. NaN below 2 sends. */
   achievedSendRps: number;
@@ -76,14 +80,48 @@ export interface LoadTestSummary {
   /** The first 10 failures, in the order they happened. */
   errors: ErrorRecord[];
   schedule: ScheduleStats;
+  /** Staged runs only: one entry per stage, its requests being those due in its window. */
+  stages?: StageStats[];
   endReason: EndReason;
   warnings: string[];
+}
+
+/**
+ * One stage of a staged run. Its requests are those the schedule put in its window (by intended
+ * start: the integers of the rate's integral over the window), whenever they were sent.
+ */
+export interface StageStats {
+  index: number;
+  /** The stage's window [startMs, endMs), ms from the run's start. */
+  startMs: number;
+  endMs: number;
+  /** The planned rate at the window's start and end, requests per second (linear in between). */
+  targetStartRps: number;
+  targetEndRps: number;
+  /** Requests due in the window. */
+  plannedRequests: number;
+  /** Of those, sent (fewer only when the run stopped early). */
+  sentRequests: number;
+  /** (plannedRequests - 1) / (last due - first due): what achievedSendRps is compared with. NaN below 2. */
+  plannedSendRps: number;
+  /** (sentRequests - 1) / (last actual send - first actual send) over the stage's requests. NaN below 2 sends. */
+  achievedSendRps: number;
+  /** Lag (actual send - intended send) of the stage's sent requests. NaN when none was sent. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  successCount: number;
+  /** Sent requests of the stage that did not succeed (cancelled ones included). */
+  failureCount: number;
+  /** Corrected latency (from the intended start) of the stage's requests that have one; NaN when none. */
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
 }
 
 export interface SummaryInput {
   store: SampleStore;
   /** The plan and how the run went (only the figures a summary needs). */
-  info: Pick<RunInfo, 'plannedRequests' | 'requestsPerSecond' | 'concurrency' | 'durationMs' | 'endReason' | 'slotWaits'>;
+  info: Pick<RunInfo, 'plannedRequests' | 'requestsPerSecond' | 'stages' | 'concurrency' | 'durationMs' | 'endReason' | 'slotWaits'>;
   errors: readonly ErrorRecord[];
   /** Warnings the engine collected during the run. */
   runWarnings: readonly string[];
@@ -125,10 +163,11 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
   const sortedLags = sortedValues(lags);
   const firstSend = store.actualMs[0] as number;
   const lastSend = store.actualMs[sent - 1] as number;
+  const staged = info.stages !== undefined;
   const schedule: ScheduleStats = {
-    mode: info.requestsPerSecond === null ? 'burst' : 'rate',
-    targetRps: info.requestsPerSecond,
-    achievedSendRps: sent >= 2 && lastSend > firstSend ? ((sent - 1) * 1000) / (lastSend - firstSend) : Number.NaN,
+    mode: staged ? 'stages' : info.requestsPerSecond === null ? 'burst' : 'rate',
+    targetRps: staged ? plannedSendRps(info.stages as readonly PlannedStage[], info.plannedRequests) : info.requestsPerSecond,
+    achievedSendRps: sendRate(sent, firstSend, lastSend),
     lagP50Ms: percentile(sortedLags, 0.5),
     lagP99Ms: percentile(sortedLags, 0.99),
     lagMaxMs: sent > 0 ? (sortedLags[sent - 1] as number) : Number.NaN,
@@ -154,11 +193,63 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
     errorClasses,
     errors: input.errors.slice(0, ERROR_DETAILS),
     schedule,
+    ...(staged ? { stages: stageStats(store, info.stages as readonly PlannedStage[], lags) } : {}),
     endReason: info.endReason,
     warnings: [],
   };
   summary.warnings = summaryWarnings(summary, input.runWarnings);
   return summary;
+}
+
+/** (count - 1) sends per the span from the first to the last, per second; NaN below 2 or for a zero span. */
+function sendRate(count: number, firstMs: number, lastMs: number): number {
+  return count >= 2 && lastMs > firstMs ? ((count - 1) * 1000) / (lastMs - firstMs) : Number.NaN;
+}
+
+/** A staged run's planned send rate, measured like achievedSendRps: from the first to the last due time. */
+function plannedSendRps(stages: readonly PlannedStage[], planned: number): number {
+  const withRequests = stages.filter((stage) => stage.plannedRequests > 0);
+  const first = withRequests[0];
+  const last = withRequests[withRequests.length - 1];
+  return first === undefined || last === undefined ? Number.NaN : sendRate(planned, first.firstDueMs, last.lastDueMs);
+}
+
+/** Per-stage figures from the sample columns; `lags` (actual - intended) is by request index. */
+function stageStats(store: SampleStore, stages: readonly PlannedStage[], lags: Float64Array): StageStats[] {
+  return stages.map((stage) => {
+    const first = stage.firstRequest;
+    const end = first + stage.plannedRequests;
+    const sentEnd = Math.min(end, store.sent);
+    const sentRequests = Math.max(0, sentEnd - first);
+    const latencies = new Float64Array(sentRequests);
+    let latencyCount = 0;
+    let successCount = 0;
+    for (let i = first; i < sentEnd; i++) {
+      if (store.errorCode[i] === ErrorCode.none) successCount++;
+      if (store.hasLatency(i)) latencies[latencyCount++] = (store.endMs[i] as number) - (store.intendedMs[i] as number);
+    }
+    const sortedLags = sortedValues(lags.subarray(first, first + sentRequests));
+    const sortedLatencies = sortedValues(latencies.subarray(0, latencyCount));
+    return {
+      index: stage.index,
+      startMs: stage.startMs,
+      endMs: stage.endMs,
+      targetStartRps: stage.targetStartRps,
+      targetEndRps: stage.targetEndRps,
+      plannedRequests: stage.plannedRequests,
+      sentRequests,
+      plannedSendRps: sendRate(stage.plannedRequests, stage.firstDueMs, stage.lastDueMs),
+      achievedSendRps:
+        sentRequests >= 2 ? sendRate(sentRequests, store.actualMs[first] as number, store.actualMs[sentEnd - 1] as number) : Number.NaN,
+      lagP50Ms: percentile(sortedLags, 0.5),
+      lagP99Ms: percentile(sortedLags, 0.99),
+      successCount,
+      failureCount: sentRequests - successCount,
+      p50Ms: percentile(sortedLatencies, 0.5),
+      p95Ms: percentile(sortedLatencies, 0.95),
+      p99Ms: percentile(sortedLatencies, 0.99),
+    };
+  });
 }
 
 /**
@@ -203,7 +294,7 @@ function summaryWarnings(s: LoadTestSummary, runWarnings: readonly string[]): st
   const warnings: string[] = [];
   const { schedule } = s;
   // In burst mode every request is due at 0, so lag is the intended queueing, not a fault.
-  if (schedule.mode === 'rate' && schedule.lagP99Ms > LAG_WARNING_MS) warnings.push(lagWarning(schedule));
+  if (schedule.mode !== 'burst' && schedule.lagP99Ms > LAG_WARNING_MS) warnings.push(lagWarning(schedule));
   if (s.endReason !== 'completed') {
     const why = s.endReason === 'max_duration' ? 'maxDurationMs was reached' : 'the signal aborted the run';
     warnings.push(

@@ -1,6 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLoadTest } from '../../helpers/engine/load-test.ts';
-import { defaultTicketIdStart, LoadTestOptionError, validateOptions, type LoadTestOptions } from '../../helpers/engine/options.ts';
+import {
+  defaultTicketIdStart,
+  LoadTestOptionError,
+  MAX_TOTAL_REQUESTS,
+  plannedDurationMs,
+  validateOptions,
+  type LoadTestOptions,
+} from '../../helpers/engine/options.ts';
 import { okAfter, startTestServer, type TestServer } from './test-server.ts';
 
 const valid: LoadTestOptions = { url: 'http://127.0.0.1:8801/webhook/freshdesk', secret: 's3cret', totalRequests: 10 };
@@ -85,6 +92,70 @@ describe('validateOptions', () => {
     expect(validateOptions({ ...short, progress: true }).progress).toBe(true);
     expect(validateOptions({ ...short, onProgress: () => {} }).progress).toBe(true);
     expect(validateOptions({ ...short, progress: false, onProgress: () => {} }).progress).toBe(true);
+  });
+});
+
+describe('validateOptions with stages', () => {
+  const ramp = [
+    { durationMs: 1000, targetRps: 200 },
+    { durationMs: 500, targetRps: 200 },
+  ];
+  const staged = { url: valid.url, secret: valid.secret, stages: ramp };
+
+  function stagedError(overrides: Record<string, unknown>): LoadTestOptionError {
+    return errorFor({ totalRequests: undefined, stages: ramp, ...overrides });
+  }
+
+  it('plans the integral of the rates: count, no constant rate, defaults from the count, planned duration', () => {
+    const o = validateOptions(staged);
+    expect(o.totalRequests).toBe(200);
+    expect(o.requestsPerSecond).toBeNull();
+    expect(o.schedule).toMatchObject({ mode: 'stages', count: 200 });
+    expect(o.stages?.stages.map((s) => s.plannedRequests)).toEqual([100, 100]);
+    expect(o.concurrency).toBe(200); // min(planned requests, 256)
+    expect(plannedDurationMs(ramp)).toBe(1500);
+    // Progress by default for runs planned over 10 s: the stages' duration decides.
+    expect(o.progress).toBe(false);
+    expect(validateOptions({ ...staged, stages: [{ durationMs: 11_000, targetRps: 1 }] }).progress).toBe(true);
+    expect(validateOptions({ ...staged, startRps: 100 }).totalRequests).toBe(250);
+  });
+
+  it.each([
+    [{ requestsPerSecond: 10 }, 'requestsPerSecond', /no requestsPerSecond with stages .*: drop requestsPerSecond, or drop stages/],
+    [{ totalRequests: 200 }, 'totalRequests', /no totalRequests with stages \(.*200 requests here\): drop totalRequests, or drop stages/],
+    [{ stages: [] }, 'stages', /got \[\]; expected a non-empty array of \{ durationMs, targetRps \}/],
+    [{ stages: 'ramp' }, 'stages', /a non-empty array/],
+    [{ stages: [{ durationMs: 0, targetRps: 5 }] }, 'stages[0].durationMs', /got 0; expected a finite number of milliseconds > 0/],
+    [{ stages: [...ramp, { durationMs: Number.POSITIVE_INFINITY, targetRps: 5 }] }, 'stages[2].durationMs', /got Infinity/],
+    [{ stages: [{ durationMs: 10, targetRps: -1 }] }, 'stages[0].targetRps', /got -1; expected a finite number >= 0/],
+    [{ stages: [{ durationMs: 10, targetRps: Number.NaN }] }, 'stages[0].targetRps', /got NaN/],
+    [{ stages: [{ durationMs: 10 }] }, 'stages[0].targetRps', /got undefined/],
+    [{ stages: [{ duration: 10, target: 5 }] }, 'stages[0].duration', /no such field; a stage is \{ durationMs, targetRps \}/],
+    [{ stages: [null] }, 'stages[0]', /an object \{ durationMs, targetRps \}/],
+    [{ stages: [{ durationMs: 1000, targetRps: 0 }] }, 'stages', /plan at least one request/],
+    [
+      { stages: [{ durationMs: 25 * 3600 * 1000, targetRps: 0.01 }] },
+      'stages',
+      /at most 86400000 ms \(24 h\) in all; these last 90000000 ms/,
+    ],
+    [
+      { stages: [{ durationMs: 3600 * 1000, targetRps: 6000 }] },
+      'stages',
+      new RegExp(`integrate to at most ${MAX_TOTAL_REQUESTS} requests .*these plan 10800000: shorten`),
+    ],
+    [{ startRps: -1 }, 'startRps', /a finite number >= 0/],
+  ])('rejects %j naming %s', (overrides, option, message) => {
+    const error = stagedError(overrides);
+    expect(error.option).toBe(option);
+    expect(error.message).toContain(`invalid option "${option}"`);
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses startRps without stages, and asks for totalRequests or stages when neither is given', () => {
+    expect(errorFor({ startRps: 5 }).message).toMatch(/invalid option "startRps": got 5; expected no startRps without stages/);
+    expect(errorFor({ totalRequests: undefined }).message).toMatch(
+      /"totalRequests": got undefined; expected a positive integer .*or stages instead/,
+    );
   });
 });
 

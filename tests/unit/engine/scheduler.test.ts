@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { dueTimeMs, SendSchedule, type SendHooks } from '../../helpers/engine/scheduler.ts';
+import {
+  BurstSchedule,
+  ConstantRateSchedule,
+  countSchedule,
+  dueTimeMs,
+  SendSchedule,
+  type SendHooks,
+} from '../../helpers/engine/scheduler.ts';
 
 /** A fake clock and a capacity counter, recording (index, intended, sentAt). */
 function harness(capacity = Number.POSITIVE_INFINITY) {
@@ -23,12 +30,21 @@ describe('dueTimeMs', () => {
     expect(dueTimeMs(99_999, 100 / 60)).toBeCloseTo(99_999 * 600, 6);
     expect(dueTimeMs(12, null)).toBe(0);
   });
+
+  it('gives the same numbers as the constant-rate and burst Schedules', () => {
+    const rate = countSchedule(500, 100 / 60);
+    expect(rate).toBeInstanceOf(ConstantRateSchedule);
+    expect([rate.mode, rate.count]).toEqual(['rate', 500]);
+    for (const i of [0, 1, 7, 499]) expect(rate.dueTimeMs(i)).toBe(dueTimeMs(i, 100 / 60));
+    const burst = countSchedule(3, null);
+    expect([burst.mode, burst.count, burst.dueTimeMs(2)]).toEqual(['burst', 3, 0]);
+  });
 });
 
 describe('SendSchedule', () => {
   it('sends only what is due and says how long to wait for the next one', () => {
     const { state, hooks } = harness();
-    const schedule = new SendSchedule(5, 10); // due 0, 100, 200, 300, 400
+    const schedule = new SendSchedule(new ConstantRateSchedule(5, 10)); // due 0, 100, 200, 300, 400
     expect(schedule.sendDue(hooks)).toEqual({ kind: 'wait', delayMs: 100 });
     expect(state.sends.map((s) => s.index)).toEqual([0]);
     state.now = 150;
@@ -40,7 +56,7 @@ describe('SendSchedule', () => {
     // A timer that always wakes 7 ms late and sometimes 130 ms late: a chained-sleep
     // scheduler would drift by the sum; this one stays on the absolute schedule.
     const { state, hooks } = harness();
-    const schedule = new SendSchedule(1000, 100); // every 10 ms, 9.99 s in all
+    const schedule = new SendSchedule(countSchedule(1000, 100)); // every 10 ms, 9.99 s in all
     let wakeups = 0;
     for (;;) {
       const step = schedule.sendDue(hooks);
@@ -63,7 +79,7 @@ describe('SendSchedule', () => {
 
   it('blocks on a full concurrency cap and resumes with the same intended times', () => {
     const { state, hooks } = harness(2);
-    const schedule = new SendSchedule(4, null); // burst: all due at 0
+    const schedule = new SendSchedule(new BurstSchedule(4)); // burst: all due at 0
     expect(schedule.sendDue(hooks)).toEqual({ kind: 'blocked' });
     expect(state.sends.map((s) => s.index)).toEqual([0, 1]);
     expect(schedule.slotWaits).toBe(1);
