@@ -106,6 +106,10 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
     (r) => r.undici,
     (r) => r.autocannon,
   );
+  // CPU per request at equal work, autocannon's over ours: what req/s becomes once the cores are shared.
+  const cpuRatio = median(
+    reps.map((r) => (r.autocannonSigned.cpuMicrosPerRequest ?? Number.NaN) / (r.ours.cpuMicrosPerRequest ?? Number.NaN)),
+  );
   const oursOfWrk = ratio(
     (r) => r.ours,
     (r) => r.wrk,
@@ -151,7 +155,7 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
         figure: 'generator CPU time per request (user + system)',
         ours: `${cpu((r) => r.ours)} us`,
         peers:
-          `autocannon signing ${cpu((r) => r.autocannonSigned)} us; autocannon fixed body ${cpu((r) => r.autocannon)} us; ` +
+          `autocannon signing ${cpu((r) => r.autocannonSigned)} us (${fixed(cpuRatio, 2)}x ours); autocannon fixed body ${cpu((r) => r.autocannon)} us; ` +
           `bare undici loop ${cpu((r) => r.undici)} us`,
         target: '-',
         pass: null,
@@ -162,6 +166,7 @@ export async function benchThroughput(ctx: BenchContext): Promise<BenchOutcome> 
       repetitions: reps,
       equalWorkRatio,
       fixedBodyRatio,
+      cpuRatioAutocannonSignedToOurs: cpuRatio,
       undiciRatio,
       oursOfWrk,
       autocannonOfWrk,
