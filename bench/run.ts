@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke] [-- --only=throughput,pacing,overhead,co,memory]
+// npm run bench [-- --smoke] [-- --only=throughput,pacing,overhead,co,memory,ramp]
 //
 // Runs the generator benchmarks against servers in separate processes on 127.0.0.1,
 // prints one table (medians of the repetitions, targets, pass/fail) and writes every
@@ -12,6 +12,7 @@ import { benchMemory } from './memory.ts';
 import { benchOverhead } from './overhead.ts';
 import { benchPacing } from './pacing.ts';
 import { wrkVersion } from './peers.ts';
+import { benchRamp } from './ramp.ts';
 import { renderMarkdown, renderTable, type Figure } from './report.ts';
 import { startBenchServer } from './server.ts';
 import { FULL, SMOKE } from './settings.ts';
@@ -23,6 +24,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchOutcome>> =
   overhead: benchOverhead,
   co: benchCoordinatedOmission,
   memory: benchMemory,
+  ramp: benchRamp,
 };
 /** Hard bound on the whole run (the full run takes about 4.5 minutes). */
 const RUN_LIMIT_MS = 10 * 60_000;
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   const wrk = wrkVersion();
   const loadBefore = loadavg();
   log(`${smoke ? 'smoke' : 'full'} run on ${JSON.stringify(machine())}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
-  log(wrk === null ? 'wrk not installed (apt-get install wrk): the native reference is skipped' : `native reference: ${wrk}`);
+  log(wrk === null ? 'wrk not installed (apt-get install -y wrk): the native ceiling is not measured' : `native ceiling: ${wrk}`);
 
   const { coordinatedOmission: co, overhead } = settings;
   const stall = { mode: 'stall', stallAtMs: co.stallAtMs, stallMs: co.stallMs } as const;

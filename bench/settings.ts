@@ -18,6 +18,8 @@ export interface Settings {
    * retain is deterministic (three runs in one session: 26.9, 27.6, 27.6 B/request).
    */
   memory: { requests: number; concurrency: number; repetitions: number };
+  /** The engine's stages ramping linearly from fromRps to toRps over seconds; arrivals counted per bucketMs. */
+  ramp: { fromRps: number; toRps: number; seconds: number; connections: number; bucketMs: number };
 }
 
 export const FULL: Settings = {
@@ -35,6 +37,7 @@ export const FULL: Settings = {
   overhead: { requestsPerSecond: 200, seconds: 3, connections: 10, delayMs: 20 },
   coordinatedOmission: { requestsPerSecond: 100, seconds: 10, connections: 10, stallAtMs: 4000, stallMs: 2000 },
   memory: { requests: 1_000_000, concurrency: 50, repetitions: 1 },
+  ramp: { fromRps: 100, toRps: 2000, seconds: 10, connections: 50, bucketMs: 1000 },
 };
 
 export const SMOKE: Settings = {
@@ -45,4 +48,5 @@ export const SMOKE: Settings = {
   overhead: { requestsPerSecond: 200, seconds: 0.3, connections: 10, delayMs: 20 },
   coordinatedOmission: { requestsPerSecond: 100, seconds: 0.6, connections: 10, stallAtMs: 200, stallMs: 200 },
   memory: { requests: 5_000, concurrency: 50, repetitions: 1 },
+  ramp: { fromRps: 100, toRps: 500, seconds: 2, connections: 50, bucketMs: 1000 },
 };
