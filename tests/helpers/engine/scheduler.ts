@@ -70,17 +70,24 @@ export class SendSchedule {
   slotWaits = 0;
 
   private readonly count: number;
+  /**
+   * A constant rate's requests per second, for its due times inline (no call: the loop stays as
+   * fast once other schedules have run in the process); NaN for other schedules.
+   */
+  private readonly rate: number;
 
   constructor(readonly schedule: Schedule) {
     this.count = schedule.count;
+    this.rate = schedule instanceof ConstantRateSchedule ? schedule.requestsPerSecond : Number.NaN;
   }
 
   /** Sends every request that is due at the current time and fits; says what to wait for next. */
   sendDue(hooks: SendHooks): NextStep {
-    const { schedule, count } = this;
+    const { schedule, count, rate } = this;
+    const inline = rate === rate; // not NaN
     let now = hooks.now();
     while (this.next < count) {
-      const due = schedule.dueTimeMs(this.next);
+      const due = inline ? (this.next * 1000) / rate : schedule.dueTimeMs(this.next);
       if (due > now) {
         now = hooks.now(); // sending takes time: more may have become due
         if (due > now) return { kind: 'wait', delayMs: due - now };
