@@ -1,0 +1,280 @@
+import { describe, expect, it } from 'vitest';
+import {
+  afterRamp,
+  afterStep,
+  capacityResult,
+  fitsBudget,
+  formatCapacity,
+  judgeStep,
+  nextStep,
+  rampPlan,
+  rampRates,
+  readCapacity,
+  searchCeiling,
+  steadyStep,
+  stepDurationMs,
+  stepFigures,
+  type CapacitySample,
+  type CapacitySettings,
+  type SearchState,
+  type StepRecord,
+} from '../../helpers/analysis/capacity.ts';
+
+const base: CapacitySettings = {
+  slo: { minSuccessPercent: 99, maxP95Ms: 200 },
+  startRps: 10,
+  maxRps: 1000,
+  growth: 2,
+  tolerancePercent: 10,
+  minRequests: 50,
+  minDurationMs: 3000,
+  maxLagMs: 50,
+  policy: null,
+  maxDurationMs: 300_000,
+  maxRequests: 100_000,
+};
+
+/**
+ * A service of known capacity: at most `slots` requests processed at once, each taking
+ * `serviceMs`, the rest queued FIFO (capacity slots * 1000 / serviceMs per second). `arrivals`
+ * are intended starts, ms, ascending; the generator sends on time.
+ */
+function fifoService(arrivals: readonly number[], slots: number, serviceMs: number): CapacitySample[] {
+  const free = new Array<number>(slots).fill(Number.NEGATIVE_INFINITY);
+  return arrivals.map((t) => {
+    let k = 0;
+    for (let j = 1; j < slots; j++) if (free[j]! < free[k]!) k = j;
+    const start = Math.max(t, free[k]!);
+    free[k] = start + serviceMs;
+    return { intendedStartMs: t, actualStartMs: t + 0.2, status: 200, errorClass: null, responseTimeMs: start + serviceMs - t };
+  });
+}
+
+const steadyArrivals = (rps: number, requests: number) => Array.from({ length: requests }, (_, i) => (i * 1000) / rps);
+
+/** The whole search against fifoService, as the spec runs it, with the ramp as one continuous run. */
+function search(settings: CapacitySettings, slots: number, serviceMs: number) {
+  const plan = rampPlan(settings);
+  const arrivals: number[] = [];
+  for (const w of plan.windows) for (let t = w.startMs; t < w.endMs; t += 1000 / w.rps) arrivals.push(t);
+  const rampSamples = fifoService(arrivals, slots, serviceMs);
+  const records: StepRecord[] = plan.windows.map((w) => {
+    const figures = stepFigures(rampSamples, w.rps, { window: w, cancelled: 'exclude' });
+    return { kind: 'ramp', figures, verdict: judgeStep(figures, settings) };
+  });
+  let state: SearchState = afterRamp(records, plan.reachesCeiling);
+  for (let i = 0; i < 40; i++) {
+    const next = nextStep(state, settings);
+    if (next.kind === 'done') return capacityResult(state, settings, next.endedBy);
+    const step = steadyStep(next.rps, settings);
+    const figures = stepFigures(fifoService(steadyArrivals(step.rps, step.requests), slots, serviceMs), step.rps, { cancelled: 'slow' });
+    state = afterStep(state, { kind: 'step', figures, verdict: judgeStep(figures, settings) });
+  }
+  throw new Error('the search did not end in 40 steps');
+}
+
+describe('capacity search: the plans', () => {
+  it('the step rule: at least minDurationMs and minRequests; past a policy, at least its window plus 1 s', () => {
+    expect(stepDurationMs(100, base)).toBe(3000);
+    expect(stepDurationMs(10, base)).toBe(5000);
+    expect(steadyStep(10, base)).toEqual({ rps: 10, durationMs: 5000, requests: 50 });
+    const policy = { ...base, policy: { limit: 100, windowMs: 60_000 } };
+    expect(stepDurationMs(1.6, policy)).toBe(31_250); // 50 requests, within the policy
+    expect(stepDurationMs(1.9, policy)).toBe(61_000);
+  });
+
+  it('the ramp doubles from startRps up to the ceiling, which a policy lowers to its rate plus the tolerance', () => {
+    expect(rampRates({ ...base, maxRps: 100 })).toEqual([10, 20, 40, 80, 100]);
+    const policy = { ...base, policy: { limit: 100, windowMs: 60_000 }, startRps: 100 / 60 / 2 };
+    expect(searchCeiling(policy)).toBeCloseTo((100 / 60) * 1.1, 9);
+    expect(rampRates(policy).map((r) => r.toFixed(3))).toEqual(['0.833', '1.667', '1.833']);
+  });
+
+  it("the ramp's stages are flat per rate, joined by 1 ms ramps, and its windows are their spans", () => {
+    const plan = rampPlan({ ...base, maxRps: 40 });
+    expect(plan.startRps).toBe(10);
+    expect(plan.stages).toEqual([
+      { durationMs: 5000, targetRps: 10 },
+      { durationMs: 1, targetRps: 20 },
+      { durationMs: 2999, targetRps: 20 },
+      { durationMs: 1, targetRps: 40 },
+      { durationMs: 2999, targetRps: 40 },
+    ]);
+    expect(plan.windows).toEqual([
+      { rps: 10, startMs: 0, endMs: 5000 },
+      { rps: 20, startMs: 5000, endMs: 8000 },
+      { rps: 40, startMs: 8000, endMs: 11_000 },
+    ]);
+    expect(plan.reachesCeiling).toBe(true);
+  });
+
+  it('the ramp takes at most half the budgets, and says when it was cut short', () => {
+    const plan = rampPlan({ ...base, maxDurationMs: 20_000 });
+    expect(plan.durationMs).toBeLessThanOrEqual(10_000);
+    expect(plan.reachesCeiling).toBe(false);
+    expect(rampPlan({ ...base, maxRequests: 400 }).requests).toBeLessThanOrEqual(200);
+  });
+
+  it('fitsBudget counts the wait, the step and its drain, and the requests', () => {
+    const used = { elapsedMs: 250_000, requests: 90_000 };
+    expect(fitsBudget(used, { waitMs: 0, durationMs: 40_000, drainMs: 10_000, requests: 100 }, base)).toBe(true);
+    expect(fitsBudget(used, { waitMs: 1, durationMs: 40_000, drainMs: 10_000, requests: 100 }, base)).toBe(false);
+    expect(fitsBudget(used, { waitMs: 0, durationMs: 1000, drainMs: 0, requests: 10_001 }, base)).toBe(false);
+  });
+});
+
+const sample = (over: Partial<CapacitySample> = {}): CapacitySample => ({
+  intendedStartMs: 0,
+  actualStartMs: 1,
+  status: 200,
+  errorClass: null,
+  responseTimeMs: 50,
+  ...over,
+});
+const many = (n: number, over: Partial<CapacitySample> = {}) => Array.from({ length: n }, () => sample(over));
+
+describe('capacity search: the verdict of a step', () => {
+  const judge = (samples: CapacitySample[], cancelled: 'exclude' | 'slow' = 'slow') =>
+    judgeStep(stepFigures(samples, 100, { cancelled }), base);
+
+  it('meets the SLOs with enough answers; too few answers are not judged', () => {
+    expect(judge(many(100))).toMatchObject({ ok: true, limitedBy: null });
+    expect(judge(many(30))).toMatchObject({ ok: false, limitedBy: null, text: expect.stringContaining('too few') });
+    expect(judge(many(5, { responseTimeMs: 5000 }))).toMatchObject({ ok: false, limitedBy: null });
+  });
+
+  it('429s are rate limiting, not errors; other failures are errors; a slow P95 is latency', () => {
+    const limited = [...many(95), ...many(5, { status: 429, errorClass: 'http_429', responseTimeMs: 2 })];
+    expect(judge(limited)).toMatchObject({
+      ok: false,
+      limitedBy: 'rate_limiter',
+      text: expect.stringContaining('5 of 100 refused with 429'),
+    });
+    const failing = [...many(95), ...many(5, { status: 500, errorClass: 'http_500' })];
+    expect(judge(failing)).toMatchObject({ ok: false, limitedBy: 'errors' });
+    const slow = [...many(90), ...many(10, { responseTimeMs: 450 })];
+    expect(judge(slow)).toMatchObject({ ok: false, limitedBy: 'latency', text: 'P95 450.0 ms, not below 200 ms' });
+    // Success is strictly above the SLO: 99 of 100 is not above 99 %.
+    expect(judge([...many(99), sample({ status: 500, errorClass: 'http_500' })])).toMatchObject({ limitedBy: 'errors' });
+  });
+
+  it("the generator's lag comes first: the offered rate was not the planned one", () => {
+    const late = many(100, { actualStartMs: 80, responseTimeMs: 900 });
+    expect(judge(late)).toMatchObject({ ok: false, limitedBy: 'generator', text: expect.stringContaining('lag P99 80.0 ms') });
+  });
+
+  it('cancelled requests: left out of a ramp stage the search stopped, counted as slow failures of a steady step', () => {
+    const cut = [...many(96), ...many(4, { errorClass: 'aborted', status: 0, responseTimeMs: 900 })];
+    expect(judge(cut, 'exclude')).toMatchObject({ ok: true });
+    expect(judge(cut, 'slow')).toMatchObject({
+      ok: false,
+      limitedBy: 'latency',
+      text: expect.stringContaining('4 of 100 timed out or were cut short'),
+    });
+  });
+
+  it('a window keeps the requests by intended start', () => {
+    const samples = [0, 999, 1000, 1999, 2000].map((t) => sample({ intendedStartMs: t, actualStartMs: t }));
+    expect(stepFigures(samples, 1, { window: { startMs: 1000, endMs: 2000 }, cancelled: 'exclude' }).sent).toBe(2);
+  });
+});
+
+describe('capacity search: against a service of known capacity (C slots of L ms, FIFO)', () => {
+  for (const [slots, serviceMs] of [
+    [5, 50],
+    [5, 20],
+    [8, 100],
+    [8, 20],
+  ] as const) {
+    const known = (slots * 1000) / serviceMs;
+    it(`C=${slots}, L=${serviceMs} ms: finds ${known}/s within the tolerance, limited by latency`, () => {
+      const result = search(base, slots, serviceMs);
+      expect(result.limitedBy).toBe('latency');
+      expect(result.endedBy).toBe('narrow');
+      expect(result.lowerBound).toBe(false);
+      expect(result.lowConfirmed).toBe(true);
+      expect(Math.abs(result.rps - known) / known).toBeLessThanOrEqual(0.1);
+      expect(result.high! / result.low).toBeLessThanOrEqual(1.1 + 1e-9);
+      expect(result.low).toBeLessThanOrEqual(known * 1.05); // the SLO sees a small overload only after a while
+      expect(result.steps[0]!.kind).toBe('ramp');
+      expect(formatCapacity(result)).toContain('limited by latency');
+    });
+  }
+
+  it('nothing fails up to the ceiling: a lower bound, limited by nothing', () => {
+    const result = search({ ...base, maxRps: 100 }, 50, 10);
+    expect(result).toMatchObject({ rps: 100, high: null, limitedBy: 'none', lowerBound: true, endedBy: 'ceiling' });
+    expect(result.text).toContain('CAPACITY_MAX_RPS');
+  });
+
+  it('the first ramp stage already fails: the search halves below it', () => {
+    const result = search({ ...base, startRps: 400 }, 5, 50);
+    expect(result.limitedBy).toBe('latency');
+    expect(Math.abs(result.rps - 100) / 100).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('capacity search: the bracket', () => {
+  const record = (kind: 'ramp' | 'step', rps: number, ok: boolean, limitedBy: StepRecord['verdict']['limitedBy'] = null): StepRecord => ({
+    kind,
+    figures: {
+      rps,
+      sent: 100,
+      judged: 100,
+      successes: 100,
+      rateLimited: 0,
+      errors: 0,
+      slow: 0,
+      successRatePercent: 100,
+      p95Ms: 10,
+      lagP99Ms: 1,
+    },
+    verdict: { ok, limitedBy: ok ? null : limitedBy, text: ok ? 'ok' : 'bad' },
+  });
+
+  it('with a policy: the ramp passes at the policy and fails past it with 429s, so the capacity is the policy, limited by the rate limiter', () => {
+    const settings = { ...base, policy: { limit: 100, windowMs: 60_000 }, startRps: 100 / 120 };
+    const [half, atPolicy, over] = rampRates(settings) as [number, number, number];
+    let state = afterRamp([record('ramp', half, true), record('ramp', atPolicy, true), record('ramp', over, false, 'rate_limiter')], true);
+    const confirm = nextStep(state, settings);
+    expect(confirm).toMatchObject({ kind: 'step', rps: atPolicy, why: expect.stringContaining('confirm') });
+    state = afterStep(state, record('step', atPolicy, true));
+    expect(nextStep(state, settings)).toEqual({ kind: 'done', endedBy: 'narrow' });
+    const result = capacityResult(state, settings, 'narrow');
+    expect(result).toMatchObject({ limitedBy: 'rate_limiter', lowerBound: false, policyRps: 100 / 60 });
+    expect(result.rps).toBeCloseTo(100 / 60, 9);
+    expect(result.widthPercent).toBeCloseTo(10, 6);
+  });
+
+  it('the generator falling behind ends the search with a lower bound, saying so', () => {
+    const state = afterRamp([record('ramp', 10, true), record('ramp', 20, false, 'generator')], true);
+    expect(nextStep(state, base)).toEqual({ kind: 'done', endedBy: 'generator' });
+    const result = capacityResult(state, base, 'generator');
+    expect(result).toMatchObject({ rps: 10, limitedBy: 'generator', lowerBound: true });
+    expect(result.text).toContain('a lower bound');
+  });
+
+  it('a rate the ramp judged good that fails held steady becomes the high end; the search goes on below it', () => {
+    let state = afterRamp([record('ramp', 10, true), record('ramp', 20, true), record('ramp', 40, false, 'latency')], true);
+    for (const rps of [30, 25, 22.5, 21.25]) state = afterStep(state, record('step', rps, false, 'latency'));
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 20 });
+    state = afterStep(state, record('step', 20, false, 'latency'));
+    expect(state).toMatchObject({ low: 10, high: 20, lowConfirmed: false });
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 15 });
+  });
+
+  it('the budget ending an open bracket says so', () => {
+    const state = afterRamp([record('ramp', 10, true), record('ramp', 20, false, 'errors')], true);
+    const result = capacityResult(state, base, 'budget');
+    expect(result).toMatchObject({ rps: 10, high: 20, limitedBy: 'errors' });
+    expect(result.text).toContain('the budget ran out');
+  });
+
+  it('readCapacity reads a report back, and refuses what is not one', () => {
+    const state = afterRamp([record('ramp', 10, true), record('ramp', 20, false, 'errors')], true);
+    const result = JSON.parse(JSON.stringify(capacityResult(state, base, 'budget')));
+    expect(readCapacity(result)).toEqual(result);
+    expect(readCapacity({ rps: '1' })).toBeNull();
+    expect(readCapacity(undefined)).toBeNull();
+  });
+});
