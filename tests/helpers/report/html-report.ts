@@ -6,11 +6,26 @@ import type { HttpPhaseReport } from '#engine';
 import { classHasLatency } from '#engine';
 import { findHttpBottlenecks } from '#engine';
 import { readSummaries, type LoadTestSummary } from '#engine';
-import { describeThreshold, type TargetVerdict, type ThresholdResult } from '../analysis/index.ts';
+import {
+  describeThreshold,
+  fmtRps,
+  readCapacity,
+  type CapacityResult,
+  type TargetVerdict,
+  type ThresholdResult,
+} from '../analysis/index.ts';
 import type { BaselineComparison } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import type { SpecReport } from './json-report.ts';
-import { COLORS, latencyHistogramChart, latencyOverTimeChart, scheduleLagChart, statusCodesChart, type TimedPoint } from './svg-charts.ts';
+import {
+  capacityChart,
+  COLORS,
+  latencyHistogramChart,
+  latencyOverTimeChart,
+  scheduleLagChart,
+  statusCodesChart,
+  type TimedPoint,
+} from './svg-charts.ts';
 
 /** The columnar timeline a SpecRecorder writes per phase (null where JSON had NaN). */
 export interface TimelineColumns {
@@ -316,6 +331,60 @@ export function baselineSection(comparison: BaselineComparison | undefined): str
   );
 }
 
+const LIMITED_BY: Record<string, string> = {
+  rate_limiter: 'the rate limiter (429s)',
+  latency: 'latency (P95 over the SLO)',
+  errors: 'errors (failures other than 429)',
+  generator: "the load generator's own schedule lag",
+  none: 'nothing within the search',
+};
+
+/**
+ * The capacity spec's result (extra.capacity, analysis/capacity.ts): the capacity with its
+ * bracket and what limited it, the chart of offered rate against P95 and success rate, and
+ * the steps; the ramp (extra.capacityRamp, not a phase: the search stops it early) with its charts.
+ */
+export function capacitySection(capacity: CapacityResult, ramp?: { summary?: LoadTestSummary; timeline?: unknown }): string {
+  const bracket = capacity.high === null ? `at least ${fmtRps(capacity.low)}/s` : `${fmtRps(capacity.low)}–${fmtRps(capacity.high)}/s`;
+  const width = typeof capacity.widthPercent === 'number' ? ` (width ${capacity.widthPercent.toFixed(1)} %)` : '';
+  const bound = capacity.lowerBound ? ' <span class="badge aborted" data-lower-bound="true">lower bound</span>' : '';
+  const rows = capacity.steps.map((step) => [
+    td(step.kind),
+    td(fmtRps(step.rps)),
+    td(step.requests),
+    td(fixed(step.successRatePercent, 2, ' %')),
+    td(step.p95Ms === null ? 'n/a' : fixed(step.p95Ms, 1, ' ms')),
+    td(step.lagP99Ms === null ? 'n/a' : fixed(step.lagP99Ms, 1, ' ms')),
+    td(step.rateLimited),
+    td(step.errors),
+    `<td class="verdict ${step.ok ? 'target' : 'action'}">${esc(step.ok ? 'ok' : `fail${step.limitedBy ? ` (${step.limitedBy})` : ''}`)}</td>`,
+    td(step.verdict),
+  ]);
+  const policy = capacity.policyRps === null ? 'no rate-limit policy declared' : `declared policy ${fmtRps(capacity.policyRps)}/s`;
+  const parts = [
+    `<section class="capacity" data-capacity-rps="${esc(capacity.rps)}" data-limited-by="${esc(capacity.limitedBy)}">`,
+    `<h3>Capacity: ${esc(fmtRps(capacity.rps))} req/s${bound}</h3>`,
+    `<p>Knee ${esc(bracket)}${esc(width)}; limited by <strong>${esc(LIMITED_BY[capacity.limitedBy] ?? capacity.limitedBy)}</strong>; ` +
+      `SLOs: success &gt; ${esc(capacity.slo.minSuccessPercent)} %, P95 &lt; ${esc(capacity.slo.maxP95Ms)} ms; ${esc(policy)}; search ceiling ${esc(fmtRps(capacity.ceilingRps))}/s; ended by ${esc(capacity.endedBy)}.</p>`,
+    `<p class="muted">${esc(capacity.text)}</p>`,
+    `<div class="charts"><figure>${capacityChart(
+      capacity.steps.map((step) => ({
+        rps: step.rps,
+        p95Ms: step.p95Ms,
+        successRatePercent: step.successRatePercent,
+        ok: step.ok,
+        kind: step.kind,
+      })),
+      { maxP95Ms: capacity.slo.maxP95Ms, minSuccessPercent: capacity.slo.minSuccessPercent, low: capacity.low, high: capacity.high },
+    )}<figcaption>Offered rate against P95 (orange, left axis) and success rate (blue, right axis); hollow marks are ramp stages, filled ones steady steps, red-edged ones failed the SLOs; the green band is the bracket, the line the capacity</figcaption></figure></div>`,
+    table(['Kind', 'Rate (req/s)', 'Answers', 'Success', 'P95', 'Lag P99', '429', 'Errors', 'Verdict', 'Why'], rows, 'capacity-steps'),
+  ];
+  if (ramp && (ramp.summary !== undefined || ramp.timeline !== undefined))
+    parts.push(phaseSection('capacity ramp', ramp.summary, ramp.timeline));
+  parts.push('</section>');
+  return parts.join('');
+}
+
 function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
   if (!serverMetrics) return '';
   if (!serverMetrics.before && !serverMetrics.after) {
@@ -360,6 +429,12 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   const degradation = report.degradation as { verdict?: unknown } | undefined;
   if (degradation && typeof degradation.verdict === 'string')
     parts.push(`<p><strong>Degradation:</strong> ${esc(degradation.verdict)}</p>`);
+  const capacity = readCapacity(extra.capacity);
+  if (capacity !== null) {
+    const ramp = extra.capacityRamp as { summary?: unknown; timeline?: unknown } | undefined;
+    const rampSummary = ramp?.summary === undefined ? undefined : readSummaries({ ramp: ramp.summary }).ramp;
+    parts.push(capacitySection(capacity, ramp ? { summary: rampSummary, timeline: ramp.timeline } : undefined));
+  }
   const summaries = readSummaries(report.summaries);
   const timelines = (report.timelines ?? {}) as Record<string, unknown>;
   for (const phase of new Set([...Object.keys(summaries), ...Object.keys(timelines)])) {

@@ -419,3 +419,111 @@ export function scheduleLagChart(timesS: readonly number[], lagsMs: readonly num
   f.parts.push('</svg>');
   return f.parts.join('');
 }
+
+/** One step of a capacity search, as the capacity chart draws it. */
+export interface CapacityPoint {
+  /** The offered arrival rate, requests per second. */
+  rps: number;
+  /** Corrected P95 over the step, ms (null: not measured). */
+  p95Ms: number | null;
+  successRatePercent: number;
+  /** The step met the SLOs. */
+  ok: boolean;
+  kind: 'ramp' | 'step';
+}
+
+/** The SLOs and the search's bracket, drawn over the points. */
+export interface CapacityMarks {
+  maxP95Ms: number;
+  minSuccessPercent: number;
+  /** The capacity found and its bracket (high null: nothing failed). */
+  low: number;
+  high: number | null;
+}
+
+/**
+ * Offered rate against P95 (left axis, ms) and success rate (right axis, %): one mark per
+ * step (hollow for ramp stages, filled for steady steps, red-edged when the step failed its
+ * SLOs), the SLOs as dashed lines, the bracket [low, high] as a band and the capacity as a line.
+ */
+export function capacityChart(points: readonly CapacityPoint[], marks: CapacityMarks): string {
+  const title = 'Capacity: P95 (ms, left) and success rate (%, right) against the offered rate (req/s)';
+  const shown = points.filter((p) => Number.isFinite(p.rps) && p.rps > 0);
+  if (shown.length === 0) return emptyChart('capacity', title, 'No steps were run');
+  const xMax = Math.max(finiteMax(shown.map((p) => p.rps)), marks.high ?? 0, marks.low) * 1.05;
+  const p95s = shown.map((p) => p.p95Ms ?? Number.NaN);
+  const yMax = Math.max(finiteMax(p95s), marks.maxP95Ms) * 1.1;
+  const f = frame('capacity', title, 'offered rate (req/s)', 'P95 (ms)', [0, xMax], yMax);
+  const h = CHART_HEIGHT - MARGIN.top - MARGIN.bottom;
+  const right = CHART_WIDTH - MARGIN.right;
+  const ySuccess = (percent: number) => MARGIN.top + h - (Math.min(100, Math.max(0, percent)) / 100) * h;
+  const parts = f.parts;
+  // The bracket and the capacity first, under the data.
+  if (marks.high !== null && marks.high > marks.low) {
+    const x0 = f.x(marks.low);
+    parts.push(
+      `<rect class="bracket" x="${fmt(x0)}" y="${MARGIN.top}" width="${fmt(Math.max(1, f.x(marks.high) - x0))}" height="${h}" fill="${COLORS.p50}" fill-opacity="0.12"><title>${escapeHtml(`knee between ${marks.low} and ${marks.high} req/s`)}</title></rect>`,
+    );
+  }
+  if (marks.low > 0) {
+    const x = fmt(f.x(marks.low));
+    parts.push(
+      `<line class="capacity" x1="${x}" x2="${x}" y1="${MARGIN.top}" y2="${MARGIN.top + h}" stroke="${COLORS.p50}" stroke-width="2"/>`,
+      `<text x="${x}" y="${MARGIN.top + 12}" dx="4" font-size="11" fill="${COLORS.p50}">${escapeHtml(`capacity ${Number(marks.low.toPrecision(3))}/s`)}</text>`,
+    );
+  }
+  const sloY = fmt(f.y(marks.maxP95Ms));
+  parts.push(
+    `<line class="slo-p95" x1="${MARGIN.left}" x2="${right}" y1="${sloY}" y2="${sloY}" stroke="${COLORS.p95}" stroke-dasharray="6 4"/>`,
+    `<text x="${right - 4}" y="${fmt(f.y(marks.maxP95Ms) - 4)}" text-anchor="end" font-size="11" fill="${COLORS.p95}">${escapeHtml(`P95 SLO ${marks.maxP95Ms} ms`)}</text>`,
+  );
+  const successY = fmt(ySuccess(marks.minSuccessPercent));
+  parts.push(
+    `<line class="slo-success" x1="${MARGIN.left}" x2="${right}" y1="${successY}" y2="${successY}" stroke="${COLORS.ok}" stroke-dasharray="2 3"/>`,
+  );
+  // The right axis: success rate.
+  parts.push(`<line x1="${right}" x2="${right}" y1="${MARGIN.top}" y2="${MARGIN.top + h}" stroke="${COLORS.axis}"/>`);
+  for (const t of [0, 25, 50, 75, 100]) {
+    parts.push(`<text x="${right - 3}" y="${fmt(ySuccess(t) + 4)}" text-anchor="end" font-size="10" fill="${COLORS.ok}">${t}%</text>`);
+  }
+  // The series, each joined in order of rate.
+  const byRate = [...shown].sort((a, b) => a.rps - b.rps);
+  const path = (ys: (p: CapacityPoint) => number | null) =>
+    byRate
+      .map((p) => [p, ys(p)] as const)
+      .filter((pair): pair is readonly [CapacityPoint, number] => pair[1] !== null && Number.isFinite(pair[1]))
+      .map(([p, y], i) => `${i === 0 ? 'M' : 'L'}${fmt(f.x(p.rps))} ${fmt(y)}`)
+      .join('');
+  const p95Path = path((p) => (p.p95Ms === null ? null : f.y(p.p95Ms)));
+  if (p95Path !== '') parts.push(`<path class="line p95" d="${p95Path}" fill="none" stroke="${COLORS.p95}" stroke-width="1.5"/>`);
+  const successPath = path((p) => ySuccess(p.successRatePercent));
+  if (successPath !== '')
+    parts.push(`<path class="line success" d="${successPath}" fill="none" stroke="${COLORS.ok}" stroke-width="1.5"/>`);
+  for (const p of byRate) {
+    const data = `data-rps="${escapeHtml(p.rps)}" data-kind="${p.kind}" data-ok="${p.ok}"`;
+    const edge = p.ok ? '' : ` stroke="${COLORS.failure}" stroke-width="2"`;
+    const tip = `${p.kind} at ${Number(p.rps.toPrecision(3))}/s: P95 ${p.p95Ms === null ? 'n/a' : `${p.p95Ms.toFixed(1)} ms`}, success ${p.successRatePercent.toFixed(2)} %${p.ok ? '' : ' (fails the SLOs)'}`;
+    const x = fmt(f.x(p.rps));
+    if (p.p95Ms !== null && Number.isFinite(p.p95Ms)) {
+      const fill = p.kind === 'ramp' ? 'fill="#fff"' : `fill="${COLORS.p95}"`;
+      parts.push(
+        `<circle class="point p95" ${data} cx="${x}" cy="${fmt(f.y(p.p95Ms))}" r="4" ${fill}${edge || ` stroke="${COLORS.p95}"`}><title>${escapeHtml(tip)}</title></circle>`,
+      );
+    }
+    const fill = p.kind === 'ramp' ? 'fill="#fff"' : `fill="${COLORS.ok}"`;
+    const y = ySuccess(p.successRatePercent);
+    parts.push(
+      `<rect class="point success" ${data} x="${fmt(f.x(p.rps) - 3.5)}" y="${fmt(y - 3.5)}" width="7" height="7" ${fill}${edge || ` stroke="${COLORS.ok}"`}><title>${escapeHtml(tip)}</title></rect>`,
+    );
+  }
+  parts.push(
+    legend([
+      { label: 'P95 (ms)', color: COLORS.p95 },
+      { label: 'success (%)', color: COLORS.ok },
+      { label: 'capacity / bracket', color: COLORS.p50 },
+      { label: 'failed SLO', color: COLORS.failure },
+    ]),
+  );
+  parts.push('</svg>');
+  return parts.join('');
+}
