@@ -48,6 +48,7 @@ export {
   type CapacitySample,
   type CapacitySettings,
   type CapacityStepReport,
+  type EndedBy,
   type RampPlan,
   type SearchState,
   type StepRecord,

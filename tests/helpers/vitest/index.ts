@@ -3,7 +3,7 @@
 // waits, and the helpers of the other parts that specs call directly (the
 // service's metrics, Retry-After, the rate-limit verdicts).
 export { test, describe, expect, perfContext } from './fixtures.ts';
-export { sleep, type SpecRecorder } from './recorder.ts';
+export { sleep, timelineOf, type SpecRecorder } from './recorder.ts';
 export { plannedDurationMs, specTimeoutMs, type PerfContext } from './perf-context.ts';
 export {
   fetchSettledMetrics,
@@ -15,4 +15,35 @@ export {
 } from '../service/index.ts';
 export { formatStatuses, specSettings, type SettingsReader } from '../config/index.ts';
 export { describeThreshold, type Metric, type Threshold, type ThresholdResult } from '../analysis/index.ts';
-export { answerTimes, describePolicy, EDGE_MARGIN_MS, inWindow, judgeLimiter, sentTimes, type PhaseOutcome } from '../rate-limit/index.ts';
+export {
+  admittedSends,
+  answerTimes,
+  describePolicy,
+  EDGE_MARGIN_MS,
+  formatPolicy,
+  inWindow,
+  judgeLimiter,
+  planWait,
+  sentTimes,
+  type PhaseOutcome,
+} from '../rate-limit/index.ts';
+// The capacity search (capacity.spec.ts): plans, verdicts and the result, pure.
+export {
+  afterRamp,
+  afterStep,
+  capacityResult,
+  fitsBudget,
+  fmtRps,
+  formatCapacity,
+  judgeStep,
+  nextStep,
+  policyRps,
+  rampPlan,
+  steadyStep,
+  stepFigures,
+  type CapacityResult,
+  type CapacitySettings,
+  type EndedBy,
+  type SearchState,
+  type StepRecord,
+} from '../analysis/index.ts';
