@@ -278,13 +278,17 @@ export class SpecRecorder {
       });
   }
 
-  /** Keeps a run's summary and timeline under `phase`; returns the summary. */
-  addRun(phase: string, results: LoadTestResults): LoadTestSummary {
+  /**
+   * Keeps a run's summary and timeline under `phase`; returns the summary. A run whose requests
+   * were cancelled marks the report `aborted`, unless `cutByDesign` says its time bound is part
+   * of the measurement (a capacity step past the knee: what is still queued at the bound is cut).
+   */
+  addRun(phase: string, results: LoadTestResults, { cutByDesign = false }: { cutByDesign?: boolean } = {}): LoadTestSummary {
     this.recordSent(admittedSends(results));
     const summary = results.getSummary();
     this.summaries[phase] = summary;
     this.timelines[phase] = timelineOf(results);
-    if (summary.cancelledCount > 0) this.aborted = true;
+    if (summary.cancelledCount > 0 && !cutByDesign) this.aborted = true;
     if (this.interrupted) this.saveSync();
     return summary;
   }

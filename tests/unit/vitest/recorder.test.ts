@@ -18,6 +18,26 @@ afterEach(async () => {
   reportDir = undefined;
 });
 
+function contextFor(url: string, dir: string): PerfContext {
+  const config = parseConfig({ WEBHOOK_SECRET: 's', WEBHOOK_STACK: 'external', WEBHOOK_URL: url, PERF_REPORT_DIR: dir });
+  const stack = { provider: 'external', reason: 'unit test', webhookUrl: url, healthUrl: url, metricsUrl: url, details: {} };
+  return { config, stack, ticketIdBase: 1000, specSlots: { custom: 1 }, runStartedAt: new Date().toISOString() } as unknown as PerfContext;
+}
+
+describe('SpecRecorder.addRun', () => {
+  it('a run cut by its time bound marks the report aborted, unless the cut is part of the measurement', async () => {
+    server = await startTestServer(() => undefined); // never answers: every request is cut at the bound
+    reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
+    const cut = () => runLoadTest({ url: server!.url, secret: 's', totalRequests: 3, requestsPerSecond: 100, maxDurationMs: 200 });
+    const interrupted = new SpecRecorder('custom', contextFor(server.url, reportDir), 'cut');
+    expect(interrupted.addRun('load', await cut()).cancelledCount).toBe(3);
+    expect((await interrupted.finish()).report.status).toBe('aborted');
+    const bySearch = new SpecRecorder('custom', contextFor(server.url, reportDir), 'cut by design');
+    bySearch.addRun('step', await cut(), { cutByDesign: true });
+    expect((await bySearch.finish()).report.status).toBe('completed');
+  });
+});
+
 describe('SpecRecorder.pacedLoad', () => {
   it('checks bodies: a 200 with HTML is a bad_body failure, a 200 with a JSON object a success', async () => {
     server = await startTestServer((_req, res, _body, { arrival }) => {
