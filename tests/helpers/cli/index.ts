@@ -15,4 +15,4 @@ export {
   type LoadCommand,
 } from './arguments.ts';
 export { EXIT, outcomeOf, plural, unreachable, type Interruption, type Outcome } from './outcome.ts';
-export { buildCommandReport, commandConfig, commandEndpoints, reportNameFor, timelineOf, type CommandRun } from './report.ts';
+export { buildCommandReport, commandConfig, commandEndpoints, reportNameFor, type CommandRun } from './report.ts';

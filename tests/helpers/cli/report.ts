@@ -6,7 +6,7 @@ import type { LoadTestResults, LoadTestSummary } from '#engine';
 import type { ThresholdResult } from '../analysis/index.ts';
 import { formatStatuses, parseConfig, type PerfConfig } from '../config/index.ts';
 import type { StackEndpoints } from '../providers/index.ts';
-import { defaultTitle, reportBase, type SpecReport } from '../report/index.ts';
+import { defaultTitle, reportBase, timelineOf, type SpecReport } from '../report/index.ts';
 import { PHASE, type CommandSettings } from './arguments.ts';
 import type { Outcome } from './outcome.ts';
 
@@ -46,25 +46,6 @@ export function commandEndpoints(settings: CommandSettings): StackEndpoints {
     metricsUrl: '',
     details: { command: 'npm run load' },
   };
-}
-
-/** Columns of the run's per-request records, as the specs' reports keep them (the HTML charts read them). */
-export function timelineOf(results: LoadTestResults) {
-  const samples = results.samples;
-  return {
-    ticketId: samples.map((s) => s.ticketId),
-    intendedStartMs: samples.map((s) => round(s.intendedStartMs)),
-    actualStartMs: samples.map((s) => round(s.actualStartMs)),
-    endMs: samples.map((s) => round(s.endMs)),
-    status: samples.map((s) => s.status),
-    errorClass: samples.map((s) => s.errorClass ?? null),
-    responseTimeMs: samples.map((s) => round(s.responseTimeMs)),
-    serviceTimeMs: samples.map((s) => round(s.serviceTimeMs)),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
 }
 
 export interface CommandRun {

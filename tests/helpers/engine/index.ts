@@ -31,8 +31,16 @@ export {
 export { planStages, type LoadStage, type PlannedStage, type StagePlan } from './stages.ts';
 export { PROGRESS_CHANNEL, subscribeProgress } from './progress.ts';
 export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';
-export { signBody, createSigningKey } from './signing.ts';
-export { flatPayload, wrappedPayload, encodePayload, type PayloadFactory, type FlatPayload, type WrappedPayload } from './payloads.ts';
+export { signBody, createSigningKey, BodySigner } from './signing.ts';
+export {
+  flatPayload,
+  encodeFlatPayload,
+  wrappedPayload,
+  encodePayload,
+  type PayloadFactory,
+  type FlatPayload,
+  type WrappedPayload,
+} from './payloads.ts';
 export { bodyCheckFor, emptyBody, jsonObjectBody, statusIn, type BodyCheck } from './body-checks.ts';
 export { classHasLatency, errorClassName, type ErrorClass } from './errors.ts';
 export { dueTimeMs } from './scheduler.ts';

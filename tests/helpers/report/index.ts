@@ -12,3 +12,4 @@ export {
   ReportFileError,
 } from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';
+export { timelineOf } from './timeline.ts';

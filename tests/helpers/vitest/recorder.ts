@@ -30,6 +30,7 @@ import {
   writeSpecReportSync,
   type CheckRecord,
   type SpecReport,
+  timelineOf,
 } from '../report/index.ts';
 import {
   analyzeDegradation,
@@ -49,25 +50,6 @@ import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '../index
 
 /** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */
 const INTERRUPT_GRACE_MS = 1000;
-
-/** Columns of one run's per-request records, for charts and later analysis. */
-export function timelineOf(results: LoadTestResults) {
-  const samples = results.samples;
-  return {
-    ticketId: samples.map((s) => s.ticketId),
-    intendedStartMs: samples.map((s) => round(s.intendedStartMs)),
-    actualStartMs: samples.map((s) => round(s.actualStartMs)),
-    endMs: samples.map((s) => round(s.endMs)),
-    status: samples.map((s) => s.status),
-    errorClass: samples.map((s) => s.errorClass ?? null),
-    responseTimeMs: samples.map((s) => round(s.responseTimeMs)),
-    serviceTimeMs: samples.map((s) => round(s.serviceTimeMs)),
-  };
-}
-
-function round(value: number): number {
-  return Math.round(value * 1000) / 1000;
-}
 
 export class SpecRecorder {
   readonly startedAt = new Date();
