@@ -6,15 +6,13 @@
 // in-process target on a busy 2-CPU machine starts to lose time to its own event loop and
 // measures up to 8 % low, so the cases stay at or below 200/s.) Small bounds (3 s steps, a 200 ms P95 SLO so that
 // queueing shows at once, a 50 s budget) keep each case well under a minute.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childEnv, runVitest } from '../support/child-vitest.ts';
 import { startCapacityServer, type CapacityServer } from './fixtures/capacity-server.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 const SECRET = 'test_secret_key_12345';
 let server: CapacityServer | undefined;
 afterEach(async () => {
@@ -24,32 +22,16 @@ afterEach(async () => {
 
 /** Runs the capacity spec in a child Vitest, bounded; resolves with its exit code, output, time and report. */
 async function runCapacitySpec(settings: Record<string, string>, timeoutMs: number) {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
-  }
   const reportDir = mkdtempSync(join(tmpdir(), 'capacity-'));
-  Object.assign(env, { WEBHOOK_STACK: 'external', PERF_BASELINE: '', PERF_REPORT_DIR: reportDir, WEBHOOK_SECRET: SECRET }, settings);
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'performance', 'tests/performance/capacity.spec.ts'],
-    { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
-  clearTimeout(timer);
-  const seconds = (performance.now() - started) / 1000;
+  const env = childEnv({ WEBHOOK_STACK: 'external', PERF_BASELINE: '', PERF_REPORT_DIR: reportDir, WEBHOOK_SECRET: SECRET, ...settings });
+  const run = await runVitest(['--project', 'performance', 'tests/performance/capacity.spec.ts'], env, timeoutMs);
   let report: { extra?: { capacity?: Record<string, unknown> } } | undefined;
   try {
     report = JSON.parse(readFileSync(join(reportDir, 'capacity.json'), 'utf8'));
   } catch {
     report = undefined;
   }
-  return { code, output: stripVTControlCharacters(output), seconds, report };
+  return { ...run, report };
 }
 
 const SMALL_BOUNDS = {

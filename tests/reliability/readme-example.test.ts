@@ -4,10 +4,9 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
+import { childEnv, ROOT, VITEST } from '../support/child-vitest.ts';
 
 /** The first TypeScript block of the README's section on writing a spec. */
 function readmeExample(): string {
@@ -25,22 +24,11 @@ describe("the README's custom spec", () => {
     const reportDir = mkdtempSync(join(tmpdir(), 'readme-example-'));
     writeFileSync(file, readmeExample());
     try {
-      const env: Record<string, string> = {};
-      for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
-      }
       // Only the request count is lowered (the example's own variable), so the test takes seconds.
-      Object.assign(env, { WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '', PERF_REPORT_DIR: reportDir, PERF_BASELINE: '', MY_REQUESTS: '6' });
+      const env = childEnv({ WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '', PERF_REPORT_DIR: reportDir, PERF_BASELINE: '', MY_REQUESTS: '6' });
       const run = spawnSync(
         process.execPath,
-        [
-          join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
-          'run',
-          '--project',
-          'performance',
-          `--outputFile.junit=${join(reportDir, 'junit.xml')}`,
-          file,
-        ],
+        [VITEST, 'run', '--project', 'performance', `--outputFile.junit=${join(reportDir, 'junit.xml')}`, file],
         { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 },
       );
       const output = `${run.stdout}${run.stderr}`;

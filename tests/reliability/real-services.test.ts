@@ -5,16 +5,14 @@
 // Targets: the Python stand-in for the original service (tests/targets) and the
 // embedded stack configured unlike its defaults. Windows are shortened to 10 s
 // (declared and served alike) so each run takes seconds, not minutes.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startContractTarget } from '../targets/contract-target.ts';
+import { childEnv, runVitest } from '../support/child-vitest.ts';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
 type Target = Awaited<ReturnType<typeof startContractTarget>>;
 let target: Target | undefined;
 afterEach(async () => {
@@ -24,26 +22,9 @@ afterEach(async () => {
 
 /** Runs the performance specs in a child Vitest, bounded; resolves with its exit code, output and time. */
 async function runSuite(files: string[], settings: Record<string, string>, timeoutMs: number) {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
-  }
   const reportDir = mkdtempSync(join(tmpdir(), 'real-service-'));
-  Object.assign(env, { WEBHOOK_URL: '', WEBHOOK_STACK: 'external', PERF_BASELINE: '', PERF_REPORT_DIR: reportDir }, settings);
-  const started = performance.now();
-  const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'performance', ...files], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const code = await new Promise<number | null>((done) => child.once('exit', (exitCode) => done(exitCode)));
-  clearTimeout(timer);
-  const plain = stripVTControlCharacters(output); // colour codes out, so the assertions read the text
-  return { code, output: plain, seconds: (performance.now() - started) / 1000, reportDir };
+  const env = childEnv({ WEBHOOK_URL: '', WEBHOOK_STACK: 'external', PERF_BASELINE: '', PERF_REPORT_DIR: reportDir, ...settings });
+  return { ...(await runVitest(['--project', 'performance', ...files], env, timeoutMs)), reportDir };
 }
 
 async function webhookMetrics(metricsUrl: string): Promise<{ success_count: number; failure_count: number }> {

@@ -7,12 +7,11 @@
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { childEnv, ROOT, VITEST } from '../support/child-vitest.ts';
 import { isAlive, waitGone } from '../support/processes.ts';
-
-const ROOT = resolve(import.meta.dirname, '..', '..');
 
 /** Every descendant of `pid` (by parent pid), with its command line. */
 function descendants(pid: number): { pid: number; cmd: string }[] {
@@ -55,19 +54,18 @@ const CASES: Case[] = [
 /** Runs one spec on the embedded stack, signals once `phase` is sending, and returns what is left to check. */
 async function interrupt(c: Case, target: 'group' | 'main') {
   const reportDir = mkdtempSync(join(tmpdir(), `abort-${c.spec}-`));
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('VITEST') && !key.startsWith('TINYPOOL')) env[key] = value;
-  }
-  Object.assign(
-    env,
-    { WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '', PERF_REPORT_DIR: reportDir, PERF_BASELINE: '', RATE_LIMIT: 'none' },
-    c.env,
-  );
+  const env = childEnv({
+    WEBHOOK_STACK: 'embedded',
+    WEBHOOK_URL: '',
+    PERF_REPORT_DIR: reportDir,
+    PERF_BASELINE: '',
+    RATE_LIMIT: 'none',
+    ...c.env,
+  });
   const child = spawn(
     process.execPath,
     [
-      join(ROOT, 'node_modules', 'vitest', 'vitest.mjs'),
+      VITEST,
       'run',
       '--project',
       'performance',
