@@ -1,7 +1,17 @@
 // What the suite writes and prints: the console summary and progress lines, one
 // JSON report per spec, the HTML overview, and the metrics watch line.
 export { formatSummary, formatProgress, printProgress, defaultTitle } from './console.ts';
-export { reportBase, writeSpecReport, writeSpecReportSync, type SpecReport, type CheckRecord } from './json-report.ts';
+export {
+  reportBase,
+  runsOf,
+  writeSpecReport,
+  writeSpecReportSync,
+  type SpecReport,
+  type CheckRecord,
+  type RepeatsRecord,
+  type RunFigures,
+  type SpreadRow,
+} from './json-report.ts';
 export {
   isSpecReport,
   readSpecReportFile,

@@ -48,6 +48,48 @@ export interface SpecReport {
   /** Per-request timelines by phase, columnar (one array per field) to stay compact. */
   timelines: Record<string, unknown>;
   extra?: Record<string, unknown>;
+  /**
+   * With PERF_REPEAT > 1: every repetition's figures. `summaries` and `timelines` above are then
+   * the median run's (the one the thresholds judged); absent for a single run.
+   */
+  repeats?: RepeatsRecord;
+}
+
+/** One run's figures: what a repetition adds (summaries by phase, columnar timelines by phase). */
+export interface RunFigures {
+  summaries: Record<string, unknown>;
+  timelines: Record<string, unknown>;
+}
+
+/** Spread of one figure of one phase across the repetitions (analysis/repeats.ts). */
+export interface SpreadRow {
+  phase: string;
+  metric: 'p50Ms' | 'p95Ms' | 'p99Ms' | 'successRatePercent' | 'achievedRps';
+  /** One value per repetition that ran the phase, in run order. */
+  values: number[];
+  median: number;
+  min: number;
+  max: number;
+  /** Coefficient of variation (sample standard deviation / mean), in percent; NaN for one value. */
+  cvPercent: number;
+}
+
+export interface RepeatsRecord {
+  /** Repetitions asked for (PERF_REPEAT). */
+  count: number;
+  /** One entry per repetition that ran, in order. */
+  runs: RunFigures[];
+  /** 0-based index into runs of the median run: its figures are the report's summaries and timelines. */
+  medianRun: number;
+  /** How the median run was chosen, in words. */
+  medianRule: string;
+  spread: SpreadRow[];
+  consistency: { verdict: 'consistent' | 'inconsistent' | 'not judged'; rule: string; reasons: string[] };
+}
+
+/** Every run of a report: the repetitions with PERF_REPEAT > 1, else the one run it holds. */
+export function runsOf(report: Pick<SpecReport, 'summaries' | 'timelines' | 'repeats'>): RunFigures[] {
+  return report.repeats?.runs ?? [{ summaries: report.summaries, timelines: report.timelines }];
 }
 
 export function machineInfo(): MachineInfo {
