@@ -5,7 +5,7 @@
 // file name, with nothing else to edit.
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
 import {
-  describe,
+  describeSpec,
   expect,
   perfContext,
   plannedDurationMs,
@@ -29,7 +29,7 @@ const thresholds: Threshold[] = [
   { metric: 'p95Ms', phase: 'load', op: '<', value: 5000 },
 ];
 
-describe(`Custom load test: ${requests} requests at ${requestsPerSecond}/s`, () => {
+describeSpec(`Custom load test: ${requests} requests at ${requestsPerSecond}/s`, () => {
   test(
     'meets my own targets',
     async ({ recorder }) => {

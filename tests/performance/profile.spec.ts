@@ -17,7 +17,7 @@ import {
   summarizeHttpPhases,
 } from '../helpers/index.ts';
 import {
-  describe,
+  describeSpec,
   expect,
   fetchSettledMetrics,
   formatMetricsBlock,
@@ -48,7 +48,7 @@ function parseAnswer(text: string): unknown {
   }
 }
 
-describe(`Webhook Performance Profiling: ${requests} requests`, () => {
+describeSpec(`Webhook Performance Profiling: ${requests} requests`, () => {
   test(
     'breaks every request into phases without double-counting nested time',
     async ({ recorder }) => {

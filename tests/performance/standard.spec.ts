@@ -3,7 +3,7 @@
 // every figure classified against its targets table.
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
 import {
-  describe,
+  describeSpec,
   describeThreshold,
   expect,
   perfContext,
@@ -23,7 +23,7 @@ const thresholds: Threshold[] = [
   { metric: 'failures', phase: 'load', op: '==', value: 0 },
 ];
 
-describe(`Load Test: ${requests} requests at ${ratePerMinute} req/min`, () => {
+describeSpec(`Load Test: ${requests} requests at ${ratePerMinute} req/min`, () => {
   test(
     `keeps ${thresholds.map(describeThreshold).join(', ')}`,
     async ({ recorder }) => {

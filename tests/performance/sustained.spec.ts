@@ -4,7 +4,7 @@
 // server's own metrics before, during and after the run.
 import { formatSummary, runLoadTest } from '../helpers/index.ts';
 import {
-  describe,
+  describeSpec,
   describeThreshold,
   expect,
   fetchSettledMetrics,
@@ -33,7 +33,7 @@ const test = perfTest.extend('metrics', { scope: 'file' }, (): { before: Metrics
   return { before: none, after: none };
 });
 
-describe(`Sustained load: ${requests} requests at ${ratePerMinute} req/min`, () => {
+describeSpec(`Sustained load: ${requests} requests at ${ratePerMinute} req/min`, () => {
   test(
     `keeps ${thresholds.map(describeThreshold).join(', ')}`,
     async ({ recorder, metrics }) => {

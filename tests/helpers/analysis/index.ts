@@ -53,3 +53,14 @@ export {
   type SearchState,
   type StepRecord,
 } from './capacity.ts';
+export {
+  consistencyOf,
+  cvPercent,
+  formatRepeats,
+  medianRunIndex,
+  MEDIAN_RULE,
+  repeatsRecord,
+  spreadOf,
+  SPREAD_METRICS,
+  type ConsistencyRule,
+} from './repeats.ts';

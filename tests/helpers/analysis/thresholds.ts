@@ -40,6 +40,11 @@ export interface ThresholdResult extends Threshold {
   passed: boolean;
   /** e.g. "load: P95 latency < 5000 ms (measured 812.3 ms)" */
   text: string;
+  /**
+   * With PERF_REPEAT > 1, before the last run: this run's figure, shown but not asserted; the
+   * thresholds are judged on the median run after the last one. Says so, e.g. "judged after run 3 of 3".
+   */
+  deferred?: string;
 }
 
 const HOLDS: Record<ThresholdOp, (actual: number, limit: number) => boolean> = {
@@ -91,6 +96,7 @@ export function evaluateThresholds(
 /** The console table of one evaluation. */
 export function formatThresholds(results: readonly ThresholdResult[]): string {
   const lines = ['Thresholds:'];
-  for (const r of results) lines.push(`  ${r.passed ? 'pass' : 'FAIL'}  ${r.text}`);
+  for (const r of results)
+    lines.push(`  ${r.deferred ? 'seen' : r.passed ? 'pass' : 'FAIL'}  ${r.text}${r.deferred ? ` (${r.deferred})` : ''}`);
   return lines.join('\n');
 }

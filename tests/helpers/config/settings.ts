@@ -43,6 +43,8 @@ export interface PerfConfig {
   success: SuccessRule;
   secret: string;
   scale: number;
+  /** PERF_REPEAT: each spec runs this many times; thresholds judge the median run (analysis/repeats.ts). */
+  repeat: { count: number; maxCvPercent: number };
   reportDir: string;
   /** Compare each spec with an earlier run's report (PERF_BASELINE); path undefined = no comparison. */
   baseline: { path: string | undefined; maxRegressionPercent: number; maxSuccessDropPoints: number };
@@ -294,6 +296,10 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
     },
     secret,
     scale,
+    repeat: {
+      count: r.int('PERF_REPEAT', 1, 1, 10),
+      maxCvPercent: r.number('PERF_REPEAT_MAX_CV_PERCENT', 20, 0, 1000),
+    },
     reportDir: r.string('PERF_REPORT_DIR', 'reports/performance'),
     baseline: {
       path: r.string('PERF_BASELINE', '') || undefined,

@@ -16,6 +16,7 @@ import {
 } from '../analysis/index.ts';
 import type { BaselineComparison } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
+import { repeatsSection } from './html-repeats.ts';
 import type { SpecReport } from './json-report.ts';
 import {
   capacityChart,
@@ -423,6 +424,7 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   ];
   if (report.error) parts.push(`<pre class="error">${esc(report.error)}</pre>`);
   parts.push(checksList(report.checks));
+  parts.push(repeatsSection(report.repeats));
   parts.push(baselineSection(extra.baseline as BaselineComparison | undefined));
   if (Array.isArray(report.thresholds) && report.thresholds.length > 0) parts.push(thresholdsTable(report.thresholds));
   if (Array.isArray(report.targets)) parts.push(targetsTable(report.targets));
@@ -474,6 +476,7 @@ svg.chart{max-width:100%;height:auto;background:#fff}
 .meta,.muted{color:#4a5568;font-size:.85em} pre.error{background:#fff5f5;border:1px solid #feb2b2;padding:8px;white-space:pre-wrap;font-size:.8em}
 ul.checks{list-style:none;padding:0} .detail{color:#4a5568;font-size:.85em;margin-left:5em} li.check.failed .detail{color:#822727} li.check.skipped{color:#744210} li.check.skipped .detail{color:#744210} .detail.missing{font-style:italic} ul.warnings li,ul.bottlenecks li{color:#744210}
 p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
+td.median-run{font-weight:600;background:#ebf8ff}
 `;
 
 /** Pure: the whole page for `reports` (in the given order). */

@@ -4,10 +4,10 @@
 //             writes the report once when the file is done (also after a failed
 //             assertion; on Ctrl-C at once, see SpecRecorder.listenForInterrupts)
 //   (auto)    every test's outcome goes to the recorder as a check
-import { expect, inject, test as base } from 'vitest';
+import { describe, expect, inject, test as base } from 'vitest';
 import { setupFailureError, type PerfContext } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
-import { SpecRecorder } from './recorder.ts';
+import { REPETITION_META, SpecRecorder } from './recorder.ts';
 import { REPORT_META } from './reporter.ts';
 
 /**
@@ -44,4 +44,23 @@ export const test = base
     onCleanup(() => recorder.recordCheck(task.name, task.result));
   });
 
-export { describe, expect } from 'vitest';
+/**
+ * A spec's top-level describe. With PERF_REPEAT=N its tests run N times in order, as blocks
+ * `run 1 of N` ... `run N of N` (the recorder learns which from the block's meta): each run's
+ * checks are judged on that run, its thresholds on the median run after the last
+ * (SpecRecorder.judge), and the report keeps every run's figures and their spread.
+ */
+export function describeSpec(title: string, body: () => void): void {
+  const count = inject('perf')?.config.repeat.count ?? 1;
+  if (count <= 1) {
+    describe(title, body);
+    return;
+  }
+  describe(title, () => {
+    for (let repetition = 0; repetition < count; repetition++) {
+      describe(`run ${repetition + 1} of ${count}`, { meta: { [REPETITION_META]: repetition } }, body);
+    }
+  });
+}
+
+export { describe, expect };

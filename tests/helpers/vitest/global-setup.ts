@@ -43,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
         (file) => file,
         () => true,
       ).map(specNameOf),
+      config.repeat.count,
     );
     const checked = await preflight(endpoints, {
       secret: config.secret,

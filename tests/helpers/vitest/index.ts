@@ -2,7 +2,7 @@
 // (tests/helpers/index.ts): the extended `test` with its fixtures, timeouts and
 // waits, and the helpers of the other parts that specs call directly (the
 // service's metrics, Retry-After, the rate-limit verdicts).
-export { test, describe, expect, perfContext } from './fixtures.ts';
+export { test, describe, describeSpec, expect, perfContext } from './fixtures.ts';
 export { sleep, type SpecRecorder } from './recorder.ts';
 export { timelineOf } from '../report/index.ts';
 export { plannedDurationMs, specTimeoutMs, type PerfContext } from './perf-context.ts';

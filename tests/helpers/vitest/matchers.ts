@@ -66,6 +66,10 @@ expect.extend({
     if (!isThresholdResults(received) || received.length === 0) {
       return { pass: false, message: () => 'expected the results of recorder.judge(thresholds), a non-empty list' };
     }
+    // A repetition before the last (PERF_REPEAT): shown, judged later on the median run.
+    if (received.every((r) => r.deferred !== undefined)) {
+      return { pass: true, message: () => `expected judged thresholds, these are deferred: ${received[0]!.deferred}` };
+    }
     const failed = received.filter((r) => !r.passed);
     return {
       pass: failed.length === 0,

@@ -91,16 +91,24 @@ const MAX_SLOTS = 100;
  * Every spec file its own ticket-id block, from the names of the project's spec files in
  * the run order (spec-order.ts): a new spec file gets one without any edit here.
  */
-export function specSlots(specNames: readonly string[]): Record<string, number> {
+export function specSlots(specNames: readonly string[], repeat = 1): Record<string, number> {
   const names = [...new Set(specNames)].filter((name) => name !== PREFLIGHT);
   if (names.length >= MAX_SLOTS) {
     throw new Error(`${names.length} spec files in tests/performance: the ticket-id blocks allow at most ${MAX_SLOTS - 1}`);
+  }
+  // Each repetition (PERF_REPEAT) takes a block per spec of its own: a run repeated within the
+  // service's duplicate window must not send an id twice.
+  if ((names.length + 1) * repeat > MAX_SLOTS) {
+    throw new Error(
+      `PERF_REPEAT=${repeat} with ${names.length} spec files needs ${(names.length + 1) * repeat} ticket-id blocks, more than the ${MAX_SLOTS} a run has: ` +
+        `lower PERF_REPEAT to at most ${Math.floor(MAX_SLOTS / (names.length + 1))} or run fewer spec files`,
+    );
   }
   return Object.fromEntries([[PREFLIGHT, 0], ...names.map((name, i) => [name, i + 1])]);
 }
 
 /** The first ticket id of `spec`'s block in this run, plus `offset`. */
-export function ticketIdStart(context: Pick<PerfContext, 'ticketIdBase' | 'specSlots'>, spec: string, offset = 0): number {
+export function ticketIdStart(context: Pick<PerfContext, 'ticketIdBase' | 'specSlots'>, spec: string, offset = 0, repetition = 0): number {
   const slot = context.specSlots[spec];
   if (slot === undefined) {
     throw new Error(
@@ -108,7 +116,7 @@ export function ticketIdStart(context: Pick<PerfContext, 'ticketIdBase' | 'specS
         `(tests/performance/**/*.spec.ts); known: ${Object.keys(context.specSlots).join(', ')}`,
     );
   }
-  return context.ticketIdBase + slot * TICKET_BLOCK + offset;
+  return context.ticketIdBase + (slot + repetition * Object.keys(context.specSlots).length) * TICKET_BLOCK + offset;
 }
 
 /** Where a spec's JSON report goes. */

@@ -11,7 +11,29 @@ import { ledgerFor, plannedDurationMs, reportPathFor, ticketIdStart, type PerfCo
 interface AnySuite {
   name: string;
   suite?: AnySuite;
+  meta?: TaskMeta;
 }
+
+/** The key under which describeSpec marks each `run i of N` block with its repetition (0-based). */
+export const REPETITION_META = 'perfRepetition';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    [REPETITION_META]?: number;
+  }
+}
+
+/** One repetition's figures, and what was judged of them. */
+interface RunRecord {
+  summaries: Record<string, LoadTestSummary>;
+  timelines: Record<string, unknown>;
+  targets?: TargetVerdict[];
+  degradation?: DegradationAnalysis;
+  /** Figures a spec gave judge() (degradationPercent), by metric. */
+  given: Partial<Record<Metric, number>>;
+}
+
+const emptyRun = (): RunRecord => ({ summaries: {}, timelines: {}, given: {} });
 import {
   admittedSends,
   answerTimes,
@@ -22,13 +44,14 @@ import {
   type Sent,
   type WaitPlan,
 } from '../rate-limit/index.ts';
-import { checkAgainstBaseline, formatBaselineComparison } from '../analysis/index.ts';
+import { checkAgainstBaseline, formatBaselineComparison, formatRepeats, medianRunIndex, repeatsRecord } from '../analysis/index.ts';
 import {
   reportBase,
   writeHtmlReportSync,
   writeSpecReport,
   writeSpecReportSync,
   type CheckRecord,
+  type RepeatsRecord,
   type SpecReport,
   timelineOf,
 } from '../report/index.ts';
@@ -56,13 +79,17 @@ export class SpecRecorder {
   readonly reportPath: string;
   /** The spec's title in reports: its top-level describe's name, unless given. */
   title: string;
-  private readonly summaries: Record<string, LoadTestSummary> = {};
-  private readonly timelines: Record<string, unknown> = {};
+  /** PERF_REPEAT: how many times the spec's tests run (describeSpec), in order. */
+  readonly repeatCount: number;
+  /** The repetition running now, 0-based (describeSpec's `run i of N` block). */
+  private repetition = 0;
+  /** What each repetition produced; a spec that is not repeated has one. */
+  private readonly runs: RunRecord[] = [emptyRun()];
+  /** The phase whose P95 picks the median run: the first judged one (else the first run's first phase). */
+  private judgedPhase: string | undefined;
   private readonly checks: CheckRecord[] = [];
   private metrics: NonNullable<SpecReport['serverMetrics']> = {};
-  private targets: TargetVerdict[] | undefined;
   private readonly thresholdResults: ThresholdResult[] = [];
-  private degradationAnalysis: DegradationAnalysis | undefined;
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
   /** Set by SIGINT/SIGTERM: from then on the report and the ledger are written synchronously. */
@@ -87,15 +114,28 @@ export class SpecRecorder {
     this.reportPath = reportPathFor(context.config, spec);
     this.ledger = ledgerFor(context);
     this.title = title ?? spec;
+    this.repeatCount = context.config.repeat.count;
+  }
+
+  /** What the repetition running now records into. */
+  private get run(): RunRecord {
+    return (this.runs[this.repetition] ??= emptyRun());
   }
 
   /** The spec file's task, whose meta carries the report to the reporter (set by attach). */
   file: { meta: TaskMeta } | undefined;
   private titled = false;
 
-  /** Learns the spec file's task and, unless given, the title: the outermost describe's name. */
+  /**
+   * Learns, from each test's task: the spec file's task; which repetition runs (the `run i of N`
+   * block's meta, describeSpec); and, unless given, the title: the outermost describe's name.
+   */
   attach(task: { file: { meta: TaskMeta; name: string }; suite?: AnySuite }): void {
     this.file ??= task.file;
+    for (let suite = task.suite; suite !== undefined; suite = suite.suite) {
+      const repetition = suite.meta?.[REPETITION_META];
+      if (typeof repetition === 'number') this.repetition = repetition;
+    }
     if (this.titled) return;
     this.titled = true;
     let suite = task.suite;
@@ -111,9 +151,9 @@ export class SpecRecorder {
     return this.context.config.success.statuses.includes(status);
   }
 
-  /** The first ticket id of this spec's block (its own, so specs never collide), plus `offset`. */
+  /** The first ticket id of this spec's block (its own, so specs and repetitions never collide), plus `offset`. */
   ticketId(offset = 0): number {
-    return ticketIdStart(this.context, this.spec, offset);
+    return ticketIdStart(this.context, this.spec, offset, this.repetition);
   }
 
   /** Keeps the outcome of one test (a check) for the report; a skipped one's detail is its reason. */
@@ -123,7 +163,7 @@ export class SpecRecorder {
     const note = result?.note ?? '';
     if (state === 'skip') console.log(`[perf] skipped "${name}": ${note || 'no reason given'}`);
     this.checks.push({
-      name,
+      name: this.repeatCount > 1 ? `${this.runLabel()}: ${name}` : name,
       outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',
       detail: state === 'skip' ? note || 'skipped (no reason given)' : errors,
     });
@@ -170,6 +210,8 @@ export class SpecRecorder {
    * fixture then fails the spec file with it, the metric named).
    */
   async finish(): Promise<{ report: SpecReport; regression?: string }> {
+    const repeats = this.repeats();
+    if (repeats !== undefined) console.log(formatRepeats(repeats));
     const baseline = await this.compareWithBaseline();
     await this.save();
     console.log(`[perf] report: ${this.reportPath}`);
@@ -268,8 +310,8 @@ export class SpecRecorder {
   addRun(phase: string, results: LoadTestResults, { cutByDesign = false }: { cutByDesign?: boolean } = {}): LoadTestSummary {
     this.recordSent(admittedSends(results));
     const summary = results.getSummary();
-    this.summaries[phase] = summary;
-    this.timelines[phase] = timelineOf(results);
+    this.run.summaries[phase] = summary;
+    this.run.timelines[phase] = timelineOf(results);
     if (summary.cancelledCount > 0 && !cutByDesign) this.aborted = true;
     if (this.interrupted) this.saveSync();
     return summary;
@@ -281,17 +323,42 @@ export class SpecRecorder {
    * returns them for `expect(results).toPassThresholds()`.
    */
   judge(thresholds: readonly Threshold[], given: Partial<Record<Metric, number>> = {}): ThresholdResult[] {
-    const results = evaluateThresholds(thresholds, this.summaries, given);
+    Object.assign(this.run.given, given);
+    const phase = thresholds[0]?.phase;
+    this.judgedPhase ??= phase;
+    if (this.repeatCount === 1) return this.keep(evaluateThresholds(thresholds, this.run.summaries, given));
+    // Repeated: each run's figures are shown; the thresholds judge the median run, after the last.
+    if (this.repetition < this.repeatCount - 1) {
+      const deferred = `${this.runLabel()}: judged on the median run after run ${this.repeatCount}`;
+      const seen = evaluateThresholds(thresholds, this.run.summaries, given).map((r) => ({ ...r, deferred }));
+      console.log(formatThresholds(seen));
+      return seen;
+    }
+    const median = medianRunIndex(this.runs, phase ?? '');
+    const run = this.runs[median]!;
+    console.log(`[perf] judged on the median run: run ${median + 1} of ${this.runs.length} (its P95 in ${phase} is the median)`);
+    return this.keep(
+      evaluateThresholds(thresholds, run.summaries, run.given).map((r) => ({ ...r, text: `${r.text} [median run ${median + 1}]` })),
+    );
+  }
+
+  private keep(results: ThresholdResult[]): ThresholdResult[] {
     this.thresholdResults.push(...results);
     console.log(formatThresholds(results));
     return results;
   }
 
+  /** "run 2 of 3" */
+  private runLabel(): string {
+    return `run ${this.repetition + 1} of ${this.repeatCount}`;
+  }
+
   /** Classifies a summary against the seed's targets table, prints the table and keeps the verdicts. */
   classify(summary: LoadTestSummary): TargetVerdict[] {
-    this.targets = classifyAgainstTargets(targetMeasurements(summary), this.context.config.targets);
-    console.log(formatTargetsTable(this.targets));
-    return this.targets;
+    const targets = classifyAgainstTargets(targetMeasurements(summary), this.context.config.targets);
+    this.run.targets = targets;
+    console.log(formatTargetsTable(targets));
+    return targets;
   }
 
   serverMetrics(before: MetricsResult, after: MetricsResult): void {
@@ -304,7 +371,7 @@ export class SpecRecorder {
   /** Does latency change over the run (analysis/degradation.ts, over the successes only)? Kept for the report, printed, returned. */
   degradation(results: LoadTestResults, options?: DegradationOptions): DegradationAnalysis {
     const analysis = analyzeDegradation(results, options);
-    this.degradationAnalysis = analysis;
+    this.run.degradation = analysis;
     console.log(`Degradation: ${analysis.verdict}`);
     return analysis;
   }
@@ -342,20 +409,35 @@ export class SpecRecorder {
     }
   }
 
+  /** The record of the repetitions (PERF_REPEAT > 1), from the runs so far; undefined for a single run. */
+  private repeats(): RepeatsRecord | undefined {
+    if (this.repeatCount === 1) return undefined;
+    const phase = this.judgedPhase ?? Object.keys(this.runs[0]?.summaries ?? {})[0] ?? '';
+    const figures = this.runs.map(({ summaries, timelines }) => ({ summaries, timelines }));
+    return repeatsRecord(this.repeatCount, figures, phase, {
+      maxCvPercent: this.context.config.repeat.maxCvPercent,
+      maxSuccessRangePoints: 5,
+    });
+  }
+
   private build(error?: unknown): SpecReport {
+    // Repeated: the report's figures are the median run's (the one the thresholds judged).
+    const repeats = this.repeats();
+    const main = this.runs[repeats?.medianRun ?? 0] ?? emptyRun();
     return {
       ...reportBase(this.spec, this.title, this.context, this.startedAt),
       status: error ? 'error' : this.aborted ? 'aborted' : 'completed',
       ...(error ? { error: String((error as Error).stack ?? error) } : {}),
       finishedAt: new Date().toISOString(),
-      summaries: this.summaries,
-      ...(this.degradationAnalysis === undefined ? {} : { degradation: this.degradationAnalysis }),
-      ...(this.targets ? { targets: this.targets } : {}),
+      summaries: main.summaries,
+      ...(main.degradation === undefined ? {} : { degradation: main.degradation }),
+      ...(main.targets ? { targets: main.targets } : {}),
       ...(this.thresholdResults.length > 0 ? { thresholds: this.thresholdResults } : {}),
       serverMetrics: this.metrics,
       checks: this.checks,
-      timelines: this.timelines,
+      timelines: main.timelines,
       extra: this.extra,
+      ...(repeats === undefined ? {} : { repeats }),
     };
   }
 }

@@ -68,6 +68,12 @@ describe('run context', () => {
     expect(ticketIdStart(context, 'my-new-spec', 5) - ticketIdStart(context, PREFLIGHT)).toBe(3 * TICKET_BLOCK + 5);
     expect(() => ticketIdStart(context, 'elsewhere')).toThrow(/no ticket-id block for the spec "elsewhere".*include pattern/);
     expect(() => specSlots(Array.from({ length: 100 }, (_, i) => `spec${i}`))).toThrow(/at most 99/);
+    // PERF_REPEAT: each repetition its own blocks, past every spec's block of the run before.
+    expect(ticketIdStart(context, 'standard', 0, 1) - ticketIdStart(context, 'standard')).toBe(4 * TICKET_BLOCK);
+    expect(ticketIdStart(context, 'my-new-spec', 2_000_000, 0)).toBeLessThan(ticketIdStart(context, 'standard', 0, 1));
+    expect(() => specSlots(['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'], 10)).toThrow(
+      /PERF_REPEAT=10 .*lower PERF_REPEAT to at most 8/,
+    );
     expect(ticketIdBaseFor(1_764_000_000_124)).not.toBe(base);
     expect(Number.isSafeInteger(ticketIdBaseFor(999_999) + 99 * TICKET_BLOCK + 3_000_000)).toBe(true);
     expect(specNameOf('/x/tests/performance/burst.spec.ts')).toBe('burst');
