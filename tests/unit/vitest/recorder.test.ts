@@ -71,3 +71,39 @@ describe('SpecRecorder.pacedLoad', () => {
     expect(s.errors[0]?.message).toBe('HTTP 200, bad body: not JSON (<html>oops</html>)');
   });
 });
+
+describe('SpecRecorder with PERF_REPEAT', () => {
+  it('shows each run, judges the thresholds on the median run after the last, and reports every run', async () => {
+    const delays = [30, 90, 60]; // run 3's P95 is the median
+    let run = 0;
+    server = await startTestServer((_req, res) => {
+      setTimeout(() => res.writeHead(200).end('{"status":"processed"}'), delays[run]);
+    });
+    reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
+    const context = contextFor(server.url, reportDir);
+    context.config.repeat = { count: 3, maxCvPercent: 20 };
+    const recorder = new SpecRecorder('custom', context, 'repeated');
+    const file = { meta: {}, name: 'custom.spec.ts' };
+    const thresholds = [{ metric: 'p95Ms', phase: 'load', op: '<', value: 80 }] as const;
+    const judged = [];
+    const ids = [];
+    for (run = 0; run < 3; run++) {
+      recorder.attach({ file, suite: { name: `run ${run + 1} of 3`, meta: { perfRepetition: run }, suite: { name: 'repeated' } } });
+      ids.push(recorder.ticketId());
+      recorder.addRun('load', await runLoadTest({ ...recorder.answerRules(), totalRequests: 4, requestsPerSecond: 50 }));
+      judged.push(recorder.judge([...thresholds]));
+    }
+    // Runs 1 and 2 are shown, not asserted (run 2's 90 ms would fail); the median run (run 3, ~60 ms) is judged.
+    expect(judged[0]![0]!.deferred).toMatch(/run 1 of 3: judged on the median run after run 3/);
+    expect(judged[1]![0]!.passed).toBe(false);
+    expect(judged[2]![0]!.passed).toBe(true);
+    expect(judged[2]![0]!.deferred).toBeUndefined();
+    expect(judged[2]![0]!.text).toMatch(/\[median run 3\]/);
+    expect(new Set(ids).size).toBe(3); // each run its own ticket ids (the service's duplicate window)
+    const { report } = await recorder.finish();
+    expect(report.repeats).toMatchObject({ count: 3, medianRun: 2 });
+    expect(report.repeats!.runs).toHaveLength(3);
+    expect(report.summaries).toBe(report.repeats!.runs[2]!.summaries);
+    expect(report.thresholds).toHaveLength(1);
+  });
+});
