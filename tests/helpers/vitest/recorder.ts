@@ -79,8 +79,8 @@ export class SpecRecorder {
   readonly reportPath: string;
   /** The spec's title in reports: its top-level describe's name, unless given. */
   title: string;
-  /** PERF_REPEAT: how many times the spec's tests run (describeSpec), in order. */
-  readonly repeatCount: number;
+  /** Whether this spec's tests run in `run i of N` blocks (describeSpec; the capacity search does not). */
+  private repeated = false;
   /** The repetition running now, 0-based (describeSpec's `run i of N` block). */
   private repetition = 0;
   /** What each repetition produced; a spec that is not repeated has one. */
@@ -114,7 +114,11 @@ export class SpecRecorder {
     this.reportPath = reportPathFor(context.config, spec);
     this.ledger = ledgerFor(context);
     this.title = title ?? spec;
-    this.repeatCount = context.config.repeat.count;
+  }
+
+  /** PERF_REPEAT for a spec whose tests run in `run i of N` blocks (describeSpec), else 1. */
+  get repeatCount(): number {
+    return this.repeated ? this.context.config.repeat.count : 1;
   }
 
   /** What the repetition running now records into. */
@@ -134,7 +138,10 @@ export class SpecRecorder {
     this.file ??= task.file;
     for (let suite = task.suite; suite !== undefined; suite = suite.suite) {
       const repetition = suite.meta?.[REPETITION_META];
-      if (typeof repetition === 'number') this.repetition = repetition;
+      if (typeof repetition === 'number') {
+        this.repetition = repetition;
+        this.repeated = true;
+      }
     }
     if (this.titled) return;
     this.titled = true;
