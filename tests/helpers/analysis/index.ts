@@ -53,6 +53,7 @@ export {
   type SearchState,
   type StepRecord,
 } from './capacity.ts';
+export { changePointMethod, changePoints, CHANGE_POINT_DEFAULTS, type ChangePoint, type ChangePointOptions } from './change-points.ts';
 export {
   consistencyOf,
   cvPercent,
