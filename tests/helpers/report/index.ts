@@ -23,3 +23,27 @@ export {
 } from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';
 export { timelineOf } from './timeline.ts';
+export {
+  appendHistory,
+  appendHistorySync,
+  changeInWords,
+  gitState,
+  historyChangesFor,
+  historyEntryOf,
+  historyPathFor,
+  latestPerSpec,
+  readHistory,
+  readHistorySync,
+  recordHistory,
+  recordHistorySync,
+  shortCommit,
+  trendOf,
+  HISTORY_DISPLAY_LIMIT,
+  HISTORY_FILE,
+  type GitState,
+  type History,
+  type HistoryEntry,
+  type PhaseFigures,
+  type Trend,
+  type TrendChange,
+} from './history.ts';

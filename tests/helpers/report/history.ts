@@ -1,0 +1,499 @@
+// The history of runs: every spec report appends one small JSON line to
+// <report dir>/history.jsonl (its headline figures, settings, machine and git commit; no
+// timelines), so runs can be read as a trend (scripts/history.ts, the HTML trend section).
+// The entry is built as data (pure); reading, appending and asking git are the edges.
+import { execFile, execFileSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { readSummaries } from '#engine';
+import { changePoints, type ChangePoint, type ChangePointOptions } from '../analysis/change-points.ts';
+import type { PerfConfig } from '../config/index.ts';
+import type { StackEndpoints } from '../providers/index.ts';
+import type { MachineInfo, SpecReport, SpreadRow } from './json-report.ts';
+
+export const HISTORY_FILE = 'history.jsonl';
+/** Runs per spec kept when the history is read for display (the file itself keeps every run). */
+export const HISTORY_DISPLAY_LIMIT = 50;
+const REDACTED = '[redacted]';
+const GIT_TIMEOUT_MS = 2000;
+
+/** One phase's headline figures; null where the report had none (NaN in JSON). */
+export interface PhaseFigures {
+  phase: string;
+  sentRequests: number | null;
+  completedRequests: number | null;
+  successRatePercent: number | null;
+  p50Ms: number | null;
+  p95Ms: number | null;
+  p99Ms: number | null;
+  achievedRps: number | null;
+}
+
+export interface GitState {
+  commit: string;
+  /** `git status --porcelain` listed something: the run's code may not be the commit's. */
+  dirty: boolean;
+}
+
+/** One spec run, one line of history.jsonl. */
+export interface HistoryEntry {
+  version: 1;
+  spec: string;
+  title: string;
+  runStartedAt: string;
+  startedAt: string;
+  finishedAt: string;
+  /** The report's run status: completed, aborted or error. */
+  status: string;
+  /** The verdict the HTML report shows (a failed check makes it failed, whatever the status). */
+  verdict: 'passed' | 'failed' | 'aborted';
+  /** In the report's order: the first is the spec's main phase. */
+  phases: PhaseFigures[];
+  repeats?: { count: number; runs: number; spread: SpreadRow[]; consistency: string };
+  thresholds?: { phase: string; metric: string; op: string; value: number; actual: number | null; passed: boolean }[];
+  /** The baseline comparison's verdict, in words. */
+  baseline?: string;
+  /** The report's settings, the secret redacted. */
+  config: PerfConfig;
+  provider: StackEndpoints;
+  machine: MachineInfo;
+  /** The project's HEAD when the run was recorded; absent outside a git repository or without git. */
+  commit?: string;
+  dirty?: boolean;
+}
+
+const finite = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+function phaseFigures(phase: string, summary: unknown): PhaseFigures {
+  const s = (summary ?? {}) as { responseTimes?: Record<string, unknown> } & Record<string, unknown>;
+  const r = s.responseTimes ?? {};
+  return {
+    phase,
+    sentRequests: finite(s.sentRequests),
+    completedRequests: finite(s.completedRequests),
+    successRatePercent: finite(s.successRatePercent),
+    p50Ms: finite(r.p50Ms),
+    p95Ms: finite(r.p95Ms),
+    p99Ms: finite(r.p99Ms),
+    achievedRps: finite(s.achievedRps),
+  };
+}
+
+/** The same rule as html-report's specVerdict (not imported: that module renders the history). */
+function verdictOf(report: Pick<SpecReport, 'status' | 'checks'>): HistoryEntry['verdict'] {
+  if (Array.isArray(report.checks) && report.checks.some((c) => c?.outcome === 'failed')) return 'failed';
+  if (report.status === 'completed') return 'passed';
+  return report.status === 'aborted' ? 'aborted' : 'failed';
+}
+
+/** The baseline's verdict as a string, whatever shape extra.baseline has. */
+function baselineVerdict(baseline: unknown): string | undefined {
+  if (baseline === undefined || baseline === null) return undefined;
+  if (typeof baseline === 'string') return baseline;
+  const verdict = (baseline as { verdict?: unknown }).verdict;
+  if (verdict === undefined || verdict === null) return undefined;
+  return typeof verdict === 'string' ? verdict : JSON.stringify(verdict);
+}
+
+/** Every string in `value` with `secret` replaced (a secret that slipped into a URL or a detail). */
+function scrub<T>(value: T, secret: string): T {
+  if (typeof value === 'string') return value.split(secret).join(REDACTED) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => scrub(v, secret)) as T;
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v, secret)])) as T;
+  return value;
+}
+
+/**
+ * Pure: the history entry of `report`. The secret is never stored: config.secret is redacted
+ * here whatever the report holds, and a secret the report did not redact is also taken out of
+ * every other string of the entry.
+ */
+export function historyEntryOf(report: SpecReport, git: GitState | undefined): HistoryEntry {
+  const summaries = readSummaries(report.summaries);
+  const repeats = report.repeats;
+  const entry: HistoryEntry = {
+    version: 1,
+    spec: report.spec,
+    title: report.title,
+    runStartedAt: report.runStartedAt,
+    startedAt: report.startedAt,
+    finishedAt: report.finishedAt,
+    status: report.status,
+    verdict: verdictOf(report),
+    phases: Object.entries(summaries).map(([phase, summary]) => phaseFigures(phase, summary)),
+    ...(repeats
+      ? {
+          repeats: {
+            count: repeats.count,
+            runs: Array.isArray(repeats.runs) ? repeats.runs.length : 0,
+            spread: Array.isArray(repeats.spread) ? repeats.spread : [],
+            consistency: String(repeats.consistency?.verdict ?? 'not judged'),
+          },
+        }
+      : {}),
+    ...(Array.isArray(report.thresholds) && report.thresholds.length > 0
+      ? {
+          thresholds: report.thresholds.map((t) => ({
+            phase: t.phase,
+            metric: t.metric,
+            op: t.op,
+            value: t.value,
+            actual: finite(t.actual),
+            passed: t.passed,
+          })),
+        }
+      : {}),
+    ...(baselineVerdict(report.extra?.baseline) === undefined ? {} : { baseline: baselineVerdict(report.extra?.baseline) }),
+    config: { ...report.config, secret: REDACTED },
+    provider: report.provider,
+    machine: report.machine,
+    ...(git ? { commit: git.commit, dirty: git.dirty } : {}),
+  };
+  const secret = report.config?.secret;
+  return typeof secret === 'string' && secret !== '' && secret !== REDACTED ? scrub(entry, secret) : entry;
+}
+
+/** One line of history.jsonl (NaN becomes null, as in the reports). */
+export const historyLine = (entry: HistoryEntry): string => `${JSON.stringify(entry)}\n`;
+
+// --- git: asked once per process and directory ---
+
+const gitAnswers = new Map<string, GitState | undefined>();
+const gitQuestions = new Map<string, Promise<GitState | undefined>>();
+
+function gitOutput(args: string[], cwd: string): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile('git', args, { cwd, timeout: GIT_TIMEOUT_MS, windowsHide: true }, (error, stdout) => (error ? fail(error) : done(stdout)));
+  });
+}
+
+/** HEAD and whether the tree is dirty; undefined without git, outside a repository or on a timeout. Not cached. */
+export async function readGitState(cwd: string): Promise<GitState | undefined> {
+  try {
+    const commit = (await gitOutput(['rev-parse', 'HEAD'], cwd)).trim();
+    if (!/^[0-9a-f]{7,64}$/.test(commit)) return undefined;
+    const status = await gitOutput(['status', '--porcelain'], cwd).catch(() => '');
+    return { commit, dirty: status.trim() !== '' };
+  } catch {
+    return undefined;
+  }
+}
+
+/** readGitState, once per process and directory. */
+export function gitState(cwd = process.cwd()): Promise<GitState | undefined> {
+  const key = resolve(cwd);
+  let question = gitQuestions.get(key);
+  if (question === undefined) {
+    question = readGitState(key).then((state) => {
+      gitAnswers.set(key, state);
+      return state;
+    });
+    gitQuestions.set(key, question);
+  }
+  return question;
+}
+
+/** gitState without yielding (an interrupted spec): the cached answer, else git asked synchronously. */
+export function gitStateSync(cwd = process.cwd()): GitState | undefined {
+  const key = resolve(cwd);
+  if (gitAnswers.has(key)) return gitAnswers.get(key);
+  let state: GitState | undefined;
+  try {
+    const run = (args: string[]) =>
+      execFileSync('git', args, { cwd: key, timeout: GIT_TIMEOUT_MS, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const commit = run(['rev-parse', 'HEAD']).trim();
+    if (/^[0-9a-f]{7,64}$/.test(commit)) {
+      let dirty = false;
+      try {
+        dirty = run(['status', '--porcelain']).trim() !== '';
+      } catch {
+        // a status that fails is not evidence of changes
+      }
+      state = { commit, dirty };
+    }
+  } catch {
+    state = undefined;
+  }
+  gitAnswers.set(key, state);
+  gitQuestions.set(key, Promise.resolve(state));
+  return state;
+}
+
+// --- the file ---
+
+/**
+ * Where the history goes: PERF_HISTORY empty (the default) = `<reportDir>/history.jsonl`,
+ * `none` = no history, anything else a file path. Resolved against the working directory.
+ */
+export function historyPathFor(reportDir: string, setting: string | undefined = ''): string | undefined {
+  const value = (setting ?? '').trim();
+  if (value.toLowerCase() === 'none') return undefined;
+  return resolve(value === '' ? join(reportDir, HISTORY_FILE) : value);
+}
+
+/** Appends the entry of `report` (one appendFile of one line); returns it. */
+export async function appendHistory(path: string, report: SpecReport, options: { cwd?: string } = {}): Promise<HistoryEntry> {
+  const entry = historyEntryOf(report, await gitState(options.cwd));
+  await mkdir(dirname(path), { recursive: true });
+  await appendFile(path, historyLine(entry));
+  return entry;
+}
+
+/** appendHistory without yielding to the event loop, for an interrupted spec about to exit. */
+export function appendHistorySync(path: string, report: SpecReport, options: { cwd?: string } = {}): HistoryEntry {
+  const entry = historyEntryOf(report, gitStateSync(options.cwd));
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, historyLine(entry));
+  return entry;
+}
+
+/** Where the recorder's settings put the history (`history` is PERF_HISTORY). */
+type HistorySettings = Pick<PerfConfig, 'reportDir'> & { history?: string };
+
+/**
+ * The recorder's call: appends `report` to the history PERF_HISTORY names, unless `none`.
+ * Never throws (a history that cannot be written is a warning, not a failed spec); returns the path.
+ */
+export async function recordHistory(config: HistorySettings, report: SpecReport): Promise<string | undefined> {
+  const path = historyPathFor(config.reportDir, config.history);
+  if (path === undefined) return undefined;
+  try {
+    await appendHistory(path, report);
+    return path;
+  } catch (error) {
+    console.warn(`[perf] could not add the run to the history ${path}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** recordHistory without yielding, for an interrupted spec; never throws. */
+export function recordHistorySync(config: HistorySettings, report: SpecReport): string | undefined {
+  const path = historyPathFor(config.reportDir, config.history);
+  if (path === undefined) return undefined;
+  try {
+    appendHistorySync(path, report);
+    return path;
+  } catch (error) {
+    process.stderr.write(`[perf] could not add the run to the history ${path}: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
+export function isHistoryEntry(value: unknown): value is HistoryEntry {
+  const e = value as HistoryEntry;
+  return typeof e === 'object' && e !== null && typeof e.spec === 'string' && typeof e.startedAt === 'string' && Array.isArray(e.phases);
+}
+
+export interface History {
+  /** Oldest first, at most `perSpec` per spec (the latest ones). */
+  entries: HistoryEntry[];
+  /** Lines that were not a readable entry (a line cut short by a kill, a hand edit). */
+  skipped: number;
+  /** The file existed. */
+  found: boolean;
+}
+
+/**
+ * Pure: the entries of a history file's text, oldest first (by start), the latest `perSpec`
+ * per spec. Blank lines are ignored, unreadable ones counted. A spec run written twice (an
+ * interrupted spec writes its report more than once) counts once: its last line.
+ */
+export function parseHistory(text: string, perSpec = HISTORY_DISPLAY_LIMIT): Omit<History, 'found'> {
+  const byRun = new Map<string, HistoryEntry>();
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (!isHistoryEntry(parsed)) throw new Error('not an entry');
+      const key = `${parsed.spec}\u0000${parsed.startedAt}`;
+      byRun.delete(key);
+      byRun.set(key, parsed);
+    } catch {
+      skipped++;
+    }
+  }
+  const entries = [...byRun.values()].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+  return { entries: latestPerSpec(entries, perSpec), skipped };
+}
+
+/** Pure: the latest `perSpec` entries of every spec, order kept. */
+export function latestPerSpec(entries: readonly HistoryEntry[], perSpec = HISTORY_DISPLAY_LIMIT): HistoryEntry[] {
+  const kept = new Map<string, number>();
+  const out: HistoryEntry[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i] as HistoryEntry;
+    const count = kept.get(entry.spec) ?? 0;
+    if (count >= perSpec) continue;
+    kept.set(entry.spec, count + 1);
+    out.push(entry);
+  }
+  return out.reverse();
+}
+
+const missing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
+
+/** Reads the history at `path`; a missing file is an empty history (found: false). Throws only when the file cannot be read. */
+export async function readHistory(path: string, options: { perSpec?: number } = {}): Promise<History> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if (missing(error)) return { entries: [], skipped: 0, found: false };
+    throw error;
+  }
+  return { ...parseHistory(text, options.perSpec), found: true };
+}
+
+/** readHistory without yielding to the event loop. */
+export function readHistorySync(path: string, options: { perSpec?: number } = {}): History {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (missing(error)) return { entries: [], skipped: 0, found: false };
+    throw error;
+  }
+  return { ...parseHistory(text, options.perSpec), found: true };
+}
+
+// --- the trend: pure, for the console (scripts/history.ts) and the HTML (html-trend.ts) ---
+
+/** The figures a trend follows, of each run's main phase (its first). */
+export const TREND_METRICS = [
+  { key: 'p50Ms', label: 'P50', unit: 'ms' },
+  { key: 'p95Ms', label: 'P95', unit: 'ms' },
+  { key: 'successRatePercent', label: 'success rate', unit: '%' },
+] as const;
+
+export type TrendMetric = (typeof TREND_METRICS)[number]['key'];
+
+export interface TrendChange extends ChangePoint {
+  metric: TrendMetric;
+  label: string;
+  unit: string;
+  /** 1-based number of the first run after the change, among the trend's runs. */
+  run: number;
+  /** That run. */
+  entry: HistoryEntry;
+}
+
+export interface Trend {
+  spec: string;
+  /** Oldest first. */
+  runs: HistoryEntry[];
+  /** Each run's main phase figures (its first phase), aligned with runs. */
+  main: (PhaseFigures | undefined)[];
+  series: Record<TrendMetric, (number | null)[]>;
+  changes: TrendChange[];
+}
+
+/** Pure: the last `limit` runs of `spec` in `entries`, their main figures and where they changed. */
+export function trendOf(entries: readonly HistoryEntry[], spec: string, options: { limit?: number } & ChangePointOptions = {}): Trend {
+  const all = entries.filter((e) => e.spec === spec);
+  const runs = all.slice(Math.max(0, all.length - (options.limit ?? HISTORY_DISPLAY_LIMIT)));
+  const main = runs.map((e) => (Array.isArray(e.phases) ? e.phases[0] : undefined));
+  const series = Object.fromEntries(TREND_METRICS.map((m) => [m.key, main.map((p) => finite(p?.[m.key]))])) as Trend['series'];
+  const changes = TREND_METRICS.flatMap((m) =>
+    changePoints(series[m.key], options).map((c) => ({
+      ...c,
+      metric: m.key,
+      label: m.label,
+      unit: m.unit,
+      run: c.index + 1,
+      entry: runs[c.index] as HistoryEntry,
+    })),
+  );
+  return { spec, runs, main, series, changes };
+}
+
+/** "abc1234", "abc1234*" (uncommitted changes) or "-" (no git). */
+export function shortCommit(entry: Pick<HistoryEntry, 'commit' | 'dirty'>): string {
+  if (typeof entry.commit !== 'string') return '-';
+  return `${entry.commit.slice(0, 7)}${entry.dirty ? '*' : ''}`;
+}
+
+/** "2025-01-05 10:00" from an ISO time (as given when it is not one). */
+export function shortDate(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return match ? `${match[1]} ${match[2]}` : iso;
+}
+
+const figure = (value: number, unit: string) => `${value.toFixed(1)}${unit === '%' ? ' %' : ` ${unit}`}`;
+
+/** A change in words: "P95 rose 40.2 % at run 5 (2025-01-05 10:00, abc1234): 100.0 ms before, 140.2 ms after". */
+export function changeInWords(change: TrendChange): string {
+  const where = `at run ${change.run} (${shortDate(change.entry.startedAt)}, ${shortCommit(change.entry)})`;
+  const direction = change.after > change.before ? 'rose' : 'fell';
+  // A success rate moves in points: 99 % to 90 % is 9 points, whatever 9/99 is.
+  const by =
+    change.unit === '%'
+      ? ` ${Math.abs(change.after - change.before).toFixed(1)} points`
+      : change.changePercent === null
+        ? ''
+        : ` ${Math.abs(change.changePercent).toFixed(1)} %`;
+  return `${change.label} ${direction}${by} ${where}: ${figure(change.before, change.unit)} before, ${figure(change.after, change.unit)} after`;
+}
+
+/**
+ * Pure: per spec of `reports`, what the history says of it, in the shape the CI summary reads
+ * (ci-summary.ts HistoryChange): the spec's run before this report, with its main phase's P95 and
+ * success rate, and the change points of the trend up to this report, in words.
+ */
+export function historyChangesFor(
+  entries: readonly HistoryEntry[],
+  reports: readonly Pick<SpecReport, 'spec' | 'startedAt'>[],
+): Record<string, { previous?: { startedAt: string; p95Ms?: number; successRatePercent?: number }; changePoints: string[] }> {
+  const out: ReturnType<typeof historyChangesFor> = {};
+  for (const report of reports) {
+    const upTo = entries.filter((e) => e.spec === report.spec && e.startedAt <= report.startedAt);
+    const before = upTo.filter((e) => e.startedAt < report.startedAt).at(-1);
+    const main = before?.phases?.[0];
+    out[report.spec] = {
+      ...(before
+        ? {
+            previous: {
+              startedAt: before.startedAt,
+              ...(typeof main?.p95Ms === 'number' ? { p95Ms: main.p95Ms } : {}),
+              ...(typeof main?.successRatePercent === 'number' ? { successRatePercent: main.successRatePercent } : {}),
+            },
+          }
+        : {}),
+      changePoints: trendOf(upTo, report.spec).changes.map(changeInWords),
+    };
+  }
+  return out;
+}
+
+const column = (value: number | null | undefined, unit: string) =>
+  (typeof value === 'number' ? `${value.toFixed(1)} ${unit}` : 'n/a').padStart(unit === '%' ? 8 : 10);
+
+/** Pure: the trend as console lines: one per run (oldest first), then the change points in words. */
+export function formatTrend(trend: Trend, options: ChangePointOptions = {}): string[] {
+  const phase = trend.main.at(-1)?.phase ?? 'n/a';
+  const lines = [`${trend.spec} (${trend.runs.length} run${trend.runs.length === 1 ? '' : 's'}; main phase: ${phase})`];
+  lines.push(
+    `  ${'run'.padStart(4)}  ${'started'.padEnd(16)}  ${'commit'.padEnd(8)}  ${'verdict'.padEnd(8)}  ${'P50'.padStart(10)}  ${'P95'.padStart(10)}  ${'success'.padStart(8)}`,
+  );
+  trend.runs.forEach((run, i) => {
+    const main = trend.main[i];
+    lines.push(
+      `  ${String(i + 1).padStart(4)}  ${shortDate(run.startedAt).padEnd(16)}  ${shortCommit(run).padEnd(8)}  ${run.verdict.padEnd(8)}  ${column(main?.p50Ms, 'ms')}  ${column(main?.p95Ms, 'ms')}  ${column(main?.successRatePercent, '%')}`,
+    );
+  });
+  const minSegment = Math.max(2, Math.floor(options.minSegment ?? 3));
+  if (trend.runs.length < 2 * minSegment) {
+    lines.push(
+      `  change points: need at least ${2 * minSegment} runs (${minSegment} on each side of a change); ${trend.runs.length} so far`,
+    );
+    return lines;
+  }
+  for (const metric of TREND_METRICS) {
+    const found = trend.changes.filter((c) => c.metric === metric.key);
+    if (found.length === 0) lines.push(`  ${metric.label}: no change point`);
+    for (const change of found) lines.push(`  ${changeInWords(change)}`);
+  }
+  return lines;
+}
