@@ -16,6 +16,8 @@ import {
 } from '../analysis/index.ts';
 import type { BaselineComparison } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
+import type { HistoryEntry } from './history.ts';
+import { trendSection } from './html-trend.ts';
 import { repeatsSection } from './html-repeats.ts';
 import type { SpecReport } from './json-report.ts';
 import {
@@ -45,6 +47,8 @@ export interface HtmlReportOptions {
   sourceDir?: string;
   /** Profile bottleneck threshold (percent of end-to-end). Default 10. */
   bottleneckPercent?: number;
+  /** Recorded runs (history.jsonl): each spec's section shows its trend over them. */
+  history?: readonly HistoryEntry[];
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
@@ -415,7 +419,7 @@ function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
   );
 }
 
-function specSection(report: SpecReport, thresholdPercent: number): string {
+function specSection(report: SpecReport, thresholdPercent: number, history: readonly HistoryEntry[] = []): string {
   const extra = (report.extra ?? {}) as Record<string, unknown>;
   const parts = [
     `<section class="spec" id="spec-${esc(report.spec)}">`,
@@ -444,6 +448,7 @@ function specSection(report: SpecReport, thresholdPercent: number): string {
   }
   parts.push(profileTables(extra.profile as ProfileReport | undefined, extra.httpPhases as HttpPhaseReport | undefined, thresholdPercent));
   parts.push(metricsTable(report.serverMetrics));
+  parts.push(trendSection(history, report.spec, { current: report }));
   parts.push('</section>');
   return parts.join('');
 }
@@ -485,7 +490,7 @@ export function renderHtmlReport(reports: readonly SpecReport[], options: HtmlRe
   const body =
     reports.length === 0
       ? '<p>No spec reports were found: run <code>npx vitest run tests/performance</code> first.</p>'
-      : overview(reports) + reports.map((r) => specSection(r, threshold)).join('');
+      : overview(reports) + reports.map((r) => specSection(r, threshold, options.history)).join('');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

@@ -47,3 +47,4 @@ export {
   type Trend,
   type TrendChange,
 } from './history.ts';
+export { trendSection } from './html-trend.ts';

@@ -4,8 +4,17 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
 import { join } from 'node:path';
+import { HISTORY_FILE, readHistory, readHistorySync, type HistoryEntry } from './history.ts';
 import { renderHtmlReport, type HtmlReportOptions } from './html-report.ts';
 import type { SpecReport } from './json-report.ts';
+
+/**
+ * Where the page's trend comes from: a history file (default `<dir>/history.jsonl`; null = none).
+ * `history` given in the options wins.
+ */
+export interface HistorySource {
+  historyPath?: string | null;
+}
 
 export class ReportFileError extends Error {
   override name = 'ReportFileError';
@@ -58,7 +67,7 @@ export async function readSpecReports(dir: string): Promise<{ reports: SpecRepor
 /** Renders `<dir>/index.html` from the reports in `dir` (atomically); returns its path. */
 export async function writeHtmlReport(
   dir: string,
-  options: Partial<HtmlReportOptions> & { onlyRunStartedAt?: string } = {},
+  options: Partial<HtmlReportOptions> & HistorySource & { onlyRunStartedAt?: string } = {},
 ): Promise<{ path: string; specs: number; skipped: string[] }> {
   const all = await readSpecReports(dir);
   const skipped = [...all.skipped];
@@ -69,14 +78,41 @@ export async function writeHtmlReport(
   return { path, specs: reports.length, skipped };
 }
 
-/** Renders `<dir>/index.html` from `reports` (atomically); returns its path. */
+/** The history for the page; an unreadable one is no trend, never a page not written. */
+async function historyFor(dir: string, options: Partial<HtmlReportOptions> & HistorySource): Promise<readonly HistoryEntry[]> {
+  if (options.history !== undefined) return options.history;
+  if (options.historyPath === null) return [];
+  try {
+    return (await readHistory(options.historyPath ?? join(dir, HISTORY_FILE))).entries;
+  } catch {
+    return [];
+  }
+}
+
+function historyForSync(dir: string, options: Partial<HtmlReportOptions> & HistorySource): readonly HistoryEntry[] {
+  if (options.history !== undefined) return options.history;
+  if (options.historyPath === null) return [];
+  try {
+    return readHistorySync(options.historyPath ?? join(dir, HISTORY_FILE)).entries;
+  } catch {
+    return [];
+  }
+}
+
+/** Options for the page itself (not where its history came from). */
+function pageOptions({ historyPath: _path, ...options }: Partial<HtmlReportOptions> & HistorySource): Partial<HtmlReportOptions> {
+  return options;
+}
+
+/** Renders `<dir>/index.html` from `reports` (atomically), with the trend from `<dir>/history.jsonl`; returns its path. */
 export async function writeHtmlFrom(
   dir: string,
   reports: readonly SpecReport[],
-  options: Partial<HtmlReportOptions> = {},
+  options: Partial<HtmlReportOptions> & HistorySource = {},
 ): Promise<string> {
   const ordered = [...reports].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const html = renderHtmlReport(ordered, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
+  const history = await historyFor(dir, options);
+  const html = renderHtmlReport(ordered, { generatedAt: new Date().toISOString(), sourceDir: dir, ...pageOptions(options), history });
   const path = join(dir, 'index.html');
   await writeFileAtomic(path, html);
   return path;
@@ -86,7 +122,7 @@ export async function writeHtmlFrom(
  * writeHtmlReport without yielding to the event loop, for an interrupted run about to exit:
  * the reports in `dir` of the run that started at `runStartedAt` (unreadable files are left out).
  */
-export function writeHtmlReportSync(dir: string, runStartedAt: string, options: Partial<HtmlReportOptions> = {}): string {
+export function writeHtmlReportSync(dir: string, runStartedAt: string, options: Partial<HtmlReportOptions> & HistorySource = {}): string {
   const reports: SpecReport[] = [];
   let names: string[] = [];
   try {
@@ -103,7 +139,8 @@ export function writeHtmlReportSync(dir: string, runStartedAt: string, options: 
     }
   }
   reports.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...options });
+  const history = historyForSync(dir, options);
+  const html = renderHtmlReport(reports, { generatedAt: new Date().toISOString(), sourceDir: dir, ...pageOptions(options), history });
   const path = join(dir, 'index.html');
   writeFileAtomicSync(path, html);
   return path;
