@@ -2,8 +2,10 @@
 // reports) at the end of the run, from the spec reports the run handed it: each
 // spec file's `recorder` fixture leaves its report in the file's task meta.
 import { resolve } from 'node:path';
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import { isSpecReport, writeHtmlFrom, type SpecReport } from '../report/index.ts';
+import { writeCiSummary } from '../report/ci-summary-file.ts';
+import { junitFiles, junitTemplate } from './junit-per-project.ts';
 import { formatSetupFailure, type PerfSetupFailure } from './perf-context.ts';
 
 /** The key under which a spec file's report travels in its module's meta. */
@@ -20,6 +22,12 @@ let pendingSetupFailures: string[] = [];
 let printsAtExit = false;
 
 export class PerfHtmlReporter implements Reporter {
+  private ctx: Vitest | undefined;
+
+  onInit(ctx: Vitest): void {
+    this.ctx = ctx; // for the JUnit files the CI summary links to
+  }
+
   async onTestRunEnd(testModules: readonly TestModule[]): Promise<void> {
     await this.writeHtml(testModules);
     // A set-up that failed is the run's one message: printed last, after Vitest's summary and JUnit's line.
@@ -49,6 +57,16 @@ export class PerfHtmlReporter implements Reporter {
       console.log(`[perf] HTML report (${reports.length} specs): ${path}`);
     } catch (error) {
       console.warn(`[perf] could not write the HTML report: ${(error as Error).message}`);
+    }
+    // The Markdown summary beside it (and on the GitHub job page when GITHUB_STEP_SUMMARY is set).
+    try {
+      const projects = [...new Set(testModules.map((module) => module.project.name))];
+      const ctx = this.ctx;
+      const junit = ctx === undefined ? [] : [...junitFiles(junitTemplate(ctx), projects).values()].map((f) => resolve(ctx.config.root, f));
+      const summary = await writeCiSummary(dir, reports, { junitFiles: junit });
+      console.log(`[perf] CI summary: ${summary.path}`);
+    } catch (error) {
+      console.warn(`[perf] could not write the CI summary: ${(error as Error).message}`);
     }
   }
 }
