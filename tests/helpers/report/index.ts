@@ -48,3 +48,12 @@ export {
   type TrendChange,
 } from './history.ts';
 export { trendSection } from './html-trend.ts';
+export {
+  renderCiSummary,
+  ciVerdict,
+  type CiSummaryOptions,
+  type CiSummaryArtifacts,
+  type CiVerdict,
+  type HistoryChange,
+} from './ci-summary.ts';
+export { writeCiSummary, type CiSummaryFileOptions, type CiSummaryWritten } from './ci-summary-file.ts';
