@@ -46,6 +46,8 @@ export interface PerfConfig {
   /** PERF_REPEAT: each spec runs this many times; thresholds judge the median run (analysis/repeats.ts). */
   repeat: { count: number; maxCvPercent: number };
   reportDir: string;
+  /** PERF_HISTORY: '' = `<reportDir>/history.jsonl`, `none` = no history, else a file (report/history.ts). */
+  history: string;
   /** Compare each spec with an earlier run's report (PERF_BASELINE); path undefined = no comparison. */
   baseline: { path: string | undefined; maxRegressionPercent: number; maxSuccessDropPoints: number };
   requestTimeoutMs: number;
@@ -301,6 +303,7 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       maxCvPercent: r.number('PERF_REPEAT_MAX_CV_PERCENT', 20, 0, 1000),
     },
     reportDir: r.string('PERF_REPORT_DIR', 'reports/performance'),
+    history: r.string('PERF_HISTORY', ''),
     baseline: {
       path: r.string('PERF_BASELINE', '') || undefined,
       maxRegressionPercent: r.number('PERF_BASELINE_MAX_REGRESSION_PERCENT', 50, 0, 100_000),

@@ -46,6 +46,9 @@ import {
 } from '../rate-limit/index.ts';
 import { checkAgainstBaseline, formatBaselineComparison, formatRepeats, medianRunIndex, repeatsRecord } from '../analysis/index.ts';
 import {
+  historyPathFor,
+  recordHistory,
+  recordHistorySync,
   reportBase,
   writeHtmlReportSync,
   writeSpecReport,
@@ -92,6 +95,8 @@ export class SpecRecorder {
   private readonly thresholdResults: ThresholdResult[] = [];
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
+  /** The report went into the history (PERF_HISTORY) once: at the end, or at an interrupt. */
+  private historyAdded = false;
   /** Set by SIGINT/SIGTERM: from then on the report and the ledger are written synchronously. */
   private interrupted = false;
   private readonly interrupt = new AbortController();
@@ -222,6 +227,11 @@ export class SpecRecorder {
     const baseline = await this.compareWithBaseline();
     await this.save();
     console.log(`[perf] report: ${this.reportPath}`);
+    if (!this.historyAdded) {
+      this.historyAdded = true;
+      const history = await recordHistory(this.context.config, this.build());
+      if (history !== undefined) console.log(`[perf] history: ${history}`);
+    }
     if (baseline === undefined) return { report: this.build() };
     console.log(formatBaselineComparison(baseline.comparison));
     const failed = baseline.check.outcome === 'failed';
@@ -410,7 +420,15 @@ export class SpecRecorder {
     const dir = resolve(this.context.config.reportDir);
     try {
       writeSpecReportSync(dir, this.build());
-      writeHtmlReportSync(dir, this.context.runStartedAt, { bottleneckPercent: this.context.config.profile.bottleneckPercent });
+      if (!this.historyAdded) {
+        this.historyAdded = true;
+        recordHistorySync(this.context.config, this.build());
+      }
+      const { config } = this.context;
+      writeHtmlReportSync(dir, this.context.runStartedAt, {
+        bottleneckPercent: config.profile.bottleneckPercent,
+        historyPath: historyPathFor(config.reportDir, config.history) ?? null,
+      });
     } catch (error) {
       process.stderr.write(`[perf] could not write the report ${this.reportPath}: ${(error as Error).message}\n`);
     }

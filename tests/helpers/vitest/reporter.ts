@@ -1,10 +1,18 @@
 // A Vitest reporter that writes the HTML overview (index.html beside the JSON
-// reports) at the end of the run, from the spec reports the run handed it: each
-// spec file's `recorder` fixture leaves its report in the file's task meta.
+// reports) and the Markdown summary (summary.md) at the end of the run, from the
+// spec reports the run handed it (each spec file's `recorder` fixture leaves its
+// report in the file's task meta) and the history of earlier runs.
 import { resolve } from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
-import { isSpecReport, writeHtmlFrom, type SpecReport } from '../report/index.ts';
-import { writeCiSummary } from '../report/ci-summary-file.ts';
+import {
+  historyChangesFor,
+  historyPathFor,
+  isSpecReport,
+  readHistory,
+  writeCiSummary,
+  writeHtmlFrom,
+  type SpecReport,
+} from '../report/index.ts';
 import { junitFiles, junitTemplate } from './junit-per-project.ts';
 import { formatSetupFailure, type PerfSetupFailure } from './perf-context.ts';
 
@@ -52,8 +60,17 @@ export class PerfHtmlReporter implements Reporter {
     const first = reports[0];
     if (first === undefined) return; // no performance spec ran (a unit or reliability run)
     const dir = resolve(first.config.reportDir);
+    // The runs so far (PERF_HISTORY), this one's included: the page's trend and the summary's change.
+    const historyPath = historyPathFor(first.config.reportDir, first.config.history);
+    const history =
+      historyPath === undefined
+        ? []
+        : await readHistory(historyPath).then(
+            (h) => h.entries,
+            () => [],
+          );
     try {
-      const path = await writeHtmlFrom(dir, reports, { bottleneckPercent: first.config.profile.bottleneckPercent });
+      const path = await writeHtmlFrom(dir, reports, { bottleneckPercent: first.config.profile.bottleneckPercent, history });
       console.log(`[perf] HTML report (${reports.length} specs): ${path}`);
     } catch (error) {
       console.warn(`[perf] could not write the HTML report: ${(error as Error).message}`);
@@ -63,7 +80,7 @@ export class PerfHtmlReporter implements Reporter {
       const projects = [...new Set(testModules.map((module) => module.project.name))];
       const ctx = this.ctx;
       const junit = ctx === undefined ? [] : [...junitFiles(junitTemplate(ctx), projects).values()].map((f) => resolve(ctx.config.root, f));
-      const summary = await writeCiSummary(dir, reports, { junitFiles: junit });
+      const summary = await writeCiSummary(dir, reports, { junitFiles: junit, history: historyChangesFor(history, reports) });
       console.log(`[perf] CI summary: ${summary.path}`);
     } catch (error) {
       console.warn(`[perf] could not write the CI summary: ${(error as Error).message}`);
