@@ -28,6 +28,15 @@ export {
   type ErrorRecord,
   type EndReason,
 } from './summary.ts';
+export {
+  generatorVerdict,
+  isBusy,
+  cpuPercentOf,
+  BUSY_ELU,
+  BUSY_CPU_PERCENT,
+  type GeneratorResources,
+  type MeasuredResources,
+} from './resources.ts';
 export { planStages, type LoadStage, type PlannedStage, type StagePlan } from './stages.ts';
 export { PROGRESS_CHANNEL, subscribeProgress } from './progress.ts';
 export { latencyStats, percentile, sortedValues, percentChange, type LatencyStats } from './statistics.ts';

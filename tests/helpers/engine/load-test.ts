@@ -8,7 +8,8 @@
 // `checkBody` option, accepted ones are kept up to 1 MiB and judged). Every
 // outcome lands in preallocated columns (samples.ts); nothing here throws
 // after validation. Progress snapshots are events (progress.ts): the engine
-// never prints.
+// never prints. The generator's own CPU and event loop are read at the run's
+// start and end only (resources.ts), for the summary's `generator` verdict.
 import { performance } from 'node:perf_hooks';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Client, type Dispatcher } from 'undici';
@@ -17,6 +18,7 @@ import type { BodyCheck } from './body-checks.ts';
 import { MAX_CHECKED_BODY_BYTES, validateOptions, type LoadTestOptions, type ProgressSnapshot, type ResolvedOptions } from './options.ts';
 import { encodeFlatPayload, encodePayload, flatPayload } from './payloads.ts';
 import { publishProgress } from './progress.ts';
+import { ResourceMeter } from './resources.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
@@ -127,6 +129,8 @@ class LoadRun {
   /** Corrected latencies completed since the last progress snapshot (only when progress is on). */
   private progressWindow: number[] | null;
   private t0 = 0;
+  /** The generator's CPU and event loop, read at the start and the end only (no per-request cost). */
+  private readonly meter = new ResourceMeter();
   private startedAt = '';
   private allSent = false;
   private stopping = false;
@@ -170,6 +174,7 @@ class LoadRun {
     return new Promise<LoadTestResults>((resolve) => {
       this.resolveRun = resolve;
       this.startedAt = new Date().toISOString();
+      this.meter.start();
       this.t0 = performance.now();
       const { signal, maxDurationMs, progressIntervalMs } = this.o;
       if (signal !== null) {
@@ -407,6 +412,7 @@ class LoadRun {
     if (this.finished || this.inFlight > 0 || !(this.allSent || this.stopping)) return;
     this.finished = true;
     const durationMs = this.now();
+    const resources = this.meter.stop();
     this.scheduler.stop();
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.maxDurationTimer);
@@ -424,6 +430,7 @@ class LoadRun {
         durationMs,
         endReason: this.endReason,
         slotWaits: this.scheduler.schedule.slotWaits,
+        resources,
       },
       this.store,
       this.errors,

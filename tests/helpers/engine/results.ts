@@ -2,6 +2,7 @@
 // summary computed on demand (and cached).
 import { ErrorCode, errorClassName } from './errors.ts';
 import type { LoadTestSample, SampleStore } from './samples.ts';
+import type { MeasuredResources } from './resources.ts';
 import type { PlannedStage } from './stages.ts';
 import { buildSummary, type EndReason, type ErrorRecord, type LoadTestSummary } from './summary.ts';
 
@@ -20,6 +21,8 @@ export interface RunInfo {
   durationMs: number;
   endReason: EndReason;
   slotWaits: number;
+  /** The generator process's CPU and event loop from the start to the end (absent when not measured). */
+  resources?: MeasuredResources;
 }
 
 /** Times of the requests that have a latency, in send order. */

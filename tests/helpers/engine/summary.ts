@@ -2,14 +2,14 @@
 import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
 import type { RunInfo } from './results.ts';
 import type { SampleStore } from './samples.ts';
+import { generatorVerdict, LAG_WARNING_MS, type GeneratorResources } from './resources.ts';
 import type { PlannedStage } from './stages.ts';
 import { latencyStats, percentile, sortedValues, type LatencyStats } from './statistics.ts';
 
 /** How many failures keep details (message, body excerpt) for the summary: the first ones. */
 export const ERROR_DETAILS = 10;
 
-/** Lag P99 above this means the generator did not keep its schedule. */
-export const LAG_WARNING_MS = 10;
+export { LAG_WARNING_MS };
 
 export type EndReason = 'completed' | 'max_duration' | 'aborted';
 
@@ -82,6 +82,11 @@ export interface LoadTestSummary {
   schedule: ScheduleStats;
   /** Staged runs only: one entry per stage, its requests being those due in its window. */
   stages?: StageStats[];
+  /**
+   * The load generator's own CPU and event loop over the run, and whether it limited the run
+   * (resources.ts). Absent in reports written before it was measured.
+   */
+  generator?: GeneratorResources;
   endReason: EndReason;
   warnings: string[];
 }
@@ -121,7 +126,10 @@ export interface StageStats {
 export interface SummaryInput {
   store: SampleStore;
   /** The plan and how the run went (only the figures a summary needs). */
-  info: Pick<RunInfo, 'plannedRequests' | 'requestsPerSecond' | 'stages' | 'concurrency' | 'durationMs' | 'endReason' | 'slotWaits'>;
+  info: Pick<
+    RunInfo,
+    'plannedRequests' | 'requestsPerSecond' | 'stages' | 'concurrency' | 'durationMs' | 'endReason' | 'slotWaits' | 'resources'
+  >;
   errors: readonly ErrorRecord[];
   /** Warnings the engine collected during the run. */
   runWarnings: readonly string[];
@@ -194,6 +202,7 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
     errors: input.errors.slice(0, ERROR_DETAILS),
     schedule,
     ...(staged ? { stages: stageStats(store, info.stages as readonly PlannedStage[], lags) } : {}),
+    ...(info.resources === undefined ? {} : { generator: generatorVerdict(info.resources, schedule) }),
     endReason: info.endReason,
     warnings: [],
   };
@@ -312,7 +321,10 @@ function summaryWarnings(s: LoadTestSummary, runWarnings: readonly string[]): st
 /**
  * The summaries of a JSON report as this version names them. Reports and baselines written
  * before the rename carry `totalRequests` (now sentRequests) and `requestsPerSecond` (now
- * achievedRps) and no completedRequests; anything that is not an object is kept as it is.
+ * achievedRps) and no completedRequests; those written before the generator was measured have
+ * no `generator` (it is optional), and one that is not an object with a `limited` verdict is
+ * dropped. Anything that is not an object is kept as it is. Numbers JSON turned into null
+ * (from NaN) stay null: readers check.
  */
 export function readSummaries(summaries: unknown): Record<string, LoadTestSummary> {
   const out: Record<string, LoadTestSummary> = {};
@@ -322,10 +334,22 @@ export function readSummaries(summaries: unknown): Record<string, LoadTestSummar
 }
 
 function upgradeSummary(summary: unknown): LoadTestSummary {
-  if (typeof summary !== 'object' || summary === null || 'sentRequests' in summary) return summary as LoadTestSummary;
+  if (typeof summary !== 'object' || summary === null) return summary as LoadTestSummary;
+  return withReadableGenerator('sentRequests' in summary ? summary : renamed(summary));
+}
+
+function renamed(summary: object): Record<string, unknown> {
   const { totalRequests, requestsPerSecond, ...rest } = summary as Record<string, unknown>;
   const cancelled = typeof rest.cancelledCount === 'number' ? rest.cancelledCount : 0;
   const upgraded: Record<string, unknown> = { ...rest, sentRequests: totalRequests, achievedRps: requestsPerSecond };
   if (typeof totalRequests === 'number') upgraded.completedRequests = totalRequests - cancelled;
-  return upgraded as unknown as LoadTestSummary;
+  return upgraded;
+}
+
+function withReadableGenerator(summary: object): LoadTestSummary {
+  if (!('generator' in summary)) return summary as LoadTestSummary;
+  const generator = summary.generator as Partial<GeneratorResources> | null;
+  if (typeof generator === 'object' && generator !== null && typeof generator.limited === 'boolean') return summary as LoadTestSummary;
+  const { generator: _dropped, ...rest } = summary as Record<string, unknown>;
+  return rest as unknown as LoadTestSummary;
 }

@@ -1,7 +1,7 @@
 // Console rendering of a summary (the seed's "Expected Output" layout plus the
 // schedule line, service times and warnings) and of progress lines. Pure, but
 // for printProgress, which prints the engine's progress events.
-import { subscribeProgress, type ProgressSnapshot } from '#engine';
+import { isBusy, subscribeProgress, type GeneratorResources, type ProgressSnapshot } from '#engine';
 import type { LoadTestSummary } from '#engine';
 
 const RULE = '='.repeat(60);
@@ -70,6 +70,8 @@ export function formatSummary(summary: LoadTestSummary, title: string = defaultT
           `lag P50 ${ms(sch.lagP50Ms)} ms, P99 ${ms(sch.lagP99Ms)} ms, max ${ms(sch.lagMaxMs)} ms`,
   );
 
+  if (s.generator !== undefined) lines.push(...generatorLines(s.generator));
+
   if (s.errors.length > 0) {
     lines.push('', `Errors (first ${s.errors.length} of ${s.failureCount}):`);
     for (const e of s.errors) lines.push(`  #${e.index} ticket ${e.ticketId} ${e.errorClass}: ${e.message}`);
@@ -80,6 +82,30 @@ export function formatSummary(summary: LoadTestSummary, title: string = defaultT
   }
   lines.push(RULE);
   return lines.join('\n');
+}
+
+/** A figure of a JSON round trip may be null (from NaN). */
+function figure(value: unknown, digits: number): string {
+  return typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+/** A 0..1 share in percent; NaN for anything but a number. */
+function toPercent(share: unknown): number {
+  return typeof share === 'number' ? share * 100 : Number.NaN;
+}
+
+/**
+ * "Generator: CPU 43 % of one core, event loop 61 % busy (p99 delay 4.1 ms)", then the verdict
+ * when there is one to read: the GENERATOR-LIMITED warning, or the note of a busy generator.
+ */
+export function generatorLines(g: GeneratorResources): string[] {
+  const delay = typeof g.eventLoopDelayP99Ms === 'number' ? ` (p99 delay ${figure(g.eventLoopDelayP99Ms, 1)} ms)` : '';
+  const lines = [
+    `Generator: CPU ${figure(g.cpuPercent, 0)} % of one core, event loop ${figure(toPercent(g.eventLoopUtilization), 0)} % busy${delay}`,
+  ];
+  if (g.limited) lines.push(`GENERATOR-LIMITED: ${g.note}`);
+  else if (isBusy(g)) lines.push(`  ${g.note}`);
+  return lines;
 }
 
 /** One progress line: "[12.0 s] sent 1200/3000, completed 1195, in flight 5, P95 (last window) 234.5 ms". */
