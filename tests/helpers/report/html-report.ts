@@ -19,6 +19,7 @@ import { escapeHtml as esc } from './escape.ts';
 import type { HistoryEntry } from './history.ts';
 import { trendSection } from './html-trend.ts';
 import { repeatsSection } from './html-repeats.ts';
+import { resourcesTable } from './html-resources.ts';
 import type { SpecReport } from './json-report.ts';
 import {
   capacityChart,
@@ -148,9 +149,14 @@ function summaryTable(summary: LoadTestSummary): string {
   );
 }
 
-function phaseSection(phase: string, summary: LoadTestSummary | undefined, timeline: unknown): string {
+function phaseSection(
+  phase: string,
+  summary: LoadTestSummary | undefined,
+  timeline: unknown,
+  serverMetrics?: SpecReport['serverMetrics'],
+): string {
   const parts = [`<section class="phase"><h3>Phase: ${esc(phase)}</h3>`];
-  if (summary && typeof summary === 'object') parts.push(summaryTable(summary));
+  if (summary && typeof summary === 'object') parts.push(summaryTable(summary), resourcesTable(summary, serverMetrics));
   if (isTimeline(timeline)) {
     const data = chartData(timeline);
     const r = summary?.responseTimes;
@@ -444,7 +450,7 @@ function specSection(report: SpecReport, thresholdPercent: number, history: read
   const summaries = readSummaries(report.summaries);
   const timelines = (report.timelines ?? {}) as Record<string, unknown>;
   for (const phase of new Set([...Object.keys(summaries), ...Object.keys(timelines)])) {
-    parts.push(phaseSection(phase, summaries[phase], timelines[phase]));
+    parts.push(phaseSection(phase, summaries[phase], timelines[phase], report.serverMetrics));
   }
   parts.push(profileTables(extra.profile as ProfileReport | undefined, extra.httpPhases as HttpPhaseReport | undefined, thresholdPercent));
   parts.push(metricsTable(report.serverMetrics));
