@@ -21,11 +21,17 @@ export {
 } from './thresholds.ts';
 export {
   checkAgainstBaseline,
+  compareWithBaseline,
   formatBaselineComparison,
   saveBaseline,
+  DEFAULT_MIN_RISE_MS,
   type BaselineComparison,
   type BaselineCheck,
+  type BaselineMethod,
+  type BaselineReport,
+  type BaselineRow,
   type BaselineSettings,
+  type BaselineVerdict,
 } from './baseline.ts';
 export {
   afterRamp,
