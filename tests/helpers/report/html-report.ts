@@ -325,20 +325,58 @@ export function profileTables(profile: ProfileReport | undefined, http: HttpPhas
   return parts.join('');
 }
 
+/**
+ * The comparison with the baseline (extra.baseline, analysis/baseline.ts): the verdict, the method
+ * (run- or window-level, confidence, resamples) and per figure the change with its confidence
+ * interval, the allowance and the row's verdict. Reads comparisons of earlier versions (no
+ * interval, no verdict per row) too.
+ */
 export function baselineSection(comparison: BaselineComparison | undefined): string {
   if (!comparison || !Array.isArray(comparison.rows)) return '';
-  const rows = comparison.rows.map((row) => [
-    td(row.phase),
-    td(row.metric),
-    td(fixed(row.baseline, 2)),
-    td(fixed(row.current, 2)),
-    `<td class="${row.regressed ? 'action' : ''}">${esc(Number.isFinite(row.change) ? `${row.change >= 0 ? '+' : ''}${row.change.toFixed(1)} ${row.unit}` : 'n/a')}</td>`,
-    td(row.note ?? ''),
-  ]);
+  const signed = (value: unknown, unit: string) => {
+    const n = num(value);
+    return Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${n.toFixed(1)}${unit}` : 'n/a';
+  };
+  const rows = comparison.rows.map((row) => {
+    const unit = row.unit === '%' ? ' %' : row.unit === 'points' ? ' points' : ` ${String(row.unit)}`;
+    const judged = Number.isFinite(num(row.low)) && Number.isFinite(num(row.high));
+    const verdict: string = typeof row.verdict === 'string' ? row.verdict : row.regressed ? 'regression' : 'ok';
+    const cls = verdict === 'regression' ? 'action' : verdict === 'inconclusive' ? 'acceptable' : 'target';
+    const limit = Number.isFinite(num(row.limit))
+      ? row.unit === '%'
+        ? `+${fixed(row.limit, 1)} %`
+        : `-${fixed(row.limit, 1)} points`
+      : '';
+    return [
+      td(row.phase),
+      td(row.metric),
+      td(fixed(row.baseline, 2)),
+      td(fixed(row.current, 2)),
+      td(signed(row.change, unit)),
+      td(judged ? `${signed(row.low, unit)} to ${signed(row.high, unit)}` : 'not judged'),
+      td(limit),
+      // A row of an earlier version has no interval: its verdict comes from `regressed`.
+      `<td class="verdict ${cls}" data-verdict="${esc(verdict)}">${esc(judged || typeof row.verdict !== 'string' ? verdict : 'not judged')}</td>`,
+      td(row.note ?? ''),
+    ];
+  });
+  const kind = typeof comparison.kind === 'string' ? comparison.kind : comparison.regressions.length > 0 ? 'regression' : 'no change';
+  const verdictClass = kind === 'regression' ? 'fail' : kind === 'inconclusive' ? 'inconclusive' : 'pass';
+  const method =
+    typeof comparison.method === 'string'
+      ? `<p>${esc(comparison.method)} comparison (baseline ${esc(comparison.units?.baseline?.runs)} run(s), this run ` +
+        `${esc(comparison.units?.current?.runs)}): ${esc(comparison.confidence)} % bootstrap intervals over ${esc(comparison.resamples)} resamples; ` +
+        'a regression needs the whole interval beyond the allowance, inconclusive means it straddles it (passes; collect more to decide).</p>'
+      : '';
   return (
     `<h3>Against the baseline (${esc(comparison.baselineSource)})</h3>` +
-    `<p class="${comparison.regressions.length > 0 ? 'fail' : 'pass'}">${esc(comparison.verdict)}</p>` +
-    table(['Phase', 'Metric', 'Baseline', 'Now', 'Change', 'Note'], rows, 'baseline')
+    `<p class="${verdictClass}" data-baseline-verdict="${esc(kind)}">${esc(comparison.verdict)}</p>` +
+    method +
+    table(
+      ['Phase', 'Metric', 'Baseline', 'Now', 'Change', `${comparison.confidence ?? 95} % CI`, 'Allowed', 'Verdict', 'Note'],
+      rows,
+      'baseline',
+    )
   );
 }
 
