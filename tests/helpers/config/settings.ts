@@ -49,7 +49,7 @@ export interface PerfConfig {
   /** PERF_HISTORY: '' = `<reportDir>/history.jsonl`, `none` = no history, else a file (report/history.ts). */
   history: string;
   /** Compare each spec with an earlier run's report (PERF_BASELINE); path undefined = no comparison. */
-  baseline: { path: string | undefined; maxRegressionPercent: number; maxSuccessDropPoints: number };
+  baseline: { path: string | undefined; maxRegressionPercent: number; maxSuccessDropPoints: number; confidence: number; resamples: number };
   requestTimeoutMs: number;
   targets: TargetsTable;
   standard: { requests: number; ratePerMinute: number; minSuccessPercent: number; maxP95Ms: number };
@@ -306,8 +306,11 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
     history: r.string('PERF_HISTORY', ''),
     baseline: {
       path: r.string('PERF_BASELINE', '') || undefined,
-      maxRegressionPercent: r.number('PERF_BASELINE_MAX_REGRESSION_PERCENT', 50, 0, 100_000),
+      // 10 %: what the calibration (npm run perf:calibrate) showed the intervals can tell apart here.
+      maxRegressionPercent: r.number('PERF_BASELINE_MAX_REGRESSION_PERCENT', 10, 0, 100_000),
       maxSuccessDropPoints: r.number('PERF_BASELINE_MAX_SUCCESS_DROP_POINTS', 5, 0, 100),
+      confidence: r.number('PERF_BASELINE_CONFIDENCE', 95, 50, 99.9),
+      resamples: r.int('PERF_BASELINE_RESAMPLES', 2000, 100, 100_000),
     },
     requestTimeoutMs: r.int('REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
     targets: {

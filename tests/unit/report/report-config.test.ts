@@ -15,7 +15,13 @@ function problems(env: Record<string, string>): string[] {
 
 describe('report and baseline variables', () => {
   it('baseline comparison is off by default, with seed-like limits', () => {
-    expect(parseConfig(base).baseline).toEqual({ path: undefined, maxRegressionPercent: 50, maxSuccessDropPoints: 5 });
+    expect(parseConfig(base).baseline).toEqual({
+      path: undefined,
+      maxRegressionPercent: 10,
+      maxSuccessDropPoints: 5,
+      confidence: 95,
+      resamples: 2000,
+    });
     expect(parseConfig({ ...base, PERF_BASELINE: 'reports/baseline', PERF_BASELINE_MAX_REGRESSION_PERCENT: '20' }).baseline).toMatchObject({
       path: 'reports/baseline',
       maxRegressionPercent: 20,
