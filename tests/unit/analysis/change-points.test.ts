@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../helpers/analysis/bootstrap.ts';
 import { changePointMethod, changePoints, incompleteBeta, studentT, tTwoSidedPValue } from '../../helpers/analysis/change-points.ts';
 
-/** Deterministic pseudo-random noise in [0, 1) (mulberry32). */
-function noise(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random noise in [0, 1). */
+const noise = mulberry32;
 
 /** `level(i)` times (1 + relative Gaussian-like noise of standard deviation `sd`). */
 function noisy(n: number, level: (i: number) => number, sd: number, seed = 7): number[] {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../helpers/analysis/bootstrap.ts';
 import { analyzeDegradation, analyzeLatencySeries, rankSumTest } from '../../helpers/analysis/degradation.ts';
 import { ErrorCode } from '../../helpers/engine/errors.ts';
 import { LoadTestResults } from '../../helpers/engine/results.ts';
 import { SampleStore } from '../../helpers/engine/samples.ts';
 
-/** Deterministic pseudo-random noise in [0, 1) (mulberry32). */
-function noise(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random noise in [0, 1). */
+const noise = mulberry32;
 
 function series(n: number, latencyAt: (i: number, r: number) => number, seed = 1) {
   const random = noise(seed);
