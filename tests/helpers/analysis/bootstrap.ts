@@ -129,18 +129,20 @@ function weightedQuantiles(sorted: Float64Array, windowOf: Int32Array, counts: I
   let total = 0;
   for (let i = 0; i < sorted.length; i++) total += counts[windowOf[i] as number] as number;
   if (total === 0) return ps.map(() => Number.NaN);
-  // The expanded ranks each quantile interpolates between, ascending.
+  // The expanded ranks each quantile interpolates between (a low and a high one per quantile).
   const ranks: number[] = [];
   for (const p of ps) {
     const h = (total - 1) * p;
     ranks.push(Math.floor(h), Math.min(Math.floor(h) + 1, total - 1));
   }
+  // Visited in ascending order: on a small sample P95's high rank can lie above P99's low one.
+  const order = ranks.map((_, i) => i).sort((a, b) => (ranks[a] as number) - (ranks[b] as number));
   const at: number[] = new Array(ranks.length);
   let next = 0;
   let cumulative = 0;
-  for (let i = 0; i < sorted.length && next < ranks.length; i++) {
+  for (let i = 0; i < sorted.length && next < order.length; i++) {
     cumulative += counts[windowOf[i] as number] as number;
-    while (next < ranks.length && (ranks[next] as number) < cumulative) at[next++] = sorted[i] as number;
+    while (next < order.length && (ranks[order[next] as number] as number) < cumulative) at[order[next++] as number] = sorted[i] as number;
   }
   return ps.map((p, q) => {
     const h = (total - 1) * p;

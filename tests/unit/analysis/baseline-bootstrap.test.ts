@@ -64,6 +64,15 @@ describe('the resampling', () => {
     expect(seedFor(1, 'load')).not.toBe(seedFor(1, 'recovery'));
   });
 
+  it('computes small samples right too (P95 and P99 between the same two ranks)', () => {
+    for (const values of [[1, 2, 3, 4, 5, 6, 7, 8, 9, 100], noisy(20, 100, 3)]) {
+      const side = prepareSide([[{ latencies: values, ok: values.length, requests: values.length }]]);
+      const sorted = sortedValues(values);
+      expect(pointFigures(side).p95).toBeCloseTo(percentile(sorted, 0.95), 9);
+      expect(pointFigures(side).p99).toBeCloseTo(percentile(sorted, 0.99), 9);
+    }
+  });
+
   it('computes the same type-7 percentiles as the summaries, and repeated windows as if copied', () => {
     const values = noisy(57, 200, 7);
     const windows = [values.slice(0, 20), values.slice(20, 40), values.slice(40)].map((l) => ({
