@@ -221,7 +221,9 @@ const signed = (value: number, digits = 1) => (Number.isFinite(value) ? `${value
 function moreData(method: BaselineMethod, runs: number): string {
   return method === 'window-level'
     ? 'to decide, run with PERF_REPEAT=3 (or more) on both sides (save the baseline that way too), or send more requests'
-    : `to decide, run more repetitions (PERF_REPEAT=${Math.max(5, runs + 2)} on both sides) or more requests per run`;
+    : runs + 2 <= 10 // PERF_REPEAT's largest value
+      ? `to decide, run more repetitions (PERF_REPEAT=${Math.min(10, Math.max(5, runs + 2))} on both sides) or more requests per run`
+      : 'to decide, send more requests per run (a larger PERF_SCALE or request count) on both sides';
 }
 
 /** A row that is not judged, or inconclusive: what was found, and what to collect to decide. */

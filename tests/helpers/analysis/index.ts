@@ -66,6 +66,8 @@ export {
   formatRepeats,
   medianRunIndex,
   MEDIAN_RULE,
+  ranCount,
+  valuesByRun,
   repeatsRecord,
   spreadOf,
   SPREAD_METRICS,

@@ -57,34 +57,48 @@ export function spreadOf(runs: readonly RunFigures[]): SpreadRow[] {
   const rows: SpreadRow[] = [];
   for (const phase of phasesOf(runs)) {
     for (const metric of SPREAD_METRICS) {
-      const values = summaries
-        .map((s) => s[phase])
-        .filter((s): s is LoadTestSummary => s !== undefined)
-        .map((s) => figure(s, metric))
-        .filter(Number.isFinite);
+      const values: number[] = [];
+      const ran: number[] = [];
+      summaries.forEach((s, run) => {
+        const value = s[phase] === undefined ? Number.NaN : figure(s[phase], metric);
+        if (Number.isFinite(value)) {
+          values.push(value);
+          ran.push(run);
+        }
+      });
       if (values.length === 0) continue;
       const sorted = [...values].sort((a, b) => a - b);
-      rows.push({ phase, metric, values, median: median(sorted), min: sorted[0]!, max: sorted.at(-1)!, cvPercent: cvPercent(values) });
+      rows.push({
+        phase,
+        metric,
+        values,
+        runs: ran,
+        median: median(sorted),
+        min: sorted[0]!,
+        max: sorted.at(-1)!,
+        cvPercent: cvPercent(values),
+      });
     }
   }
   return rows;
 }
 
 /**
- * Index (into `runs`) of the median run for `phase` (MEDIAN_RULE). Runs without that phase, or
- * without a P95 in it (nothing answered), rank last; with no run of the phase, the last run.
+ * Index (into `runs`) of the median run for `phase` (MEDIAN_RULE), among the runs that ran the
+ * phase. One without a P95 (nothing answered) ranks as the slowest: two failed runs of three
+ * make the median run a failed one. With no run of the phase, the last run.
  */
 export function medianRunIndex(runs: readonly RunFigures[], phase: string): number {
   const ranked = runs
-    .map((run, index) => {
-      const summary = readSummaries(run.summaries)[phase];
-      const p95 = summary?.responseTimes?.p95Ms;
-      return { index, p95: summary !== undefined && Number.isFinite(p95) ? p95! : Number.POSITIVE_INFINITY };
+    .map((run, index) => ({ index, summary: readSummaries(run.summaries)[phase] }))
+    .filter((r): r is { index: number; summary: LoadTestSummary } => r.summary !== undefined)
+    .map(({ index, summary }) => {
+      const p95 = summary.responseTimes?.p95Ms;
+      return { index, p95: p95 !== undefined && Number.isFinite(p95) ? p95 : Number.POSITIVE_INFINITY };
     })
     .sort((a, b) => a.p95 - b.p95 || a.index - b.index);
-  const withPhase = ranked.filter((r) => Number.isFinite(r.p95));
-  if (withPhase.length === 0) return runs.length - 1;
-  return withPhase[Math.floor(withPhase.length / 2)]!.index;
+  if (ranked.length === 0) return runs.length - 1;
+  return ranked[Math.floor(ranked.length / 2)]!.index;
 }
 
 /** The rule in words, for the report. */
@@ -143,6 +157,21 @@ export function repeatsRecord(count: number, runs: readonly RunFigures[], phase:
   };
 }
 
+/** Runs that recorded any phase (a repetition that failed before its first run records none). */
+export function ranCount(record: Pick<RepeatsRecord, 'runs'>): number {
+  return record.runs.filter((run) => Object.keys(run.summaries).length > 0).length;
+}
+
+/** A row's value for each run in run order, `null` where that run has none. */
+export function valuesByRun(row: Pick<SpreadRow, 'values' | 'runs'>, runCount: number): (number | null)[] {
+  const out: (number | null)[] = Array.from({ length: runCount }, () => null);
+  // Reports written before `runs` existed: the values in order.
+  (row.runs ?? row.values.map((_, i) => i)).forEach((run, i) => (out[run] = row.values[i] ?? null));
+  return out;
+}
+
+const perRun = (row: SpreadRow, runCount: number) => valuesByRun(row, runCount).map((v) => (v === null ? '-' : fmt(v, row.metric)));
+
 const fmt = (value: number, metric: SpreadRow['metric']) =>
   !Number.isFinite(value)
     ? 'n/a'
@@ -153,13 +182,13 @@ const fmt = (value: number, metric: SpreadRow['metric']) =>
 /** Console text: the spread table, the median run and the verdict. */
 export function formatRepeats(record: RepeatsRecord): string {
   const lines = [
-    `Repeats: ${record.runs.length} of ${record.count} runs; the median run is run ${record.medianRun + 1} (${record.medianRule})`,
+    `Repeats: ${ranCount(record)} of ${record.count} runs recorded figures; the median run is run ${record.medianRun + 1} (${record.medianRule})`,
     `  ${'phase'.padEnd(12)} ${'figure'.padEnd(14)} ${'median'.padStart(9)} ${'min-max'.padStart(19)} ${'CV'.padStart(7)}  per run`,
   ];
   for (const row of record.spread) {
     const unit = row.metric === 'successRatePercent' ? '' : row.metric === 'achievedRps' ? ' /s' : ' ms';
     lines.push(
-      `  ${row.phase.padEnd(12)} ${`${LABEL[row.metric]}${unit}`.padEnd(14)} ${fmt(row.median, row.metric).padStart(9)} ${`${fmt(row.min, row.metric)}-${fmt(row.max, row.metric)}`.padStart(19)} ${(Number.isFinite(row.cvPercent) ? `${row.cvPercent.toFixed(1)}%` : 'n/a').padStart(7)}  ${row.values.map((v) => fmt(v, row.metric)).join(', ')}`,
+      `  ${row.phase.padEnd(12)} ${`${LABEL[row.metric]}${unit}`.padEnd(14)} ${fmt(row.median, row.metric).padStart(9)} ${`${fmt(row.min, row.metric)}-${fmt(row.max, row.metric)}`.padStart(19)} ${(Number.isFinite(row.cvPercent) ? `${row.cvPercent.toFixed(1)}%` : 'n/a').padStart(7)}  ${perRun(row, record.runs.length).join(', ')}`,
     );
   }
   const { verdict, rule, reasons } = record.consistency;

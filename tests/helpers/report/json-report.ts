@@ -67,6 +67,8 @@ export interface SpreadRow {
   metric: 'p50Ms' | 'p95Ms' | 'p99Ms' | 'successRatePercent' | 'achievedRps';
   /** One value per repetition that ran the phase, in run order. */
   values: number[];
+  /** The 0-based run (index into RepeatsRecord.runs) of each value. */
+  runs?: number[];
   median: number;
   min: number;
   max: number;

@@ -31,6 +31,8 @@ interface RunRecord {
   degradation?: DegradationAnalysis;
   /** Figures a spec gave judge() (degradationPercent), by metric. */
   given: Partial<Record<Metric, number>>;
+  /** The server's metrics around this run (serverMetrics()), beside its own figures. */
+  metrics?: NonNullable<SpecReport['serverMetrics']>;
 }
 
 const emptyRun = (): RunRecord => ({ summaries: {}, timelines: {}, given: {} });
@@ -91,7 +93,6 @@ export class SpecRecorder {
   /** The phase whose P95 picks the median run: the first judged one (else the first run's first phase). */
   private judgedPhase: string | undefined;
   private readonly checks: CheckRecord[] = [];
-  private metrics: NonNullable<SpecReport['serverMetrics']> = {};
   private readonly thresholdResults: ThresholdResult[] = [];
   private readonly extra: Record<string, unknown> = {};
   private aborted = false;
@@ -128,7 +129,9 @@ export class SpecRecorder {
 
   /** What the repetition running now records into. */
   private get run(): RunRecord {
-    return (this.runs[this.repetition] ??= emptyRun());
+    // No gaps: a repetition that recorded nothing (it failed first) is an empty run, not a hole.
+    while (this.runs.length <= this.repetition) this.runs.push(emptyRun());
+    return this.runs[this.repetition]!;
   }
 
   /** The spec file's task, whose meta carries the report to the reporter (set by attach). */
@@ -351,9 +354,13 @@ export class SpecRecorder {
       console.log(formatThresholds(seen));
       return seen;
     }
-    const median = medianRunIndex(this.runs, phase ?? '');
+    const last = `${this.runLabel()}, the last: judged on the median run next`;
+    console.log(formatThresholds(evaluateThresholds(thresholds, this.run.summaries, given).map((r) => ({ ...r, deferred: last }))));
+    // One median run for every judgement and the report: the first judged phase picks it.
+    const judged = this.judgedPhase ?? '';
+    const median = medianRunIndex(this.runs, judged);
     const run = this.runs[median]!;
-    console.log(`[perf] judged on the median run: run ${median + 1} of ${this.runs.length} (its P95 in ${phase} is the median)`);
+    console.log(`[perf] judged on the median run: run ${median + 1} of ${this.runs.length} (its P95 in ${judged} is the median)`);
     return this.keep(
       evaluateThresholds(thresholds, run.summaries, run.given).map((r) => ({ ...r, text: `${r.text} [median run ${median + 1}]` })),
     );
@@ -380,9 +387,10 @@ export class SpecRecorder {
 
   serverMetrics(before: MetricsResult, after: MetricsResult): void {
     const pick = (result: MetricsResult): ServerMetrics | undefined => (result.available ? result.metrics : undefined);
-    this.metrics = { before: pick(before), after: pick(after) };
+    const metrics: NonNullable<SpecReport['serverMetrics']> = { before: pick(before), after: pick(after) };
     const reason = !before.available ? before.reason : !after.available ? after.reason : undefined;
-    if (reason) this.metrics.unavailableReason = reason;
+    if (reason) metrics.unavailableReason = reason;
+    this.run.metrics = metrics;
   }
 
   /** Does latency change over the run (analysis/degradation.ts, over the successes only)? Kept for the report, printed, returned. */
@@ -420,10 +428,10 @@ export class SpecRecorder {
     const dir = resolve(this.context.config.reportDir);
     try {
       writeSpecReportSync(dir, this.build());
-      if (!this.historyAdded) {
-        this.historyAdded = true;
-        recordHistorySync(this.context.config, this.build());
-      }
+      // Again at each save of an interrupted spec (the partial run comes later): the history
+      // keeps a spec run's last line (report/history.ts parseHistory).
+      this.historyAdded = true;
+      recordHistorySync(this.context.config, this.build());
       const { config } = this.context;
       writeHtmlReportSync(dir, this.context.runStartedAt, {
         bottleneckPercent: config.profile.bottleneckPercent,
@@ -437,7 +445,8 @@ export class SpecRecorder {
   /** The record of the repetitions (PERF_REPEAT > 1), from the runs so far; undefined for a single run. */
   private repeats(): RepeatsRecord | undefined {
     if (this.repeatCount === 1) return undefined;
-    const phase = this.judgedPhase ?? Object.keys(this.runs[0]?.summaries ?? {})[0] ?? '';
+    const firstPhase = Object.keys(this.runs.find((run) => Object.keys(run.summaries).length > 0)?.summaries ?? {})[0];
+    const phase = this.judgedPhase ?? firstPhase ?? '';
     const figures = this.runs.map(({ summaries, timelines }) => ({ summaries, timelines }));
     return repeatsRecord(this.repeatCount, figures, phase, {
       maxCvPercent: this.context.config.repeat.maxCvPercent,
@@ -458,7 +467,7 @@ export class SpecRecorder {
       ...(main.degradation === undefined ? {} : { degradation: main.degradation }),
       ...(main.targets ? { targets: main.targets } : {}),
       ...(this.thresholdResults.length > 0 ? { thresholds: this.thresholdResults } : {}),
-      serverMetrics: this.metrics,
+      serverMetrics: main.metrics ?? {},
       checks: this.checks,
       timelines: main.timelines,
       extra: this.extra,

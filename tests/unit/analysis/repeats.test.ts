@@ -36,8 +36,8 @@ describe('the spread of repeated runs', () => {
 
   it('a phase only some runs reached counts only those runs', () => {
     const rows = spreadOf([run(100), { summaries: {}, timelines: {} }, run(90, { phase: 'recovery' })]);
-    expect(rows.find((r) => r.phase === 'load' && r.metric === 'p95Ms')!.values).toEqual([100]);
-    expect(rows.find((r) => r.phase === 'recovery' && r.metric === 'p95Ms')!.values).toEqual([90]);
+    expect(rows.find((r) => r.phase === 'load' && r.metric === 'p95Ms')).toMatchObject({ values: [100], runs: [0] });
+    expect(rows.find((r) => r.phase === 'recovery' && r.metric === 'p95Ms')).toMatchObject({ values: [90], runs: [2] });
   });
 });
 
@@ -48,9 +48,14 @@ describe('the median run', () => {
     expect(medianRunIndex([run(100), run(400), run(200), run(300)], 'load')).toBe(3);
   });
 
-  it('runs without the phase rank last; with none, the last run', () => {
+  it('runs without the phase do not count; with none, the last run', () => {
     expect(medianRunIndex([{ summaries: {}, timelines: {} }, run(100), run(200)], 'load')).toBe(2);
     expect(medianRunIndex([run(1, { phase: 'other' }), run(2, { phase: 'other' })], 'load')).toBe(1);
+  });
+
+  it('a run of the phase that got no answer ranks slowest: two failed runs of three make a failed median run', () => {
+    expect(medianRunIndex([run(100), run(Number.NaN, { success: 0 }), run(Number.NaN, { success: 0 })], 'load')).toBe(1);
+    expect(medianRunIndex([run(100), run(120), run(Number.NaN, { success: 0 })], 'load')).toBe(1);
   });
 });
 
@@ -85,7 +90,7 @@ describe('the record and its rendering', () => {
 
   it('prints the spread, the median run and the verdict', () => {
     const text = formatRepeats(record);
-    expect(text).toMatch(/Repeats: 3 of 3 runs; the median run is run 3/);
+    expect(text).toMatch(/Repeats: 3 of 3 runs recorded figures; the median run is run 3/);
     expect(text).toMatch(/load\s+P95 ms\s+110\.0\s+100\.0-130\.0\s+13\.\d%\s+100\.0, 130\.0, 110\.0/);
     expect(text).toMatch(/Consistency: CONSISTENT/);
   });
@@ -97,5 +102,13 @@ describe('the record and its rendering', () => {
     expect(html).toContain('<th>run 3 (median)</th>');
     expect(html).toMatch(/<td class="median-run">110\.0<\/td>/);
     expect(repeatsSection(undefined)).toBe('');
+  });
+
+  it('places each value under its own run when a run lacks the phase (and counts only runs with figures)', () => {
+    const gappy = repeatsRecord(3, [run(100), { summaries: {}, timelines: {} }, run(120)], 'load', RULE);
+    expect(formatRepeats(gappy)).toMatch(/Repeats: 2 of 3 runs recorded figures/);
+    expect(formatRepeats(gappy)).toMatch(/P95 ms .* 100\.0, -, 120\.0/);
+    const html = repeatsSection(gappy);
+    expect(html).toMatch(/<td>100\.0<\/td><td>–<\/td><td class="median-run">120\.0<\/td>/);
   });
 });

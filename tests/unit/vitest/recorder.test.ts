@@ -107,3 +107,23 @@ describe('SpecRecorder with PERF_REPEAT', () => {
     expect(report.thresholds).toHaveLength(1);
   });
 });
+
+describe('SpecRecorder with PERF_REPEAT, a run that recorded nothing', () => {
+  it('still writes the report, the empty run shown as such', async () => {
+    server = await startTestServer((_req, res) => res.writeHead(200).end('{"status":"processed"}'));
+    reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
+    const context = contextFor(server.url, reportDir);
+    context.config.repeat = { count: 3, maxCvPercent: 20 };
+    const recorder = new SpecRecorder('custom', context, 'gappy');
+    const file = { meta: {}, name: 'custom.spec.ts' };
+    for (const run of [0, 2]) {
+      // run 2 of 3 failed before its first addRun: the recorder never saw it
+      recorder.attach({ file, suite: { name: `run ${run + 1} of 3`, meta: { perfRepetition: run }, suite: { name: 'gappy' } } });
+      recorder.addRun('load', await runLoadTest({ ...recorder.answerRules(), totalRequests: 3, requestsPerSecond: 50 }));
+    }
+    const { report } = await recorder.finish();
+    expect(report.repeats!.runs).toHaveLength(3);
+    expect(report.repeats!.runs[1]!.summaries).toEqual({});
+    expect(report.repeats!.spread.find((row) => row.metric === 'p95Ms')!.runs).toEqual([0, 2]);
+  });
+});
