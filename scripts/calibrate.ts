@@ -18,7 +18,7 @@ import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jsonObjectBody, runLoadTest } from '#engine';
 import { compareWithBaseline, DEFAULT_MIN_RISE_MS, type BaselineComparison, type BaselineReport } from '../tests/helpers/analysis/index.ts';
-import { ConfigError, parseConfig } from '../tests/helpers/config/index.ts';
+import { ConfigError, loadConfig } from '../tests/helpers/config/index.ts';
 import { embeddedStack } from '../tests/helpers/providers/embedded.ts';
 import type { RunningStack } from '../tests/helpers/providers/index.ts';
 import { timelineOf, type RunFigures } from '../tests/helpers/report/index.ts';
@@ -57,8 +57,8 @@ const HELP = `npm run perf:calibrate -- [options]
   --rate N        requests per second, up to 200 (default 40; the stack runs with 50 Freshdesk connections)
   --quick         a smoke test of a few seconds (--aa 1 --slower 1 --repeat 2 --requests 20 --rate 40); targets not judged
   --out PATH      where the figures go (default reports/calibration.json)
-Limits, confidence and resamples are the suite's: PERF_BASELINE_MAX_REGRESSION_PERCENT, PERF_BASELINE_MAX_SUCCESS_DROP_POINTS
-(and PERF_BASELINE_CONFIDENCE, PERF_BASELINE_RESAMPLES where the suite reads them).`;
+Limits, confidence and resamples are the suite's (environment, .env, .env.test): PERF_BASELINE_MAX_REGRESSION_PERCENT,
+PERF_BASELINE_MAX_SUCCESS_DROP_POINTS, PERF_BASELINE_CONFIDENCE, PERF_BASELINE_RESAMPLES.`;
 
 function count(values: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
   const text = values[name];
@@ -211,10 +211,8 @@ async function main(): Promise<number> {
   let limits;
   try {
     plan = parsePlan(process.argv.slice(2));
-    // The suite's own settings, so the calibration measures what a spec run would judge.
-    const env: Record<string, string> = { WEBHOOK_SECRET: SECRET };
-    for (const name of Object.keys(process.env)) if (name.startsWith('PERF_BASELINE_')) env[name] = process.env[name] as string;
-    limits = parseConfig(env).baseline;
+    // The suite's own settings (environment, .env, .env.test), so the calibration measures what a spec run would judge.
+    limits = loadConfig(process.cwd(), process.env, { warn: () => undefined }).baseline;
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) {
       console.error(`perf:calibrate: ${error.message}`);

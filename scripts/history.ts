@@ -4,6 +4,7 @@
 // 0 printed, 1 no history (or no run of the spec asked for), 2 bad usage.
 import { parseArgs } from 'node:util';
 import { changePointMethod } from '../tests/helpers/analysis/index.ts';
+import { loadConfig } from '../tests/helpers/config/index.ts';
 import { formatTrend, HISTORY_DISPLAY_LIMIT, historyPathFor, readHistory, trendOf } from '../tests/helpers/report/history.ts';
 
 const HELP = `npm run perf:history -- [--file PATH] [--spec NAME] [--last N]
@@ -34,7 +35,14 @@ if (values.help) {
 const last = values.last === undefined ? HISTORY_DISPLAY_LIMIT : Number(values.last);
 if (!Number.isInteger(last) || last < 1) fail(2, `--last must be a whole number of runs, at least 1 (got ${JSON.stringify(values.last)})`);
 
-const file = values.file ?? historyPathFor(process.env.PERF_REPORT_DIR || 'reports/performance', process.env.PERF_HISTORY);
+let settings: { reportDir: string; history: string };
+try {
+  // environment, .env, .env.test (only two settings are read here: no typo warnings)
+  settings = values.file === undefined ? loadConfig(process.cwd(), process.env, { warn: () => undefined }) : { reportDir: '', history: '' };
+} catch (error) {
+  fail(2, (error as Error).message);
+}
+const file = values.file ?? historyPathFor(settings.reportDir, settings.history);
 if (file === undefined) fail(2, 'PERF_HISTORY=none: no history is kept; name a file with --file');
 
 let history;

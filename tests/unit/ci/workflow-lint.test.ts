@@ -71,7 +71,7 @@ describe('.github/workflows/perf.yml', () => {
 
   it('runs after changes and weekly, on Node 20, the project tests and then the specs on the embedded stack', () => {
     expect(text).toMatch(
-      /^on:\n {2}push:\n {2}pull_request:\n {2}workflow_dispatch:\n {2}schedule:\n(?: {4}#.*\n)* {4}- cron: '\d+ \d+ \* \* \d'$/m,
+      /^on:\n(?: {2}#.*\n)* {2}push:\n {4}branches: \[main\]\n {2}pull_request:\n {2}workflow_dispatch:\n {2}schedule:\n(?: {4}#.*\n)* {4}- cron: '\d+ \d+ \* \* [\d,]+'$/m,
     );
     expect(text).toMatch(/node-version: 20\n/);
     expect(text).toMatch(/run: npm ci/);
