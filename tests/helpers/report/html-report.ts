@@ -48,8 +48,8 @@ export interface HtmlReportOptions {
   sourceDir?: string;
   /** Profile bottleneck threshold (percent of end-to-end). Default 10. */
   bottleneckPercent?: number;
-  /** Recorded runs (history.jsonl): each spec's section shows its trend over them. */
-  history?: readonly HistoryEntry[];
+  /** Recorded runs (history.jsonl): each spec's section shows its trend over them; null = no history is kept. */
+  history?: readonly HistoryEntry[] | null;
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
@@ -463,7 +463,7 @@ function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
   );
 }
 
-function specSection(report: SpecReport, thresholdPercent: number, history: readonly HistoryEntry[] = []): string {
+function specSection(report: SpecReport, thresholdPercent: number, history: readonly HistoryEntry[] | null = []): string {
   const extra = (report.extra ?? {}) as Record<string, unknown>;
   const parts = [
     `<section class="spec" id="spec-${esc(report.spec)}">`,
@@ -492,7 +492,11 @@ function specSection(report: SpecReport, thresholdPercent: number, history: read
   }
   parts.push(profileTables(extra.profile as ProfileReport | undefined, extra.httpPhases as HttpPhaseReport | undefined, thresholdPercent));
   parts.push(metricsTable(report.serverMetrics));
-  parts.push(trendSection(history, report.spec, { current: report }));
+  parts.push(
+    history === null
+      ? '<section class="trend" data-runs="0"><h3>Trend over runs</h3><p class="muted">No history is kept (PERF_HISTORY=none): no trend.</p></section>'
+      : trendSection(history, report.spec, { current: report }),
+  );
   parts.push('</section>');
   return parts.join('');
 }

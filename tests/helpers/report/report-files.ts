@@ -79,9 +79,9 @@ export async function writeHtmlReport(
 }
 
 /** The history for the page; an unreadable one is no trend, never a page not written. */
-async function historyFor(dir: string, options: Partial<HtmlReportOptions> & HistorySource): Promise<readonly HistoryEntry[]> {
+async function historyFor(dir: string, options: Partial<HtmlReportOptions> & HistorySource): Promise<readonly HistoryEntry[] | null> {
   if (options.history !== undefined) return options.history;
-  if (options.historyPath === null) return [];
+  if (options.historyPath === null) return null;
   try {
     return (await readHistory(options.historyPath ?? join(dir, HISTORY_FILE))).entries;
   } catch {
@@ -89,9 +89,9 @@ async function historyFor(dir: string, options: Partial<HtmlReportOptions> & His
   }
 }
 
-function historyForSync(dir: string, options: Partial<HtmlReportOptions> & HistorySource): readonly HistoryEntry[] {
+function historyForSync(dir: string, options: Partial<HtmlReportOptions> & HistorySource): readonly HistoryEntry[] | null {
   if (options.history !== undefined) return options.history;
-  if (options.historyPath === null) return [];
+  if (options.historyPath === null) return null;
   try {
     return readHistorySync(options.historyPath ?? join(dir, HISTORY_FILE)).entries;
   } catch {

@@ -70,7 +70,10 @@ export class PerfHtmlReporter implements Reporter {
             () => [],
           );
     try {
-      const path = await writeHtmlFrom(dir, reports, { bottleneckPercent: first.config.profile.bottleneckPercent, history });
+      const path = await writeHtmlFrom(dir, reports, {
+        bottleneckPercent: first.config.profile.bottleneckPercent,
+        history: historyPath === undefined ? null : history,
+      });
       console.log(`[perf] HTML report (${reports.length} specs): ${path}`);
     } catch (error) {
       console.warn(`[perf] could not write the HTML report: ${(error as Error).message}`);

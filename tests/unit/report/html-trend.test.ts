@@ -83,12 +83,22 @@ describe('the HTML report with a history', () => {
     const path = await writeHtmlFrom(dir, [report], { generatedAt });
     expect(await readFile(path, 'utf8')).toContain('data-runs="8"');
     await writeHtmlFrom(dir, [report], { generatedAt, historyPath: null });
-    expect(await readFile(path, 'utf8')).toContain(ONE_RUN);
+    expect(await readFile(path, 'utf8')).toContain('No history is kept (PERF_HISTORY=none)');
     await writeHtmlFrom(dir, [report], { generatedAt, history: stepEntries().slice(4) });
     expect(await readFile(path, 'utf8')).toContain('data-runs="4"');
     writeHtmlReportSync(dir, report.runStartedAt, { generatedAt });
     expect(await readFile(path, 'utf8')).toContain('data-runs="8"');
     await writeHtmlFrom(dir, [report], { generatedAt, historyPath: join(dir, 'missing.jsonl') });
     expect(await readFile(path, 'utf8')).toContain(ONE_RUN);
+  });
+});
+
+describe('the trend with no history kept', () => {
+  it('says PERF_HISTORY=none instead of promising a trend from the second run', async () => {
+    const { renderHtmlReport } = await import('../../helpers/report/html-report.ts');
+    const { makeReport } = await import('./fixtures.ts');
+    const html = renderHtmlReport([makeReport('standard', { load: { latencies: [10, 20] } })], { generatedAt: 'now', history: null });
+    expect(html).toContain('No history is kept (PERF_HISTORY=none)');
+    expect(html).not.toContain('One run so far');
   });
 });
