@@ -5,6 +5,7 @@
 // reports in, Markdown out. Every piece of report text goes through `cell`.
 import { readSummaries, type LoadTestSummary } from '#engine';
 import { describeThreshold, METRICS, type ThresholdResult } from '../analysis/thresholds.ts';
+import { ranCount } from '../analysis/repeats.ts';
 import { countChecks, specVerdict } from './html-report.ts';
 import type { SpecReport, SpreadRow } from './json-report.ts';
 
@@ -30,8 +31,6 @@ export interface CiSummaryArtifacts {
 export interface CiSummaryOptions {
   /** Per spec: the previous run's P95 and success rate from the history, and its change points. */
   history?: Readonly<Record<string, HistoryChange>>;
-  /** Per spec: a ready sentence on the trend (shown in the history column). */
-  trend?: Readonly<Record<string, string>>;
   artifacts?: CiSummaryArtifacts;
   /** Heading level (default 2: `##`). */
   headingLevel?: number;
@@ -43,7 +42,6 @@ const MARK: Record<CiVerdict, string> = { passed: '✅', failed: '❌', aborted:
 const NONE = '–';
 /** A `<` that could open an HTML tag, comment or declaration. */
 const HTML_START = /<(?=[A-Za-z/!?])/g;
-const BASELINE_KINDS: readonly string[] = ['regression', 'no change', 'inconclusive'];
 /** At most this many failed checks are listed per spec. */
 const MAX_FAILURES_LISTED = 5;
 
@@ -112,10 +110,8 @@ export function failedThresholdText(r: ThresholdResult): string {
 
 function thresholdsCell(thresholds: SpecReport['thresholds']): string {
   if (!Array.isArray(thresholds) || thresholds.length === 0) return NONE;
-  // A figure seen before the last repetition (`deferred`) is not a verdict.
-  const judged = thresholds.filter((t) => !(t as { deferred?: unknown }).deferred);
-  const failed = judged.filter((t) => !t.passed);
-  const counts = `${judged.length - failed.length}/${judged.length} pass`;
+  const failed = thresholds.filter((t) => !t.passed);
+  const counts = `${thresholds.length - failed.length}/${thresholds.length} pass`;
   return failed.length === 0 ? counts : `${counts}; ❌ ${failed.map(failedThresholdText).join('; ')}`;
 }
 
@@ -124,7 +120,7 @@ function repeatsCell(report: SpecReport, phase: string | undefined): string {
   if (!repeats || !Array.isArray(repeats.runs)) return NONE;
   const spread = Array.isArray(repeats.spread) ? repeats.spread : [];
   const p95: SpreadRow | undefined = spread.find((row) => row.metric === 'p95Ms' && (phase === undefined || row.phase === phase));
-  const parts = [`${repeats.runs.length} runs`];
+  const parts = [`${ranCount(repeats)} runs`];
   if (p95) {
     parts.push(`P95 ${ms(p95.median)} (${fixed(p95.min, 1)}–${fixed(p95.max, 1)})`);
     parts.push(`CV ${fixed(p95.cvPercent, 1, ' %')}`);
@@ -135,19 +131,15 @@ function repeatsCell(report: SpecReport, phase: string | undefined): string {
 }
 
 /**
- * The baseline verdict from `extra.baseline`, read loosely: `verdict` a sentence, or
- * `{ kind, sentence }` (kind 'regression' | 'no change' | 'inconclusive'), or kind and
- * sentence beside it. Undefined when there is no baseline.
+ * The baseline verdict from `extra.baseline` (analysis/baseline.ts BaselineComparison): its kind
+ * ('regression' | 'no change' | 'inconclusive') and its sentence (`verdict`); a comparison of an
+ * earlier version has the sentence and its `regressions` only. Undefined when there is no baseline.
  */
 export function baselineText(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  const b = value as Record<string, unknown>;
-  const nested = typeof b.verdict === 'object' && b.verdict !== null ? (b.verdict as Record<string, unknown>) : {};
-  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
-  const plain = text(b.verdict);
-  const bare = plain !== undefined && BASELINE_KINDS.includes(plain) ? plain : undefined;
-  const kind = text(nested.kind) ?? text(b.kind) ?? bare;
-  const sentence = text(nested.sentence) ?? text(b.sentence) ?? (bare === undefined ? plain : undefined);
+  const b = value as { kind?: unknown; verdict?: unknown; regressions?: unknown };
+  const kind = typeof b.kind === 'string' && b.kind !== '' ? b.kind : undefined;
+  const sentence = typeof b.verdict === 'string' && b.verdict !== '' ? b.verdict : undefined;
   const regressed = kind === 'regression' || (kind === undefined && Array.isArray(b.regressions) && b.regressions.length > 0);
   const head = [regressed ? '❌' : '', kind === undefined ? '' : `**${kind}**`].filter((p) => p !== '').join(' ');
   if (sentence === undefined) return head === '' ? undefined : head;
@@ -171,8 +163,6 @@ function historyCell(spec: string, summary: LoadTestSummary | undefined, options
   }
   const points = Array.isArray(history?.changePoints) ? history.changePoints.filter((p) => typeof p === 'string' && p !== '') : [];
   if (points.length > 0) parts.push(`change points: ${points.join('; ')}`);
-  const trend = options.trend?.[spec];
-  if (typeof trend === 'string' && trend !== '') parts.push(trend);
   return parts.length === 0 ? NONE : parts.join('; ');
 }
 

@@ -125,22 +125,22 @@ describe('renderCiSummary', () => {
   it('shows a baseline regression (the reworked verdict, and the sentence of today)', () => {
     const regression = {
       ...failed,
-      extra: { baseline: { verdict: { kind: 'regression', sentence: 'load: P95 rose 40.0% (p = 0.001)' } } },
+      extra: { baseline: { kind: 'regression', verdict: 'load: P95 rose 40.0% [31.2, 52.0]' } },
     };
-    expect(cellsOf(rowOf(renderCiSummary([regression]), 'sustained'))[8]).toBe('❌ **regression**: load: P95 rose 40.0% (p = 0.001)');
+    expect(cellsOf(rowOf(renderCiSummary([regression]), 'sustained'))[8]).toBe('❌ **regression**: load: P95 rose 40.0% [31.2, 52.0]');
     const today = {
       verdict: '1 regression(s) against the baseline of 2024-12-01T00:00:00.000Z: load: P95 latency rose 40.0%.',
       regressions: ['load: P95 latency rose 40.0%'],
     };
     expect(baselineText(today)).toBe(`❌ ${today.verdict}`);
-    expect(baselineText({ kind: 'no change', sentence: 'P95 within 5 %' })).toBe('**no change**: P95 within 5 %');
-    expect(baselineText({ verdict: 'inconclusive' })).toBe('**inconclusive**');
+    expect(baselineText({ kind: 'no change', verdict: 'P95 within 5 %' })).toBe('**no change**: P95 within 5 %');
+    expect(baselineText({ kind: 'inconclusive' })).toBe('**inconclusive**');
     expect(baselineText({ verdict: 'No regression against the baseline.', regressions: [] })).toBe('No regression against the baseline.');
     expect(baselineText(undefined)).toBeUndefined();
     expect(baselineText({ rows: [] })).toBeUndefined();
   });
 
-  it("shows the history's previous figures against this run's, its change points and a ready trend sentence", () => {
+  it("shows the history's previous figures against this run's, and its change points", () => {
     const s = readSummaries(passed.summaries).load!;
     const md = renderCiSummary([passed, failed], {
       history: {
@@ -149,12 +149,11 @@ describe('renderCiSummary', () => {
           changePoints: ['P95 rose at run 4'],
         },
       },
-      trend: { sustained: 'P95 up 3 runs in a row' },
     });
     expect(cellsOf(rowOf(md, 'standard'))[9]).toBe(
       `P95 190.0 → ${s.responseTimes.p95Ms.toFixed(1)} ms, success 99.0 → 100.0 % (since 2024-12-31T00:00:00.000Z); change points: P95 rose at run 4`,
     );
-    expect(cellsOf(rowOf(md, 'sustained'))[9]).toBe('P95 up 3 runs in a row');
+    expect(cellsOf(rowOf(md, 'sustained'))[9]).toBe('–');
   });
 
   it('escapes pipes, backslashes and line breaks in cells, and HTML tags anywhere', () => {
@@ -167,13 +166,13 @@ describe('renderCiSummary', () => {
       error: '<img src=x> broke | badly',
       extra: { baseline: { verdict: 'slower | by\na lot' } },
     };
-    const md = renderCiSummary([odd], { trend: { 'odd|spec': 'up | down' } });
+    const md = renderCiSummary([odd], { history: { 'odd|spec': { changePoints: ['up | down'] } } });
     const row = md.split('\n').find((l) => l.startsWith('| odd'))!;
     const cells = cellsOf(row);
     expect(cells).toHaveLength(10);
     expect(cells[0]).toBe('odd\\|spec (load)');
     expect(cells[8]).toBe('slower \\| by a lot');
-    expect(cells[9]).toBe('up \\| down');
+    expect(cells[9]).toBe('change points: up \\| down');
     expect(md).toContain('- **odd|spec** (error): &lt;img src=x> broke | badly');
   });
 
