@@ -38,7 +38,7 @@ describe('PERF_REPEAT=3, twice in a row', () => {
       /seen {2}load: P95 latency < 5000 ms \(measured [\d.]+ ms\) \(run 1 of 3: judged on the median run after run 3\)/,
     );
     expect(first.output).toMatch(/\[perf\] judged on the median run: run [123] of 3/);
-    expect(first.output).toMatch(/Repeats: 3 of 3 runs; the median run is run [123]/);
+    expect(first.output).toMatch(/Repeats: 3 of 3 runs recorded figures; the median run is run [123]/);
     expect(first.output).toMatch(/load\s+P95 ms\s+[\d.]+\s+[\d.]+-[\d.]+\s+[\d.]+%/);
     expect(first.output).toMatch(/Consistency: (CONSISTENT|INCONSISTENT)/);
 
