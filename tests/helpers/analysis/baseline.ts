@@ -30,7 +30,7 @@
 // loadBaseline/saveBaseline are the file edges.
 import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { classHasLatency, readSummaries } from '#engine';
+import { classHasLatency } from '#engine';
 import type { RunFigures, SpecReport } from '../report/index.ts';
 import { readSpecReportFile, ReportFileError, runsOf } from '../report/index.ts';
 import {
@@ -44,6 +44,7 @@ import {
   type Figures,
   type Window,
 } from './bootstrap.ts';
+import { phasesOf } from './repeats.ts';
 
 export interface BaselineOptions {
   /** Largest allowed rise of P50/P95/P99, in percent of the baseline value. */
@@ -205,13 +206,6 @@ function countsOf(runs: readonly (readonly Window[])[]): UnitCounts {
     requests: windows.reduce((sum, w) => sum + w.requests, 0),
     latencies: windows.reduce((sum, w) => sum + w.latencies.length, 0),
   };
-}
-
-/** Phases in the order the runs first recorded them. */
-function phasesOf(runs: readonly RunFigures[]): string[] {
-  const phases: string[] = [];
-  for (const run of runs) for (const phase of Object.keys(readSummaries(run.summaries))) if (!phases.includes(phase)) phases.push(phase);
-  return phases;
 }
 
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');

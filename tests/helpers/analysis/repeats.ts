@@ -45,9 +45,9 @@ export function cvPercent(values: readonly number[]): number {
 }
 
 /** Phases in the order the runs first recorded them. */
-function phasesOf(runs: readonly RunFigures[]): string[] {
+export function phasesOf(runs: readonly RunFigures[]): string[] {
   const phases: string[] = [];
-  for (const run of runs) for (const phase of Object.keys(run.summaries)) if (!phases.includes(phase)) phases.push(phase);
+  for (const run of runs) for (const phase of Object.keys(readSummaries(run.summaries))) if (!phases.includes(phase)) phases.push(phase);
   return phases;
 }
 

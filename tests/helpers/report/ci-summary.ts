@@ -6,7 +6,7 @@
 import { readSummaries, type LoadTestSummary } from '#engine';
 import { describeThreshold, METRICS, type ThresholdResult } from '../analysis/thresholds.ts';
 import { ranCount } from '../analysis/repeats.ts';
-import { countChecks, specVerdict } from './html-report.ts';
+import { countChecks, specVerdict } from './verdict.ts';
 import type { SpecReport, SpreadRow } from './json-report.ts';
 
 /** What the history says of one spec (tests/helpers/report/history.ts fills it; read loosely). */

@@ -11,6 +11,7 @@ import { changePoints, type ChangePoint, type ChangePointOptions } from '../anal
 import type { PerfConfig } from '../config/index.ts';
 import type { StackEndpoints } from '../providers/index.ts';
 import type { MachineInfo, SpecReport, SpreadRow } from './json-report.ts';
+import { specVerdict } from './verdict.ts';
 
 export const HISTORY_FILE = 'history.jsonl';
 /** Runs per spec kept when the history is read for display (the file itself keeps every run). */
@@ -80,13 +81,6 @@ function phaseFigures(phase: string, summary: unknown): PhaseFigures {
   };
 }
 
-/** The same rule as html-report's specVerdict (not imported: that module renders the history). */
-function verdictOf(report: Pick<SpecReport, 'status' | 'checks'>): HistoryEntry['verdict'] {
-  if (Array.isArray(report.checks) && report.checks.some((c) => c?.outcome === 'failed')) return 'failed';
-  if (report.status === 'completed') return 'passed';
-  return report.status === 'aborted' ? 'aborted' : 'failed';
-}
-
 /** The baseline's verdict as a string, whatever shape extra.baseline has. */
 function baselineVerdict(baseline: unknown): string | undefined {
   if (baseline === undefined || baseline === null) return undefined;
@@ -121,7 +115,7 @@ export function historyEntryOf(report: SpecReport, git: GitState | undefined): H
     startedAt: report.startedAt,
     finishedAt: report.finishedAt,
     status: report.status,
-    verdict: verdictOf(report),
+    verdict: specVerdict(report),
     phases: Object.entries(summaries).map(([phase, summary]) => phaseFigures(phase, summary)),
     ...(repeats
       ? {

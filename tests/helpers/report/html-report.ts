@@ -21,6 +21,7 @@ import { trendSection } from './html-trend.ts';
 import { repeatsSection } from './html-repeats.ts';
 import { resourcesTable } from './html-resources.ts';
 import type { SpecReport } from './json-report.ts';
+import { countChecks, specVerdict, type CheckCounts } from './verdict.ts';
 import {
   capacityChart,
   COLORS,
@@ -214,20 +215,6 @@ export function thresholdsTable(results: readonly ThresholdResult[]): string {
   return `<h3>Thresholds</h3>${table(['Phase', 'Threshold', 'Measured', 'Verdict'], rows, 'thresholds')}`;
 }
 
-/** How many checks passed, failed and were skipped. */
-export interface CheckCounts {
-  passed: number;
-  failed: number;
-  skipped: number;
-  total: number;
-}
-
-export function countChecks(checks: SpecReport['checks'] | undefined): CheckCounts {
-  const list = Array.isArray(checks) ? checks : [];
-  const of = (outcome: string) => list.filter((c) => c?.outcome === outcome).length;
-  return { passed: of('passed'), failed: of('failed'), skipped: of('skipped'), total: list.length };
-}
-
 /** "1 passed, 1 failed, 1 skipped" (skipped checks are never counted as passed). */
 export function checkCountsText(counts: CheckCounts): string {
   if (counts.total === 0) return 'no checks';
@@ -243,19 +230,7 @@ export function checkCountsClass(counts: CheckCounts): string {
   return counts.passed === counts.total ? 'target' : 'acceptable';
 }
 
-export type SpecVerdict = 'passed' | 'failed' | 'aborted';
-
-/**
- * Pure: a spec's verdict. failed: a check failed or the run threw (status error, or a
- * status this code does not know); aborted: the run stopped early with no failed check;
- * passed: the run completed and no check failed (skipped checks allowed, and shown).
- */
-export function specVerdict(report: Pick<SpecReport, 'status' | 'checks'>): SpecVerdict {
-  if (countChecks(report.checks).failed > 0) return 'failed';
-  if (report.status === 'completed') return 'passed';
-  if (report.status === 'aborted') return 'aborted';
-  return 'failed';
-}
+export { countChecks, specVerdict, type CheckCounts, type SpecVerdict } from './verdict.ts';
 
 /** The verdict badge (coloured by the verdict, never by the run status alone), with the run status. */
 function verdictBadge(report: SpecReport): string {
