@@ -14,6 +14,8 @@ export {
   formatThresholds,
   measure,
   METRICS,
+  thresholdsFrom,
+  type Criteria,
   type Metric,
   type Threshold,
   type ThresholdOp,

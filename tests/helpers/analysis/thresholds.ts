@@ -100,3 +100,34 @@ export function formatThresholds(results: readonly ThresholdResult[]): string {
     lines.push(`  ${r.deferred ? 'seen' : r.passed ? 'pass' : 'FAIL'}  ${r.text}${r.deferred ? ` (${r.deferred})` : ''}`);
   return lines.join('\n');
 }
+
+/** What toMeet takes: `{ p95Ms: ['<', 3000], successRatePercent: ['>=', 99] }`. */
+export type Criteria = Partial<Record<Metric, readonly [ThresholdOp, number]>>;
+
+const OPS: readonly ThresholdOp[] = ['<', '<=', '>', '>=', '=='];
+
+/**
+ * The thresholds `criteria` declare for `phase`, or the list of what is wrong with them (an
+ * unknown metric or operator, a value that is not a number), each naming the field and the fix.
+ */
+export function thresholdsFrom(criteria: unknown, phase: string): Threshold[] | string[] {
+  if (typeof criteria !== 'object' || criteria === null || Array.isArray(criteria)) {
+    return [`expected criteria such as { p95Ms: ['<', 3000] }, got ${JSON.stringify(criteria)}`];
+  }
+  const problems: string[] = [];
+  const thresholds: Threshold[] = [];
+  for (const [metric, rule] of Object.entries(criteria)) {
+    if (!(metric in METRICS)) {
+      problems.push(`${metric}: not a metric; use one of ${Object.keys(METRICS).join(', ')}`);
+      continue;
+    }
+    const [op, value] = Array.isArray(rule) ? (rule as unknown[]) : [];
+    if (!OPS.includes(op as ThresholdOp) || typeof value !== 'number' || !Number.isFinite(value) || (rule as unknown[]).length !== 2) {
+      problems.push(`${metric}: ${JSON.stringify(rule)} is not [op, number]; write e.g. ['<', 3000] with op one of ${OPS.join(' ')}`);
+      continue;
+    }
+    thresholds.push({ metric: metric as Metric, phase, op: op as ThresholdOp, value });
+  }
+  if (problems.length === 0 && thresholds.length === 0) problems.push("no criteria: name at least one metric, e.g. { p95Ms: ['<', 3000] }");
+  return problems.length > 0 ? problems : thresholds;
+}

@@ -21,6 +21,7 @@ export {
   type SettingsReader,
   type LoadOptions,
 } from './settings.ts';
+export { setting, type NumberRule } from './setting.ts';
 export { editDistance } from './edit-distance.ts';
 export {
   findTypos,

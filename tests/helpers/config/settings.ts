@@ -422,15 +422,11 @@ export function loadConfig(root = process.cwd(), env: NodeJS.ProcessEnv = proces
   loadEnvFiles(root, env);
   const { config, reader } = parse(env);
   const known = [
-    ...(options.declared ?? []),
     ...Object.keys(RETIRED), // they have their own message
     ...composeInterpolations(config.stack.composeFiles.map((file) => resolve(root, file))),
   ];
-  const typos = findTypos(
-    seen,
-    reader.rules.map((rule) => rule.name),
-    known,
-  );
+  // A spec's own settings are settings too: a near miss of one (MY_REQUEST for MY_REQUESTS) is a typo.
+  const typos = findTypos(seen, [...reader.rules.map((rule) => rule.name), ...(options.declared ?? [])], known);
   const warn = options.warn ?? ((message: string) => console.warn(`[perf] config: ${message}`));
   for (const typo of typos) if (typo.level === 'warning') warn(typo.message);
   const problems = [...reader.problems, ...typos.filter((typo) => typo.level === 'error').map((typo) => typo.message)];

@@ -112,19 +112,20 @@ export function findTypos(seen: readonly SeenVariable[], settings: readonly stri
       ? `${where} is not a setting of the suite: ${why} ${nearest.setting} chooses the service under test, so the run stops ` +
         `rather than load another one. Rename it to ${nearest.setting} (or remove it); settings are listed in .env.test`
       : `${where} is not a setting of the suite and has no effect: ${why} (settings are listed in .env.test; ` +
-        `a spec file's own variables are declared with specSettings)`;
+        `a spec file's own variables are declared with setting())`;
     findings.push({ name, source, nearest: nearest.setting, distance: nearest.distance, level: error ? 'error' : 'warning', message });
   }
   return findings;
 }
 
-/** The variables a spec file declares through specSettings (`env.count('NAME', ...)` and the like), from its source. */
+/** The variables a spec file declares (`setting('NAME', ...)`, or specSettings' `env.count('NAME', ...)` and the like), from its source. */
 export function specDeclaredNames(files: readonly string[]): string[] {
   const names = new Set<string>();
   for (const file of files) {
     if (!existsSync(file)) continue;
     const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/\benv\.(?:count|int|number|bool|choice)\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g)) names.add(match[1]!);
+    const declarations = /\b(?:setting|env\.(?:count|int|number|bool|choice))\(\s*['"]([A-Z][A-Z0-9_]*)['"]/g;
+    for (const match of source.matchAll(declarations)) names.add(match[1]!);
   }
   return [...names].sort();
 }

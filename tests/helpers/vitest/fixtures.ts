@@ -4,9 +4,11 @@
 //             writes the report once when the file is done (also after a failed
 //             assertion; on Ctrl-C at once, see SpecRecorder.listenForInterrupts)
 //   (auto)    every test's outcome goes to the recorder as a check
+//   load      load(plan): one phase against the service, recorded (load.ts)
 import { describe, expect, inject, test as base } from 'vitest';
 import { setupFailureError, type PerfContext } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
+import { createLoad } from './load.ts';
 import { REPETITION_META, SpecRecorder } from './recorder.ts';
 import { REPORT_META } from './reporter.ts';
 
@@ -42,7 +44,14 @@ export const test = base
   .extend('check', { auto: true }, ({ recorder, task }, { onCleanup }) => {
     recorder.attach(task);
     onCleanup(() => recorder.recordCheck(task.name, task.result));
-  });
+  })
+  .extend('load', ({ recorder }) => createLoad(recorder));
+
+/**
+ * A performance test: `perfTest('name', async ({ load }) => { ... })`. Its `load(plan)` runs one
+ * phase against the service (vitest/load.ts); each phase bounds its own wait and run from its plan.
+ */
+export const perfTest = test;
 
 /**
  * A spec's top-level describe. With PERF_REPEAT=N its tests run N times in order, as blocks

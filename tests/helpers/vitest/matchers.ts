@@ -3,7 +3,8 @@
 // the numbers that failed and where the spec's report is, and they hand Vitest `actual`
 // and `expected` to diff. Loaded by the `performance` project's setup file.
 import { expect, inject } from 'vitest';
-import type { ThresholdResult } from '../analysis/index.ts';
+import { evaluateThresholds, thresholdsFrom, type Criteria, type ThresholdResult } from '../analysis/index.ts';
+import { recorderOf, type LoadRun } from './load.ts';
 import { reportPathFor } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
 
@@ -60,7 +61,56 @@ function isThresholdResults(value: unknown): value is ThresholdResult[] {
   return Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && 'passed' in r && 'text' in r);
 }
 
+/** Whether `value` is what load() returned. */
+function isRun(value: unknown): value is LoadRun {
+  return typeof value === 'object' && value !== null && 'summary' in value && 'phase' in value && 'runs' in value;
+}
+
+/**
+ * Evaluates `criteria` once over the run (its phase; with PERF_REPEAT the median run load()
+ * returned), keeps that evaluation in the spec's report and prints it.
+ */
+function meet(run: LoadRun, criteria: Criteria): ThresholdResult[] | string[] {
+  const thresholds = thresholdsFrom(criteria, run.phase);
+  if (typeof thresholds[0] === 'string') return thresholds as string[];
+  const list = thresholds as Exclude<typeof thresholds, string[]>;
+  const wantsDegradation = list.some((t) => t.metric === 'degradationPercent');
+  const degradation = wantsDegradation ? run.degradation : undefined;
+  const given = degradation === undefined ? {} : { degradationPercent: degradation.degradationPercent };
+  let results = evaluateThresholds(list, { [run.phase]: run.summary }, given);
+  if (run.runs.length > 1) {
+    const which = ` [median run ${run.repetition + 1} of ${run.runs.length}]`;
+    results = results.map((r) => ({ ...r, text: r.text + which }));
+  }
+  const recorder = recorderOf(run);
+  return recorder === undefined ? results : recorder.keepThresholds(results, run.repetition, degradation);
+}
+
 expect.extend({
+  /**
+   * `expect(run).toMeet({ p95Ms: ['<', 3000] })`: every criterion holds for the run load()
+   * returned. Evaluated once; the failure names the metric, the phase, the figure and the bound.
+   */
+  toMeet(received: unknown, criteria: Criteria) {
+    if (!isRun(received)) {
+      return { pass: false, message: () => `expected what load() returns, got ${typeof received}` };
+    }
+    const results = meet(received, criteria);
+    if (typeof results[0] === 'string') {
+      return { pass: false, message: () => `toMeet(): bad criteria:\n  - ${(results as string[]).join('\n  - ')}` };
+    }
+    const judged = results as ThresholdResult[];
+    const failed = judged.filter((r) => !r.passed);
+    return {
+      pass: failed.length === 0,
+      actual: judged.map((r) => `${r.passed ? 'pass' : 'FAIL'}  ${r.text}`),
+      expected: judged.map((r) => `pass  ${r.text}`),
+      message: () =>
+        failed.length === 0
+          ? `expected a criterion to fail, all ${judged.length} held`
+          : `${failed.length} of ${judged.length} thresholds failed: ${failed.map((r) => r.text).join('; ')}${where()}`,
+    };
+  },
   /** Every threshold of one evaluation (recorder.judge) passed; the diff shows the ones that did not. */
   toPassThresholds(received: unknown) {
     if (!isThresholdResults(received) || received.length === 0) {
@@ -110,6 +160,8 @@ expect.extend({
 });
 
 interface PerfMatchers<R = unknown> {
+  /** Every criterion holds for a run of load(): `{ p95Ms: ['<', 3000], successRatePercent: ['>=', 99] }`. */
+  toMeet(criteria: Criteria): R;
   /** Every threshold of a recorder.judge(thresholds) evaluation passed. */
   toPassThresholds(): R;
   /** Success rate (percent of requests answered as success) is at least `minPercent`. */

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { TaskMeta } from 'vitest';
 import { bodyCheckFor, LOAD_TEST_DEFAULTS, statusIn } from '#engine';
 import type { MetricsResult, ServerMetrics } from '../service/index.ts';
-import { ledgerFor, plannedDurationMs, reportPathFor, ticketIdStart, type PerfContext } from './perf-context.ts';
+import { ledgerFor, plannedDurationMs, reportPathFor, TICKET_BLOCK, ticketIdStart, type PerfContext } from './perf-context.ts';
 
 /** A Vitest suite, as far as the title needs it. */
 interface AnySuite {
@@ -171,6 +171,31 @@ export class SpecRecorder {
     return ticketIdStart(this.context, this.spec, offset, this.repetition);
   }
 
+  /** Ticket ids handed out so far within this spec's block (reserveTickets). */
+  private reserved = 0;
+
+  /**
+   * The first of `count` ticket ids of this spec's block that nothing else of this run uses: each
+   * call takes the next ones, so phases and repetitions never send the same id twice.
+   */
+  reserveTickets(count: number): number {
+    const start = this.reserved;
+    // Whole thousands apart, with room for stages whose count is known only as they run.
+    this.reserved += Math.ceil(Math.max(count, 1) / 1000) * 1000 + (count === 0 ? 1_000_000 : 0);
+    if (this.reserved > TICKET_BLOCK) {
+      throw new Error(
+        `the spec ${this.spec} sent more than its block of ${TICKET_BLOCK} ticket ids in this run: split it into several spec files`,
+      );
+    }
+    return ticketIdStart(this.context, this.spec, start);
+  }
+
+  /** How many times load() runs each plan: PERF_REPEAT (a spec that repeats is then reported with its spread). */
+  repeatLoads(): number {
+    this.repeated = this.context.config.repeat.count > 1;
+    return this.context.config.repeat.count;
+  }
+
   /** Keeps the outcome of one test (a check) for the report; a skipped one's detail is its reason. */
   recordCheck(name: string, result: { state?: string; errors?: readonly { message: string }[]; note?: string } | undefined): void {
     const state = result?.state;
@@ -327,9 +352,14 @@ export class SpecRecorder {
    * were cancelled marks the report `aborted`, unless `cutByDesign` says its time bound is part
    * of the measurement (a capacity step past the knee: what is still queued at the bound is cut).
    */
-  addRun(phase: string, results: LoadTestResults, { cutByDesign = false }: { cutByDesign?: boolean } = {}): LoadTestSummary {
+  addRun(
+    phase: string,
+    results: LoadTestResults,
+    { cutByDesign = false, repetition }: { cutByDesign?: boolean; repetition?: number } = {},
+  ): LoadTestSummary {
     this.recordSent(admittedSends(results));
     const summary = results.getSummary();
+    if (repetition !== undefined) this.repetition = repetition;
     this.run.summaries[phase] = summary;
     this.run.timelines[phase] = timelineOf(results);
     if (summary.cancelledCount > 0 && !cutByDesign) this.aborted = true;
@@ -364,6 +394,20 @@ export class SpecRecorder {
     return this.keep(
       evaluateThresholds(thresholds, run.summaries, run.given).map((r) => ({ ...r, text: `${r.text} [median run ${median + 1}]` })),
     );
+  }
+
+  /**
+   * Keeps one evaluation of thresholds (toMeet) for the report and prints it. `phase` picks the
+   * median run of a repeated spec (the first phase judged).
+   */
+  keepThresholds(results: ThresholdResult[], repetition: number, degradation?: DegradationAnalysis): ThresholdResult[] {
+    this.judgedPhase ??= results[0]?.phase;
+    this.repetition = repetition;
+    if (degradation !== undefined) {
+      this.run.degradation = degradation;
+      console.log(`Degradation: ${degradation.verdict}`);
+    }
+    return this.keep(results);
   }
 
   private keep(results: ThresholdResult[]): ThresholdResult[] {

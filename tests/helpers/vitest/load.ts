@@ -1,0 +1,188 @@
+// `load(plan)`: one phase of a spec, everything around runLoadTest done for it.
+// It waits for room in the declared rate-limit window, takes the spec's next
+// ticket ids, signs and judges answers as the suite's settings say, bounds the
+// run from its plan, records the phase in the spec's report and prints its
+// summary. With PERF_REPEAT=N it runs the plan N times and hands back the median
+// run (by P95), every run kept in `run.runs` and in the report's spread.
+import { plannedDurationMs, runLoadTest, type LoadTestOptions, type LoadTestResults, type LoadTestSummary } from '#engine';
+import { analyzeDegradation, medianRunIndex, type DegradationAnalysis } from '../analysis/index.ts';
+import { formatSummary } from '../report/index.ts';
+import type { Sent } from '../rate-limit/index.ts';
+import type { SpecRecorder } from './recorder.ts';
+
+/** `'2/s'`, `'100/min'`, or `'burst'` (every request due at once). */
+export type Rate = `${number}/s` | `${number}/min` | 'burst';
+
+/** What one phase sends: a count at a rate, or `stages`; engine options pass through. */
+export interface LoadPlan extends Omit<
+  LoadTestOptions,
+  'url' | 'secret' | 'signal' | 'isSuccess' | 'checkBody' | 'totalRequests' | 'requestsPerSecond' | 'ticketIdStart'
+> {
+  /** How many requests (with `stages`, the stages decide). */
+  requests?: number;
+  rate?: Rate;
+  /** The phase's name in the report and in thresholds; default `load`. */
+  phase?: string;
+  /**
+   * The room the phase needs in the rate-limit window before it starts: by default what its
+   * plan sends within a window; `'empty window'` waits until none of the suite's requests is
+   * left in it (a phase that judges the limiter from a clean window).
+   */
+  room?: 'plan' | 'empty window';
+  /** Print the summary (default true). */
+  quiet?: boolean;
+  /** With PERF_REPEAT=N the plan runs N times (default); false runs it once (a search that is its own repetition). */
+  repeats?: boolean;
+}
+
+/** A run's figures under the names thresholds use, with the full results beside them. */
+export interface LoadRun {
+  phase: string;
+  /** Which repetition this is (0-based) and how many there were (PERF_REPEAT). */
+  repetition: number;
+  sent: number;
+  successCount: number;
+  failures: number;
+  successRatePercent: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Successful requests per minute over the run. */
+  throughputPerMinute: number;
+  summary: LoadTestSummary;
+  results: LoadTestResults;
+  /** The suite's requests to this service still in the window when the phase started (rate-limit verdicts). */
+  earlier: Sent[];
+  /** Every repetition of the plan, this one included (one unless PERF_REPEAT > 1). */
+  runs: LoadRun[];
+  /** How latency moved over the run (computed on first read, over the successes). */
+  readonly degradation: DegradationAnalysis;
+}
+
+export type Load = (plan: LoadPlan) => Promise<LoadRun>;
+
+/** Where a run keeps the recorder of its spec, for the matchers (not enumerable: never in a report). */
+export const RECORDER = Symbol('perf recorder');
+
+/** The spec recorder a run was recorded by, if it came from load(). */
+export function recorderOf(run: unknown): SpecRecorder | undefined {
+  return typeof run === 'object' && run !== null ? (run as { [RECORDER]?: SpecRecorder })[RECORDER] : undefined;
+}
+
+const RATE = /^(\d+(?:\.\d+)?)\/(s|min)$/;
+
+/** Requests per second of a rate, null for a burst; a clear error for anything else. */
+export function parseRate(rate: string): number | null {
+  if (rate === 'burst') return null;
+  const match = RATE.exec(rate.trim());
+  const value = match ? Number(match[1]) : Number.NaN;
+  if (!match || !(value > 0)) {
+    throw new Error(`load(): rate ${JSON.stringify(rate)} is not a rate: write 'N/s', 'N/min' (N > 0) or 'burst' (all at once)`);
+  }
+  return match[2] === 's' ? value : value / 60;
+}
+
+/** The run's figures, named as thresholds name them. */
+export function figuresOf(
+  phase: string,
+  repetition: number,
+  results: LoadTestResults,
+  summary: LoadTestSummary,
+  earlier: Sent[],
+  runs: LoadRun[] = [],
+): LoadRun {
+  let degradation: DegradationAnalysis | undefined;
+  const r = summary.responseTimes;
+  return {
+    phase,
+    repetition,
+    sent: summary.sentRequests,
+    successCount: summary.successCount,
+    failures: summary.failureCount,
+    successRatePercent: summary.successRatePercent,
+    p50Ms: r.p50Ms,
+    p95Ms: r.p95Ms,
+    p99Ms: r.p99Ms,
+    maxMs: r.maxMs,
+    throughputPerMinute: summary.durationSeconds > 0 ? (summary.successCount / summary.durationSeconds) * 60 : 0,
+    summary,
+    results,
+    earlier,
+    runs,
+    get degradation() {
+      degradation ??= analyzeDegradation(results);
+      return degradation;
+    },
+  };
+}
+
+/** Checks a plan before any traffic; the error names the field and the fix. */
+function checkPlan(plan: LoadPlan): { rps: number | null; requests: number } {
+  if (plan.stages !== undefined) {
+    if (plan.requests !== undefined || plan.rate !== undefined) {
+      throw new Error('load(): give either stages, or requests and rate, not both');
+    }
+    return { rps: null, requests: 0 };
+  }
+  if (plan.requests === undefined || !Number.isInteger(plan.requests) || plan.requests < 1) {
+    throw new Error(`load(): requests must be a whole number of at least 1 (got ${String(plan.requests)})`);
+  }
+  if (plan.rate === undefined) throw new Error("load(): rate is missing: write 'N/s', 'N/min' or 'burst'");
+  return { rps: parseRate(plan.rate), requests: plan.requests };
+}
+
+/** The time a phase may take at most: its wait for the window, its schedule, one request timeout and slack. */
+export function phaseBoundMs(plannedMs: number, requestTimeoutMs: number, windowWaitMs: number): number {
+  return Math.ceil(windowWaitMs + plannedMs + requestTimeoutMs + 10_000);
+}
+
+/** The `load` function of one test, over the spec's recorder. */
+export function createLoad(recorder: SpecRecorder): Load {
+  return async function load(plan: LoadPlan): Promise<LoadRun> {
+    const { rps, requests } = checkPlan(plan);
+    const { phase = 'load', room = 'plan', quiet = false, repeats = true, rate: _rate, requests: _requests, ...engine } = plan;
+    const { config } = recorder.context;
+    const count = repeats ? recorder.repeatLoads() : 1;
+    const runs: LoadRun[] = [];
+    for (let repetition = 0; repetition < count; repetition++) {
+      const planned = engine.stages ? plannedDurationMs(engine.stages) : plannedDurationMs(requests, rps);
+      const totalRequests = engine.stages ? undefined : requests;
+      const needs =
+        room === 'empty window'
+          ? 'the phase judges the limiter, so it waits until none of the suite’s requests is left in the window'
+          : undefined;
+      const windowRequests = room === 'empty window' ? (config.rateLimit?.limit ?? requests) : requests;
+      await recorder.awaitRoom(phase, { requests: windowRequests, ratePerSecond: room === 'empty window' ? null : rps }, needs);
+      const earlier = await recorder.sent();
+      const burst = rps === null && !engine.stages;
+      const ticketIdStart = recorder.reserveTickets(engine.stages ? 0 : requests);
+      const results = await runLoadTest({
+        ...recorder.answerRules(),
+        timeoutMs: config.requestTimeoutMs,
+        maxDurationMs: phaseBoundMs(planned, engine.timeoutMs ?? config.requestTimeoutMs, 0),
+        ...(burst ? { concurrency: Math.min(requests, 256) } : {}),
+        ...engine,
+        ...(totalRequests === undefined ? {} : { totalRequests }),
+        ...(rps === null ? {} : { requestsPerSecond: rps }),
+        ticketIdStart,
+      });
+      const summary = recorder.addRun(phase, results, { repetition });
+      const run = figuresOf(phase, repetition, results, summary, earlier, runs);
+      Object.defineProperty(run, RECORDER, { value: recorder });
+      runs.push(run);
+      if (!quiet)
+        console.log(formatSummary(summary, count > 1 ? `${recorder.title}: ${phase}, run ${repetition + 1} of ${count}` : recorder.title));
+      if (recorder.signal.aborted) break;
+    }
+    const median =
+      runs.length === 1
+        ? 0
+        : medianRunIndex(
+            runs.map((r) => ({ summaries: { [phase]: r.summary }, timelines: {} })),
+            phase,
+          );
+    if (runs.length > 1) console.log(`[perf] ${phase}: the median run is run ${median + 1} of ${runs.length} (its P95 is the median)`);
+    return runs[median]!;
+  };
+}
