@@ -4,7 +4,9 @@
 // generator rather than by the service. The figures are the whole process's:
 // whatever else runs in it (Vitest in the same worker, another run) counts too.
 import { monitorEventLoopDelay, performance, type EventLoopUtilization, type IntervalHistogram } from 'node:perf_hooks';
-import type { ScheduleStats } from './summary.ts';
+import type { GeneratorResources, MeasuredResources, ScheduleStats } from './run-data.ts';
+
+export type { GeneratorResources, MeasuredResources } from './run-data.ts';
 
 /** Lag P99 above this means the generator did not keep its schedule (the lag warning's test too). */
 export const LAG_WARNING_MS = 10;
@@ -17,33 +19,6 @@ export const BUSY_CPU_PERCENT = 90;
  * runs no JS; a run shorter than a few intervals has few samples, and none below one.
  */
 const DELAY_RESOLUTION_MS = 10;
-
-/** The generator's resources over one run, with the verdict (LoadTestSummary.generator). */
-export interface GeneratorResources {
-  /** CPU time (user + system) over the wall time, in percent of one core; can pass 100 with other threads. */
-  cpuPercent: number;
-  userCpuMs: number;
-  systemCpuMs: number;
-  /** 0..1: the share of the run the event loop was busy (not waiting for I/O or timers). */
-  eventLoopUtilization: number;
-  /** P99 of how late the event loop ran a timer, ms; absent when the run was too short to sample. */
-  eventLoopDelayP99Ms?: number;
-  /** Busy and behind its schedule: the figures measure the generator, not the service (generatorVerdict). */
-  limited: boolean;
-  /** The verdict in words, the rule's figures included. */
-  note: string;
-}
-
-/** What was measured over a run, before any judgement. */
-export interface MeasuredResources {
-  wallMs: number;
-  userCpuMs: number;
-  systemCpuMs: number;
-  /** 0..1: the share of the wall time the event loop was not waiting for I/O or timers. */
-  eventLoopUtilization: number;
-  /** P99 of how late the loop ran a timer, ms; absent when no interval completed. */
-  eventLoopDelayP99Ms?: number;
-}
 
 /**
  * Reads the process's CPU time, the event loop's utilisation and its delay from start() to

@@ -2,28 +2,10 @@
 // summary computed on demand (and cached).
 import { ErrorCode, errorClassName } from './errors.ts';
 import type { LoadTestSample, SampleStore } from './samples.ts';
-import type { MeasuredResources } from './resources.ts';
-import type { PlannedStage } from './stages.ts';
-import { buildSummary, type EndReason, type ErrorRecord, type LoadTestSummary } from './summary.ts';
+import type { ErrorRecord, RunInfo } from './run-data.ts';
+import { buildSummary, type LoadTestSummary } from './summary.ts';
 
-export interface RunInfo {
-  url: string;
-  plannedRequests: number;
-  /** null in burst mode and for stages. */
-  requestsPerSecond: number | null;
-  /** Staged runs only: the stages as planned (windows, rates, requests due in each). */
-  stages?: readonly PlannedStage[];
-  concurrency: number;
-  ticketIdStart: number;
-  /** Wall-clock start, for reports only (durations use the monotonic clock). */
-  startedAt: string;
-  /** Monotonic ms from the start to the last completion or the stop. */
-  durationMs: number;
-  endReason: EndReason;
-  slotWaits: number;
-  /** The generator process's CPU and event loop from the start to the end (absent when not measured). */
-  resources?: MeasuredResources;
-}
+export type { RunInfo } from './run-data.ts';
 
 /** Times of the requests that have a latency, in send order. */
 export interface LatencySeries {

@@ -1,8 +1,8 @@
 // The end-of-run summary: plain data computed from the sample columns. Pure.
-import { ErrorCode, errorClassName, type ErrorClass } from './errors.ts';
-import type { RunInfo } from './results.ts';
+import { ErrorCode, errorClassName } from './errors.ts';
+import type { EndReason, ErrorRecord, GeneratorResources, RunInfo, ScheduleStats } from './run-data.ts';
 import type { SampleStore } from './samples.ts';
-import { generatorVerdict, LAG_WARNING_MS, type GeneratorResources } from './resources.ts';
+import { generatorVerdict, LAG_WARNING_MS } from './resources.ts';
 import type { PlannedStage } from './stages.ts';
 import { latencyStats, percentile, sortedValues, type LatencyStats } from './statistics.ts';
 
@@ -10,38 +10,7 @@ import { latencyStats, percentile, sortedValues, type LatencyStats } from './sta
 export const ERROR_DETAILS = 10;
 
 export { LAG_WARNING_MS };
-
-export type EndReason = 'completed' | 'max_duration' | 'aborted';
-
-/** One of the first failures, kept for the report. */
-export interface ErrorRecord {
-  index: number;
-  ticketId: number;
-  errorClass: ErrorClass;
-  /** 0 when no response arrived. */
-  status: number;
-  message: string;
-  /** Monotonic ms from the run start. */
-  atMs: number;
-}
-
-export interface ScheduleStats {
-  mode: 'rate' | 'burst' | 'stages';
-  /**
-   * null in burst mode. For stages, the planned send rate measured as achievedSendRps is:
-   * (plannedRequests - 1) / (last due time - first due time), so the two compare.
-   */
-  targetRps: number | null;
-  /** Send rate between the first and the last send: (sent - 1) / span. NaN below 2 sends. */
-  achievedSendRps: number;
-  /** Lag = actual send - intended send, over all sent requests. */
-  lagP50Ms: number;
-  lagP99Ms: number;
-  lagMaxMs: number;
-  concurrency: number;
-  /** How often a due request found every slot busy (the concurrency cap was reached). */
-  slotWaits: number;
-}
+export type { EndReason, ErrorRecord, ScheduleStats } from './run-data.ts';
 
 export interface LoadTestSummary {
   /** Requests sent (planned ones not sent because the run stopped early are in notSentCount). */
