@@ -1,6 +1,6 @@
 // npm run metrics:watch [-- --url URL --interval SECONDS --count N]
 // Polls the webhook's metrics every 5 s and prints the key figures with the
-// change since the last poll (the seed's `watch curl | jq`). Stops on Ctrl-C or
+// change since the last poll (what `watch curl | jq` would show). Stops on Ctrl-C or
 // after --count polls (default 720: an hour at 5 s).
 import { parseArgs } from 'node:util';
 import { fetchMetrics, type ServerMetrics } from '../tests/helpers/service/index.ts';

@@ -1,4 +1,4 @@
-// The bad-input corpus (issue 8): over 200 hostile requests against the real service from
+// The bad-input corpus: over 200 hostile requests against the real service from
 // startStack. Each must get its documented 4xx (never a 5xx), the service must stay healthy
 // with flat memory, and the metrics must count every one as a failure exactly once.
 import { createHmac } from 'node:crypto';

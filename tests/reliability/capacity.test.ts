@@ -1,4 +1,4 @@
-// The capacity spec measures what it claims (issue 14, item 2): against a target of known
+// The capacity spec measures what it claims: against a target of known
 // capacity (C requests processed at once, each taking L ms, the rest queued FIFO: C / L per
 // second), the real spec, run as a user runs it (`vitest run --project performance
 // tests/performance/capacity.spec.ts`), finds C / L within 10 %, for two clearly different

@@ -1,4 +1,4 @@
-// Freshdesk faults against the real service (issue 8): errors at a set rate, a 5 s stall, the
+// Freshdesk faults against the real service: errors at a set rate, a 5 s stall, the
 // mock killed mid-run. The service answers 502/504 within its timeout, never hangs, reports the
 // outage in health while it lasts, stops hammering the API (circuit breaker), and recovers.
 import { join } from 'node:path';

@@ -60,7 +60,7 @@ describe('against the original service (Python stand-in)', () => {
   it('a 202 with an empty body, declared with SUCCESS_STATUSES=202 and SUCCESS_BODY=any: every spec passes', async () => {
     target = await startContractTarget({ acceptStatus: 202, rateLimit: '100/10s', processingMs: [20, 60] });
     // A 202 is answered before the work (about 2 ms): over the 40 requests of PERF_SCALE=0.2 the two
-    // halves' P95 differ by a millisecond or so, which the seed's percentage can call +50 % (seen once
+    // halves' P95 differ by a millisecond or so, which the half-split percentage can call +50 % (seen once
     // in CI, with the rank-sum verdict "stable"). Degradation is not what this test is about.
     const run = await runSuite(
       [],

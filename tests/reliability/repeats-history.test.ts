@@ -1,4 +1,4 @@
-// Issue 15 end to end: the standard spec run twice in a row with PERF_REPEAT=3 against the
+// Repeats, history and the CI summary end to end: the standard spec run twice in a row with PERF_REPEAT=3 against the
 // embedded reference stack (its limiter off: the runs need no waits) into one report directory.
 // Each run must show the spread and the verdicts in the console, the JSON and the HTML; the two
 // runs must leave two history entries and a trend in the HTML; summary.md must carry both.

@@ -1,4 +1,4 @@
-// Off the happy path at set-up (issue 13): a mistyped target variable stops the run before any
+// Off the happy path at set-up: a mistyped target variable stops the run before any
 // traffic, and a run whose set-up failed reads as one message, last, with JUnit counting failures.
 import { closeSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';

@@ -1,5 +1,5 @@
 // Graceful shutdown under load reconciled with METRICS_SNAPSHOT_PATH, replay of a signed body,
-// and no secret or signature in any log (issue 8).
+// and no secret or signature in any log.
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// The suite under a bad target or a bad configuration (issue 8): a target that is down, one that
+// The suite under a bad target or a bad configuration: a target that is down, one that
 // hangs, one that answers garbage, and every variable of .env.test set to a bad value in turn.
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';

@@ -1,4 +1,4 @@
-// The statistics of the baseline comparison: the seeded generator, the weighted percentiles
+// The statistics of the baseline comparison: a seeded generator, the weighted percentiles
 // of a replicate, windows, and how run-level and window-level intervals behave on synthetic
 // runs (seeded noise: deterministic).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -133,7 +133,7 @@ describe('HTTP phase report', () => {
     };
   };
 
-  it("names a first-byte bottleneck as the server's time, with the seed's advice", () => {
+  it("names a first-byte bottleneck as the server's time, with the advice for it", () => {
     const samples = [
       sample({ waiting_for_first_byte: 80, sending: 1, receiving_body: 2 }),
       sample({ waiting_for_first_byte: 120, sending: 1, receiving_body: 2 }),

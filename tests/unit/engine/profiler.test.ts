@@ -45,7 +45,7 @@ describe('profiler', () => {
     expect(profiler.report('end_to_end').rootTotalMs).toBe(3);
   });
 
-  it('renders the table with the seed advice for a bottleneck', async () => {
+  it('renders the table with the advice for a bottleneck', async () => {
     const clock = manualClock();
     const profiler = new Profiler(clock.now);
     await profiler.measure('end_to_end', async () => {

@@ -19,7 +19,7 @@ describe('latencyStats', () => {
     expect(s.p99Ms).toBeCloseTo(99.1, 10); // index 8.91
   });
 
-  it('does not use the seed sorted[int(n*p)] rule', () => {
+  it('does not use the naive sorted[int(n*p)] rule', () => {
     // With 20 values 1..20, sorted[int(20*0.95)] = 20 (the max); type 7 gives 19.05.
     const values = Array.from({ length: 20 }, (_, i) => i + 1);
     expect(latencyStats(values).p95Ms).toBeCloseTo(19.05, 10);

@@ -34,7 +34,7 @@ describe('formatSummary', () => {
     [1200, 1200.3, 1600, 500, ErrorCode.http],
   ];
 
-  it('renders the seed layout with schedule, service times and errors', () => {
+  it('renders the summary layout with schedule, service times and errors', () => {
     const text = formatSummary(summaryOf(rows, 100 / 60));
     const lines = text.split('\n');
     expect(lines[0]).toBe('='.repeat(60));

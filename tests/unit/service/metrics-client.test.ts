@@ -33,7 +33,7 @@ describe('metrics client', () => {
     expect(missingFor({ available: false, reason: 'no endpoint' }, ['successCount'])).toBe('no endpoint');
   });
 
-  it('prints the seed\'s "Metrics After Load" block', () => {
+  it('prints the "Metrics After Load" block', () => {
     const block = formatMetricsBlock(parseMetrics(contractDoc));
     expect(block).toContain('Total webhooks: 1246');
     expect(block).toContain('Success rate: 99.0%');

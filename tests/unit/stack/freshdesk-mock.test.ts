@@ -88,7 +88,7 @@ describe('freshdesk mock routes', () => {
 });
 
 describe('latency', () => {
-  it('log-normal with the configured median and P95, replayed by the seed', () => {
+  it('log-normal with the configured median and P95, replayed from the same random seed', () => {
     const draw = createLatency({ distribution: 'lognormal', medianMs: 120, p95Ms: 240 }, seededRandom(42));
     const samples = Array.from({ length: 20_000 }, draw).sort((a, b) => a - b);
     const median = samples[10_000]!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { orderSpecFiles, specRank } from '../../helpers/vitest/spec-order.ts';
 
 describe('spec order', () => {
-  it("puts the performance specs in the seed's order, then custom, then any other by name; other files keep their places", () => {
+  it('puts the performance specs in their fixed order (standard, sustained, burst, profile), then custom, then any other by name; other files keep their places', () => {
     const files = [
       'tests/unit/a.test.ts',
       'tests/performance/profile.spec.ts',
