@@ -1,48 +1,115 @@
-// The README's "Writing a load test of your own" example, run as written (issue 13): copied
-// into tests/performance for the length of the test, run by the performance project against
-// the embedded reference stack as configured by default (its rate limiter on), then removed.
+// The README's five-line spec, run as written: copied into tests/performance for the length of
+// each test and run by the performance project, on the embedded reference stack and against an
+// external service (the contract target, another implementation), then removed. The same spec
+// with an impossible bound fails naming the metric, and the project's static checks (what
+// `npm test` runs before the unit tests) stay green with such a file present.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { childEnv, ROOT, VITEST } from '../support/child-vitest.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startContractTarget, type ContractTarget } from '../targets/contract-target.ts';
+import { childEnv, ROOT, runVitest } from '../support/child-vitest.ts';
 
-/** The first TypeScript block of the README's section on writing a spec. */
-function readmeExample(): string {
+/** The README's first TypeScript block that is a spec (it calls perfTest). */
+function readmeSpec(): string {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Writing a load test of your own'));
-  const match = /```ts\n([\s\S]*?)```/.exec(section);
-  if (!match) throw new Error('README.md: no ```ts block under "## Writing a load test of your own"');
-  return match[1]!;
+  const block = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).find((code) => code.includes('perfTest('));
+  if (block === undefined) throw new Error('README.md: no ```ts block that calls perfTest(');
+  return block;
 }
 
-describe("the README's custom spec", () => {
-  it('runs as written against the default reference stack, and its report carries its title, thresholds and check', () => {
-    const name = `${process.pid}.readme-example`;
-    const file = join(ROOT, 'tests', 'performance', `${name}.spec.ts`);
-    const reportDir = mkdtempSync(join(tmpdir(), 'readme-example-'));
-    writeFileSync(file, readmeExample());
-    try {
-      // Only the request count is lowered (the example's own variable), so the test takes seconds.
-      const env = childEnv({ WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '', PERF_REPORT_DIR: reportDir, PERF_BASELINE: '', MY_REQUESTS: '6' });
-      const run = spawnSync(
-        process.execPath,
-        [VITEST, 'run', '--project', 'performance', `--outputFile.junit=${join(reportDir, 'junit.xml')}`, file],
-        { cwd: ROOT, env, encoding: 'utf8', timeout: 240_000 },
+/** Writes `source` as a spec file for the length of `body`. */
+async function withSpec<T>(source: string, body: (file: string, name: string) => Promise<T>): Promise<T> {
+  const name = `${process.pid}-readme-example`;
+  const file = join(ROOT, 'tests', 'performance', `${name}.spec.ts`);
+  writeFileSync(file, source);
+  try {
+    return await body(file, name);
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+
+/** Runs one spec file in the performance project; its outcome and report. */
+async function runSpec(file: string, name: string, settings: Record<string, string>) {
+  const reportDir = mkdtempSync(join(tmpdir(), 'readme-example-'));
+  try {
+    const env = childEnv({ PERF_REPORT_DIR: reportDir, PERF_BASELINE: '', PERF_HISTORY: 'none', ...settings });
+    const args = ['--project', 'performance', `--outputFile.junit=${join(reportDir, 'junit.xml')}`, file];
+    const { code, output } = await runVitest(args, env, 240_000);
+    const reportPath = join(reportDir, `${name}.json`);
+    const report = existsSync(reportPath) ? JSON.parse(readFileSync(reportPath, 'utf8')) : undefined;
+    return { code, output, report };
+  } finally {
+    rmSync(reportDir, { recursive: true, force: true });
+  }
+}
+
+describe("the README's five-line spec", () => {
+  const spec = readmeSpec();
+  let target: ContractTarget;
+  beforeAll(async () => {
+    // The original's behaviour: a sliding window, a bare 429, no metrics of ours.
+    target = await startContractTarget({ processingMs: [5, 20] });
+  });
+  afterAll(async () => {
+    await target?.stop();
+  });
+
+  it('is five lines of code with one import line', () => {
+    const code = spec.split('\n').filter((line) => line.trim() !== '');
+    expect(code.length, spec).toBeLessThanOrEqual(6);
+    expect(code.filter((line) => line.startsWith('import ')).length).toBe(1);
+  });
+
+  it('runs as written on the embedded stack and writes its report', async () => {
+    await withSpec(spec, async (file, name) => {
+      const { code, output, report } = await runSpec(file, name, { WEBHOOK_STACK: 'embedded', WEBHOOK_URL: '' });
+      expect(code, output.slice(-4000)).toBe(0);
+      expect(report, output.slice(-2000)).toBeDefined();
+      expect(report.summaries.load.sentRequests).toBe(30);
+      expect(report.thresholds.map((t: { metric: string; passed: boolean }) => [t.metric, t.passed])).toEqual(
+        expect.arrayContaining([
+          ['successRatePercent', true],
+          ['p95Ms', true],
+        ]),
       );
-      const output = `${run.stdout}${run.stderr}`;
-      expect(run.status, output.slice(-4000)).toBe(0);
-      const reportPath = join(reportDir, `${name}.json`);
-      expect(existsSync(reportPath), output.slice(-2000)).toBe(true);
-      const report = JSON.parse(readFileSync(reportPath, 'utf8'));
-      expect(report.title).toBe('My load test');
-      expect(report.summaries.load.sentRequests).toBe(6);
-      expect(report.thresholds.map((t: { passed: boolean }) => t.passed)).toEqual([true, true]);
-      expect(report.checks).toEqual([{ name: 'meets my targets', outcome: 'passed', detail: '' }]);
-    } finally {
-      rmSync(file, { force: true });
-      rmSync(reportDir, { recursive: true, force: true });
-    }
+    });
+  });
+
+  it('runs as written against an external service', async () => {
+    await withSpec(spec, async (file, name) => {
+      const { code, output, report } = await runSpec(file, name, { WEBHOOK_STACK: 'external', WEBHOOK_URL: target.webhookUrl });
+      expect(code, output.slice(-4000)).toBe(0);
+      expect(report.provider.webhookUrl).toBe(target.webhookUrl);
+      expect(report.summaries.load.successCount).toBe(30);
+    });
+  });
+
+  it("fails with p95Ms: ['<', 1], naming P95, the phase, the figure and the bound", async () => {
+    const impossible = spec.replace(/p95Ms: \['<', \d+\]/, "p95Ms: ['<', 1]");
+    expect(impossible).not.toBe(spec);
+    await withSpec(impossible, async (file, name) => {
+      const { code, output, report } = await runSpec(file, name, { WEBHOOK_STACK: 'external', WEBHOOK_URL: target.webhookUrl });
+      expect(code, output.slice(-4000)).toBe(1);
+      expect(output).toMatch(/thresholds failed: load: P95 latency < 1 ms \(measured [\d.]+ ms\)/);
+      const p95 = report.thresholds.find((t: { metric: string }) => t.metric === 'p95Ms');
+      expect(p95).toMatchObject({ passed: false, op: '<', value: 1 });
+    });
+  });
+
+  it("leaves the project's static checks green with such a file present", async () => {
+    await withSpec(spec, async (file) => {
+      for (const [command, ...args] of [
+        ['npx', 'tsc', '--noEmit'],
+        ['npx', 'eslint', '--max-warnings', '0', file],
+        ['npx', 'prettier', '--check', file],
+        ['npx', 'vitest', 'run', '--project', 'unit', 'tests/unit/config', 'tests/unit/docs'],
+      ] as const) {
+        const run = spawnSync(command, args, { cwd: ROOT, env: childEnv(), encoding: 'utf8', timeout: 180_000 });
+        expect(run.status, `${command} ${args.join(' ')}\n${run.stdout}${run.stderr}`.slice(-4000)).toBe(0);
+      }
+    });
   });
 });
