@@ -4,6 +4,7 @@
 // service's metrics, Retry-After, the rate-limit verdicts).
 export { test, describe, describeSpec, expect, perfContext } from './fixtures.ts';
 export { sleep, type SpecRecorder } from './recorder.ts';
+export { healthAfter, waitForRetryAfter } from './recovery.ts';
 export { timelineOf } from '../report/index.ts';
 export { plannedDurationMs, specTimeoutMs, type PerfContext } from './perf-context.ts';
 export {

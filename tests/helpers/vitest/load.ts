@@ -26,9 +26,10 @@ export interface LoadPlan extends Omit<
   /**
    * The room the phase needs in the rate-limit window before it starts: by default what its
    * plan sends within a window; `'empty window'` waits until none of the suite's requests is
-   * left in it (a phase that judges the limiter from a clean window).
+   * left in it (a phase that judges the limiter from a clean window); `'none'` starts at once,
+   * whatever the window holds (a phase sent past the budget on purpose, to meet the limiter).
    */
-  room?: 'plan' | 'empty window';
+  room?: 'plan' | 'empty window' | 'none';
   /** Print the summary (default true). */
   quiet?: boolean;
   /** With PERF_REPEAT=N the plan runs N times (default); false runs it once (a search that is its own repetition). */
@@ -153,7 +154,8 @@ export function createLoad(recorder: SpecRecorder): Load {
           ? 'the phase judges the limiter, so it waits until none of the suite’s requests is left in the window'
           : undefined;
       const windowRequests = room === 'empty window' ? (config.rateLimit?.limit ?? requests) : requests;
-      await recorder.awaitRoom(phase, { requests: windowRequests, ratePerSecond: room === 'empty window' ? null : rps }, needs);
+      if (room === 'none') console.log(`[perf] rate limit: ${recorder.spec}/${phase} starts now, past the budget on purpose`);
+      else await recorder.awaitRoom(phase, { requests: windowRequests, ratePerSecond: room === 'empty window' ? null : rps }, needs);
       const earlier = await recorder.sent();
       const burst = rps === null && !engine.stages;
       const ticketIdStart = recorder.reserveTickets(engine.stages ? 0 : requests);

@@ -5,5 +5,6 @@
 import { afterAll } from 'vitest';
 import { printProgress } from '../report/index.ts';
 import './matchers.ts';
+import './matchers-rate-limit.ts';
 
 afterAll(printProgress());
