@@ -19,8 +19,7 @@ import { parseArgs } from 'node:util';
 import { jsonObjectBody, runLoadTest } from '#engine';
 import { compareWithBaseline, DEFAULT_MIN_RISE_MS, type BaselineComparison, type BaselineReport } from '../tests/helpers/analysis/index.ts';
 import { ConfigError, loadConfig } from '../tests/helpers/config/index.ts';
-import { embeddedStack } from '../tests/helpers/providers/embedded.ts';
-import type { RunningStack } from '../tests/helpers/providers/index.ts';
+import { embeddedStack, type RunningStack } from '../tests/helpers/providers/index.ts';
 import { timelineOf, type RunFigures } from '../tests/helpers/report/index.ts';
 
 const EXIT = { met: 0, missed: 1, usage: 2 } as const;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { changePointMethod } from '../tests/helpers/analysis/index.ts';
 import { loadConfig } from '../tests/helpers/config/index.ts';
-import { formatTrend, HISTORY_DISPLAY_LIMIT, historyPathFor, readHistory, trendOf } from '../tests/helpers/report/history.ts';
+import { formatTrend, HISTORY_DISPLAY_LIMIT, historyPathFor, readHistory, trendOf } from '../tests/helpers/report/index.ts';
 
 const HELP = `npm run perf:history -- [--file PATH] [--spec NAME] [--last N]
   --file  the history file (default: PERF_HISTORY, else $PERF_REPORT_DIR/history.jsonl, else reports/performance/history.jsonl)

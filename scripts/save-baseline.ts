@@ -2,7 +2,7 @@
 // Saves the current spec reports as the baseline that PERF_BASELINE compares later runs with.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { saveBaseline } from '../tests/helpers/analysis/index.ts';
+import { saveBaseline } from '../tests/helpers/report/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -26,13 +26,10 @@
 // there are too few samples: not judged), with what to collect to decide. The latency allowance
 // is maxRegressionPercent, but never less than minRiseMs of the baseline figure: an absolute
 // floor, so 2 ms -> 3 ms (+50 %) is no regression. Only a regression fails the spec.
-// compareWithBaseline is pure (seeded: the same reports give the same intervals);
-// loadBaseline/saveBaseline are the file edges.
-import { copyFile, mkdir, readdir, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+// Pure (seeded: the same reports give the same intervals). Finding the baseline's report on
+// disk and saving a baseline are report/baseline-files.ts's, which hands the report in here.
 import { classHasLatency } from '#engine';
-import type { RunFigures, SpecReport } from '../report/index.ts';
-import { readSpecReportFile, ReportFileError, runsOf } from '../report/index.ts';
+import type { RunFigures, SpecReport } from '../model/index.ts';
 import {
   bootstrapFigures,
   changeOf,
@@ -44,7 +41,7 @@ import {
   type Figures,
   type Window,
 } from './bootstrap.ts';
-import { phasesOf } from './repeats.ts';
+import { phasesOf, runsOf } from './repeats.ts';
 
 export interface BaselineOptions {
   /** Largest allowed rise of P50/P95/P99, in percent of the baseline value. */
@@ -503,67 +500,6 @@ export class BaselineError extends Error {
   override name = 'BaselineError';
 }
 
-/**
- * The baseline report of `spec` from PERF_BASELINE: a directory holding `<spec>.json`, or one
- * report file. Undefined (with the reason) when that baseline has no report of this spec.
- */
-export async function loadBaseline(
-  location: string,
-  spec: string,
-): Promise<{ report: SpecReport; source: string } | { report: undefined; reason: string }> {
-  let isDirectory: boolean;
-  try {
-    isDirectory = (await stat(location)).isDirectory();
-  } catch {
-    throw new BaselineError(
-      `PERF_BASELINE=${JSON.stringify(location)} does not exist: point it at a directory saved by \`npm run perf:baseline\` or at one spec's JSON report`,
-    );
-  }
-  if (isDirectory) {
-    const path = join(location, `${spec}.json`);
-    try {
-      await stat(path);
-    } catch {
-      return { report: undefined, reason: `the baseline directory ${location} has no ${spec}.json` };
-    }
-    return { report: await readSpecReportFile(path), source: path };
-  }
-  const report = await readSpecReportFile(location);
-  return report.spec === spec
-    ? { report, source: location }
-    : { report: undefined, reason: `${location} is the baseline of spec "${report.spec}"` };
-}
-
-/** Copies every spec report in `fromDir` to `toDir`; returns the files written. */
-export async function saveBaseline(fromDir: string, toDir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = (await readdir(fromDir)).filter((name) => name.endsWith('.json')).sort();
-  } catch {
-    throw new BaselineError(`${fromDir} does not exist: run the performance specs first (npx vitest run tests/performance)`);
-  }
-  const reports: string[] = [];
-  for (const name of names) {
-    const path = join(fromDir, name);
-    try {
-      await readSpecReportFile(path);
-      reports.push(path);
-    } catch (error) {
-      if (!(error instanceof ReportFileError)) throw error;
-      // not a spec report (e.g. another tool's JSON): not part of a baseline
-    }
-  }
-  if (reports.length === 0) throw new BaselineError(`${fromDir} holds no spec reports: run the performance specs first`);
-  await mkdir(toDir, { recursive: true });
-  const written: string[] = [];
-  for (const path of reports) {
-    const target = join(toDir, basename(path));
-    await copyFile(path, target);
-    written.push(target);
-  }
-  return written;
-}
-
 export interface BaselineSettings {
   path: string | undefined;
   maxRegressionPercent: number;
@@ -579,17 +515,18 @@ export type BaselineCheck =
   | { ran: false; reason: string }
   | { ran: true; comparison: BaselineComparison; check: { name: string; outcome: 'passed' | 'failed'; detail: string } };
 
+/** The baseline found for a spec (report/baseline-files.ts loadBaseline): its report and where it came from, or why there is none. */
+export type FoundBaseline = { report: BaselineReport; source: string } | { report: undefined; reason: string };
+
 /**
- * What SpecRecorder does with PERF_BASELINE: load the spec's baseline and compare (no baseline
- * for this spec: not run). Only a regression fails; an inconclusive comparison passes, its
+ * Pure: the check SpecRecorder makes with PERF_BASELINE, against the baseline found for the
+ * spec (none found: not run). Only a regression fails; an inconclusive comparison passes, its
  * sentence (what to collect to decide) the check's detail.
  */
-export async function checkAgainstBaseline(report: SpecReport, settings: BaselineSettings): Promise<BaselineCheck> {
-  if (settings.path === undefined) return { ran: false, reason: 'PERF_BASELINE is not set' };
-  const loaded = await loadBaseline(settings.path, report.spec);
-  if (loaded.report === undefined) return { ran: false, reason: loaded.reason };
+export function baselineCheck(report: BaselineReport, found: FoundBaseline, settings: BaselineSettings): BaselineCheck {
+  if (found.report === undefined) return { ran: false, reason: found.reason };
   const { path: _path, ...options } = settings;
-  const comparison = compareWithBaseline(report, loaded.report, { ...options, baselineSource: loaded.source });
+  const comparison = compareWithBaseline(report, found.report, { ...options, baselineSource: found.source });
   const failed = comparison.kind === 'regression';
   return {
     ran: true,

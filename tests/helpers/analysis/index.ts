@@ -1,5 +1,6 @@
 // Judging runs: degradation over a run, the seed's targets table, and the
-// comparison with a baseline run. Pure, except loading and saving baselines.
+// comparison with a baseline run. Pure: reading the baseline's report from disk is
+// report/'s (baseline-files.ts). Imports the engine and model/, never report/.
 export {
   analyzeDegradation,
   analyzeLatencySeries,
@@ -22,10 +23,10 @@ export {
   type ThresholdResult,
 } from './thresholds.ts';
 export {
-  checkAgainstBaseline,
+  baselineCheck,
   compareWithBaseline,
   formatBaselineComparison,
-  saveBaseline,
+  BaselineError,
   DEFAULT_MIN_RISE_MS,
   type BaselineComparison,
   type BaselineCheck,
@@ -34,6 +35,7 @@ export {
   type BaselineRow,
   type BaselineSettings,
   type BaselineVerdict,
+  type FoundBaseline,
 } from './baseline.ts';
 export {
   afterRamp,
@@ -71,6 +73,7 @@ export {
   ranCount,
   valuesByRun,
   repeatsRecord,
+  runsOf,
   spreadOf,
   SPREAD_METRICS,
   type ConsistencyRule,

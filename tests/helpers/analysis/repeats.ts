@@ -8,7 +8,7 @@
 // stays one run). It is the run whose P95 in the judged phase is the median;
 // with an even count, the slower of the two middle runs (the cautious choice).
 import { readSummaries, type LoadTestSummary } from '#engine';
-import type { RepeatsRecord, RunFigures, SpreadRow } from '../report/index.ts';
+import type { RepeatsRecord, RunFigures, SpecReport, SpreadRow } from '../model/index.ts';
 
 export const SPREAD_METRICS: readonly SpreadRow['metric'][] = ['p50Ms', 'p95Ms', 'p99Ms', 'successRatePercent', 'achievedRps'];
 
@@ -42,6 +42,11 @@ export function cvPercent(values: readonly number[]): number {
   if (mean === 0) return values.every((v) => v === 0) ? 0 : Number.NaN;
   const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1);
   return (Math.sqrt(variance) / Math.abs(mean)) * 100;
+}
+
+/** Every run of a report: the repetitions with PERF_REPEAT > 1, else the one run it holds. */
+export function runsOf(report: Pick<SpecReport, 'summaries' | 'timelines' | 'repeats'>): RunFigures[] {
+  return report.repeats?.runs ?? [{ summaries: report.summaries, timelines: report.timelines }];
 }
 
 /** Phases in the order the runs first recorded them. */

@@ -2,9 +2,10 @@
 // acceptable or action required. Pure functions.
 import type { LoadTestSummary } from '#engine';
 import type { TargetRow, TargetsTable } from '../config/index.ts';
+import type { TargetClass, TargetVerdict } from '../model/index.ts';
 import { measure, METRICS } from './thresholds.ts';
 
-export type TargetClass = 'target' | 'acceptable' | 'action required';
+export type { TargetClass, TargetVerdict } from '../model/index.ts';
 
 export interface TargetMeasurements {
   successRatePercent: number;
@@ -13,17 +14,6 @@ export interface TargetMeasurements {
   p99Ms: number;
   /** Successful requests per minute over the run. */
   throughputPerMinute: number;
-}
-
-export interface TargetVerdict {
-  metric: keyof TargetsTable;
-  label: string;
-  value: number;
-  unit: string;
-  target: number;
-  acceptable: number;
-  higherIsBetter: boolean;
-  verdict: TargetClass;
 }
 
 /** The table's rows, in order; labels, units and how each figure is read come from METRICS. */

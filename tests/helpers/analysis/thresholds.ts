@@ -4,8 +4,19 @@
 // one evaluation is what the console, the assertion, the JSON, the HTML and
 // JUnit (through the assertion's message) show. Pure.
 import type { LoadTestSummary } from '#engine';
+import type { Metric, Threshold, ThresholdOp, ThresholdResult } from '../model/index.ts';
 
-/** What a threshold can be about, with how the figure is read from a run. */
+// The shapes are the model's: every report records its thresholds.
+export type { Metric, Threshold, ThresholdOp, ThresholdResult } from '../model/index.ts';
+
+/** How one metric is shown and read from a run's summary (undefined: the spec gives the figure). */
+interface MetricReading {
+  label: string;
+  unit: string;
+  read: ((s: LoadTestSummary) => number) | undefined;
+}
+
+/** What a threshold can be about (every Metric, no other), with how the figure is read from a run. */
 export const METRICS = {
   successRatePercent: { label: 'Success rate', unit: '%', read: (s: LoadTestSummary) => s.successRatePercent },
   p50Ms: { label: 'P50 latency', unit: 'ms', read: (s: LoadTestSummary) => s.responseTimes.p50Ms },
@@ -21,31 +32,7 @@ export const METRICS = {
   },
   /** Second-half P95 against first-half P95, in percent: given by the spec (analysis/degradation.ts). */
   degradationPercent: { label: 'P95 degradation', unit: '%', read: undefined },
-} as const;
-
-export type Metric = keyof typeof METRICS;
-export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
-
-export interface Threshold {
-  metric: Metric;
-  /** The run (recorder.addRun's phase) whose summary the figure is read from. */
-  phase: string;
-  op: ThresholdOp;
-  value: number;
-}
-
-export interface ThresholdResult extends Threshold {
-  /** The figure measured; NaN when it could not be (no such run, or none given). */
-  actual: number;
-  passed: boolean;
-  /** e.g. "load: P95 latency < 5000 ms (measured 812.3 ms)" */
-  text: string;
-  /**
-   * With PERF_REPEAT > 1, before the last run: this run's figure, shown but not asserted; the
-   * thresholds are judged on the median run after the last one. Says so, e.g. "judged after run 3 of 3".
-   */
-  deferred?: string;
-}
+} as const satisfies Record<Metric, MetricReading>;
 
 const HOLDS: Record<ThresholdOp, (actual: number, limit: number) => boolean> = {
   '<': (a, b) => a < b,

@@ -1,18 +1,8 @@
 // What every stack provider hands to the specs, and what it must be able to do.
-export type ProviderName = 'embedded' | 'compose' | 'external';
+import type { StackEndpoints } from '../model/index.ts';
 
-/** Serializable: crosses from Vitest's globalSetup to the spec workers via provide/inject. */
-export interface StackEndpoints {
-  provider: ProviderName;
-  /** Why this provider was chosen (printed and recorded in every report). */
-  reason: string;
-  webhookUrl: string;
-  /** null: the service has no health endpoint (WEBHOOK_HEALTH_URL=none); the signed probe is the readiness check. */
-  healthUrl: string | null;
-  metricsUrl: string;
-  /** Provider specifics for reports: container ids, log files, compose files. */
-  details: Record<string, string | string[]>;
-}
+// The endpoints' shape is the model's: every report records them.
+export type { ProviderName, StackEndpoints } from '../model/index.ts';
 
 export interface RunningStack {
   endpoints: StackEndpoints;

@@ -5,7 +5,7 @@ import { appendFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../files.ts';
 import { renderCiSummary, type CiSummaryArtifacts, type CiSummaryOptions } from './ci-summary.ts';
-import type { SpecReport } from './json-report.ts';
+import type { SpecReport } from '../model/index.ts';
 
 export interface CiSummaryFileOptions extends Omit<CiSummaryOptions, 'artifacts'> {
   /** JUnit files of the run (absolute, or relative to the working directory); linked relative to `dir`. */

@@ -4,10 +4,9 @@
 // history verdicts, then the failures named and links to the artifacts. Pure:
 // reports in, Markdown out. Every piece of report text goes through `cell`.
 import { readSummaries, type LoadTestSummary } from '#engine';
-import { describeThreshold, METRICS, type ThresholdResult } from '../analysis/thresholds.ts';
-import { ranCount } from '../analysis/repeats.ts';
+import { describeThreshold, METRICS, ranCount, type ThresholdResult } from '../analysis/index.ts';
+import type { SpecReport, SpreadRow } from '../model/index.ts';
 import { countChecks, specVerdict } from './verdict.ts';
-import type { SpecReport, SpreadRow } from './json-report.ts';
 
 /** What the history says of one spec (tests/helpers/report/history.ts fills it; read loosely). */
 export interface HistoryChange {

@@ -7,62 +7,19 @@ import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { readSummaries } from '#engine';
-import { changePoints, type ChangePoint, type ChangePointOptions } from '../analysis/change-points.ts';
+import { changePoints, type ChangePoint, type ChangePointOptions } from '../analysis/index.ts';
 import type { PerfConfig } from '../config/index.ts';
-import type { StackEndpoints } from '../providers/index.ts';
-import type { MachineInfo, SpecReport, SpreadRow } from './json-report.ts';
+import { HISTORY_FILE, type GitState, type HistoryEntry, type PhaseFigures, type SpecReport } from '../model/index.ts';
 import { specVerdict } from './verdict.ts';
 
-export const HISTORY_FILE = 'history.jsonl';
+// The line's shape and the file's name are the model's (model/history.ts).
+export { HISTORY_FILE };
+export type { GitState, HistoryEntry, PhaseFigures } from '../model/index.ts';
+
 /** Runs per spec kept when the history is read for display (the file itself keeps every run). */
 export const HISTORY_DISPLAY_LIMIT = 50;
 const REDACTED = '[redacted]';
 const GIT_TIMEOUT_MS = 2000;
-
-/** One phase's headline figures; null where the report had none (NaN in JSON). */
-export interface PhaseFigures {
-  phase: string;
-  sentRequests: number | null;
-  completedRequests: number | null;
-  successRatePercent: number | null;
-  p50Ms: number | null;
-  p95Ms: number | null;
-  p99Ms: number | null;
-  achievedRps: number | null;
-}
-
-export interface GitState {
-  commit: string;
-  /** `git status --porcelain` listed something: the run's code may not be the commit's. */
-  dirty: boolean;
-}
-
-/** One spec run, one line of history.jsonl. */
-export interface HistoryEntry {
-  version: 1;
-  spec: string;
-  title: string;
-  runStartedAt: string;
-  startedAt: string;
-  finishedAt: string;
-  /** The report's run status: completed, aborted or error. */
-  status: string;
-  /** The verdict the HTML report shows (a failed check makes it failed, whatever the status). */
-  verdict: 'passed' | 'failed' | 'aborted';
-  /** In the report's order: the first is the spec's main phase. */
-  phases: PhaseFigures[];
-  repeats?: { count: number; runs: number; spread: SpreadRow[]; consistency: string };
-  thresholds?: { phase: string; metric: string; op: string; value: number; actual: number | null; passed: boolean }[];
-  /** The baseline comparison's verdict, in words. */
-  baseline?: string;
-  /** The report's settings, the secret redacted. */
-  config: PerfConfig;
-  provider: StackEndpoints;
-  machine: MachineInfo;
-  /** The project's HEAD when the run was recorded; absent outside a git repository or without git. */
-  commit?: string;
-  dirty?: boolean;
-}
 
 const finite = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 

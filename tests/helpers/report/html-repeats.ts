@@ -2,7 +2,7 @@
 // the runs, which run is the median one, and the consistency verdict. Pure.
 import { ranCount, valuesByRun } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
-import type { RepeatsRecord, SpreadRow } from './json-report.ts';
+import type { RepeatsRecord, SpreadRow } from '../model/index.ts';
 
 const LABEL: Record<SpreadRow['metric'], string> = {
   p50Ms: 'P50 (ms)',

@@ -20,7 +20,7 @@ import type { HistoryEntry } from './history.ts';
 import { trendSection } from './html-trend.ts';
 import { repeatsSection } from './html-repeats.ts';
 import { resourcesTable } from './html-resources.ts';
-import type { SpecReport } from './json-report.ts';
+import type { SpecReport } from '../model/index.ts';
 import { countChecks, specVerdict, type CheckCounts } from './verdict.ts';
 import {
   capacityChart,

@@ -4,7 +4,7 @@
 // round trip leaves for NaN.
 import { isBusy, type LoadTestSummary } from '#engine';
 import { escapeHtml as esc } from './escape.ts';
-import type { SpecReport } from './json-report.ts';
+import type { SpecReport } from '../model/index.ts';
 
 const MB = 2 ** 20;
 

@@ -1,7 +1,7 @@
 // The trend of one spec over its recorded runs (history.jsonl), for the HTML report: small
 // inline SVG line charts of P50, P95 and success rate with the change points marked, and a
 // table of the last runs. Pure: entries in, HTML text out; every piece of text escaped.
-import { changePointMethod } from '../analysis/change-points.ts';
+import { changePointMethod } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import {
   HISTORY_DISPLAY_LIMIT,
@@ -15,7 +15,7 @@ import {
   type TrendChange,
   type TrendMetric,
 } from './history.ts';
-import type { SpecReport } from './json-report.ts';
+import type { SpecReport } from '../model/index.ts';
 import { COLORS, niceTicks } from './svg-charts.ts';
 
 const WIDTH = 420;

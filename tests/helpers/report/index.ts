@@ -1,17 +1,13 @@
 // What the suite writes and prints: the console summary and progress lines, one
-// JSON report per spec, the HTML overview, and the metrics watch line.
+// JSON report per spec, the HTML overview, and the metrics watch line; and the
+// files the analysis judges (a spec's baseline). Reads engine, analysis and model;
+// the vitest part and the CLI call it.
 export { formatSummary, formatProgress, printProgress, defaultTitle } from './console.ts';
-export {
-  reportBase,
-  runsOf,
-  writeSpecReport,
-  writeSpecReportSync,
-  type SpecReport,
-  type CheckRecord,
-  type RepeatsRecord,
-  type RunFigures,
-  type SpreadRow,
-} from './json-report.ts';
+export { reportBase, writeSpecReport, writeSpecReportSync } from './json-report.ts';
+// The report's data shapes are the model's; kept here for the readers that import them from the report.
+export type { SpecReport, CheckRecord, RepeatsRecord, RunFigures, SpreadRow } from '../model/index.ts';
+export { runsOf } from '../analysis/index.ts';
+export { loadBaseline, saveBaseline, checkAgainstBaseline } from './baseline-files.ts';
 export {
   isSpecReport,
   readSpecReportFile,
@@ -31,6 +27,7 @@ export {
   historyChangesFor,
   historyEntryOf,
   historyPathFor,
+  formatTrend,
   latestPerSpec,
   readHistory,
   readHistorySync,

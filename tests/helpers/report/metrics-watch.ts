@@ -1,6 +1,6 @@
 // What `npm run metrics:watch` prints: the key figures of /webhook/metrics with
 // the change since the previous poll. Pure; scripts/metrics-watch.ts does the I/O.
-import type { ServerMetrics } from '../service/index.ts';
+import type { ServerMetrics } from '../model/index.ts';
 
 interface Figure {
   label: string;

@@ -6,7 +6,7 @@ import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
 import { join } from 'node:path';
 import { HISTORY_FILE, readHistory, readHistorySync, type HistoryEntry } from './history.ts';
 import { renderHtmlReport, type HtmlReportOptions } from './html-report.ts';
-import type { SpecReport } from './json-report.ts';
+import type { SpecReport } from '../model/index.ts';
 
 /**
  * Where the page's trend comes from: a history file (default `<dir>/history.jsonl`; null = none).

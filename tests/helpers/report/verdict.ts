@@ -1,6 +1,6 @@
 // A spec report's verdict and its check counts: one rule for the HTML page, the CI summary
 // and the history. Pure.
-import type { SpecReport } from './json-report.ts';
+import type { SpecReport } from '../model/index.ts';
 
 /** How many checks passed, failed and were skipped. */
 export interface CheckCounts {

@@ -1,28 +1,10 @@
 // Reads GET /webhook/metrics. Unknown fields are ignored; contract fields that
 // are missing are listed, so a check that needs one can say why it was skipped.
 import { request } from 'undici';
+import type { Percentiles, ServerMetrics } from '../model/index.ts';
 
-export interface Percentiles {
-  p50: number;
-  p95: number;
-  p99: number;
-}
-
-export interface ServerMetrics {
-  successCount?: number;
-  failureCount?: number;
-  successRatePercent?: number;
-  processingTimes?: Percentiles & { average?: number; count?: number };
-  slowOperationCount?: number;
-  freshdeskLatency?: Percentiles;
-  /** Reference-stack extras (not in the contract): memory and the Freshdesk pool. */
-  rssBytes?: number;
-  heapUsedBytes?: number;
-  eventLoopDelayP99Ms?: number;
-  pool?: { connected?: number; pending?: number; running?: number; size?: number };
-  /** Dotted paths of contract fields the document lacks. */
-  missing: string[];
-}
+// The figures' shape is the model's: reports record them.
+export type { Percentiles, ServerMetrics } from '../model/index.ts';
 
 export type MetricsResult = { available: true; metrics: ServerMetrics } | { available: false; reason: string };
 

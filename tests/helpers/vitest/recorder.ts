@@ -46,8 +46,9 @@ import {
   type Sent,
   type WaitPlan,
 } from '../rate-limit/index.ts';
-import { checkAgainstBaseline, formatBaselineComparison, formatRepeats, medianRunIndex, repeatsRecord } from '../analysis/index.ts';
+import { formatBaselineComparison, formatRepeats, medianRunIndex, repeatsRecord } from '../analysis/index.ts';
 import {
+  checkAgainstBaseline,
   historyPathFor,
   recordHistory,
   recordHistorySync,
@@ -74,7 +75,7 @@ import {
   type TargetVerdict,
   type ThresholdResult,
 } from '../analysis/index.ts';
-import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '../index.ts';
+import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '#engine';
 
 /** How long an interrupted spec may go on (to hand back a run's partial results) before it exits. */
 const INTERRUPT_GRACE_MS = 1000;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BaselineError,
-  checkAgainstBaseline,
+  baselineCheck,
   compareWithBaseline,
   timelineWindows,
   verdictOf,
@@ -16,7 +16,8 @@ import {
 } from '../../helpers/analysis/baseline.ts';
 import { figuresFor, mulberry32, percentileInterval, pointFigures, prepareSide, seedFor } from '../../helpers/analysis/bootstrap.ts';
 import { percentile, sortedValues } from '../../helpers/engine/statistics.ts';
-import type { SpecReport } from '../../helpers/report/json-report.ts';
+import type { SpecReport } from '../../helpers/model/index.ts';
+import { checkAgainstBaseline } from '../../helpers/report/baseline-files.ts';
 import { makeReport, type PhaseInput } from '../report/fixtures.ts';
 
 const options = { maxRegressionPercent: 10, maxSuccessDropPoints: 5, baselineSource: 'test' };
@@ -226,6 +227,18 @@ describe('compareWithBaseline: run-level and window-level', () => {
 });
 
 describe('checkAgainstBaseline', () => {
+  it('judges a baseline handed in as data (baselineCheck: no file read)', () => {
+    const before = makeReport('standard', { load: { latencies: noisy(100, 250, 1) } });
+    const settings = { path: 'unused', maxRegressionPercent: 50, maxSuccessDropPoints: 5, resamples: 500 };
+    expect(baselineCheck(before, { report: undefined, reason: 'no standard.json' }, settings)).toEqual({
+      ran: false,
+      reason: 'no standard.json',
+    });
+    const same = baselineCheck(before, { report: before, source: 'in memory' }, settings);
+    expect(same.ran && same.comparison.baselineSource).toBe('in memory');
+    expect(same.ran && same.check.outcome).toBe('passed');
+  });
+
   it('fails only a regression; an inconclusive comparison passes with its sentence as the detail', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'perf-baseline-'));
     temporary.push(dir);

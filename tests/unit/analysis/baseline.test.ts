@@ -2,13 +2,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  compareWithBaseline,
-  formatBaselineComparison,
-  loadBaseline,
-  saveBaseline,
-  timelineLatencies,
-} from '../../helpers/analysis/baseline.ts';
+import { compareWithBaseline, formatBaselineComparison, timelineLatencies } from '../../helpers/analysis/baseline.ts';
+import { loadBaseline, saveBaseline } from '../../helpers/report/baseline-files.ts';
 import { latencies, legacyReport, makeReport } from '../report/fixtures.ts';
 
 const options = { maxRegressionPercent: 50, maxSuccessDropPoints: 5, baselineSource: 'test' };
