@@ -62,3 +62,10 @@ export {
   type HttpPhaseReport,
   type HttpBottleneck,
 } from './http-phases.ts';
+export {
+  profileRequests,
+  PROFILE_ROOT,
+  type ProfileRequestsOptions,
+  type ProfiledAnswer,
+  type RequestProfile,
+} from './request-profile.ts';
