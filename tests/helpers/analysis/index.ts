@@ -78,3 +78,12 @@ export {
   SPREAD_METRICS,
   type ConsistencyRule,
 } from './repeats.ts';
+export {
+  memoryGrowth,
+  poolLeftovers,
+  reconcileSuccessCount,
+  type MemoryGrowth,
+  type PoolCheck,
+  type PoolFigures,
+  type Reconciliation,
+} from './server-checks.ts';
