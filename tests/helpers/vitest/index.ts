@@ -5,6 +5,8 @@
 export { test, describe, describeSpec, expect, perfContext } from './fixtures.ts';
 export { sleep, type SpecRecorder } from './recorder.ts';
 export { healthAfter, waitForRetryAfter } from './recovery.ts';
+export { withServerMetrics, metricsMissing, type ServerMetricsAround } from './server-metrics.ts';
+export { profileService, type ProfilePlan } from './profile.ts';
 export { timelineOf } from '../report/index.ts';
 export { plannedDurationMs, specTimeoutMs, type PerfContext } from './perf-context.ts';
 export {

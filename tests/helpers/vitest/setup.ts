@@ -6,5 +6,6 @@ import { afterAll } from 'vitest';
 import { printProgress } from '../report/index.ts';
 import './matchers.ts';
 import './matchers-rate-limit.ts';
+import './matchers-server.ts';
 
 afterAll(printProgress());
