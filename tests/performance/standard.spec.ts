@@ -1,40 +1,13 @@
-// Standard load: 100 signed requests at 100 req/min (the seed's
-// test_load_100_requests_per_minute), with the seed's three assertions and
-// every figure classified against its targets table.
-import { formatSummary, runLoadTest } from '../helpers/index.ts';
-import {
-  describeSpec,
-  describeThreshold,
-  expect,
-  perfContext,
-  plannedDurationMs,
-  specTimeoutMs,
-  test,
-  type Threshold,
-} from '../helpers/vitest/index.ts';
+// Standard load: 100 signed requests at 100 a minute, the service's everyday
+// pace. Every request must succeed and P95 stay under 5 s.
+import { expect, perfTest, setting } from '../helpers/index.ts';
 
-const { config } = perfContext();
-const { requests, ratePerMinute, minSuccessPercent, maxP95Ms } = config.standard;
-const plannedMs = plannedDurationMs(requests, ratePerMinute);
-/** The seed's three assertions, as data: evaluated once, shown the same in the console, the reports and JUnit. */
-const thresholds: Threshold[] = [
-  { metric: 'successRatePercent', phase: 'load', op: '>=', value: minSuccessPercent },
-  { metric: 'p95Ms', phase: 'load', op: '<', value: maxP95Ms },
-  { metric: 'failures', phase: 'load', op: '==', value: 0 },
-];
+const requests = setting('STANDARD_REQUESTS', 100, 'count'); // the requests sent (times PERF_SCALE)
+const perMinute = setting('STANDARD_RATE_PER_MIN', 100, { min: 1, max: 600_000 }); // their pace, requests a minute
+const minSuccessPercent = setting('STANDARD_MIN_SUCCESS_PERCENT', 95, { max: 100 }); // a lower success rate fails the spec
+const maxP95Ms = setting('STANDARD_MAX_P95_MS', 5000, { min: 1, max: 3_600_000 }); // a P95 at or over this fails the spec
 
-describeSpec(`Load Test: ${requests} requests at ${ratePerMinute} req/min`, () => {
-  test(
-    `keeps ${thresholds.map(describeThreshold).join(', ')}`,
-    async ({ recorder }) => {
-      await recorder.awaitRoom('load', { requests, ratePerSecond: ratePerMinute / 60 });
-      const results = await runLoadTest(recorder.pacedLoad(requests, ratePerMinute));
-      const summary = recorder.addRun('load', results);
-      console.log(formatSummary(summary, recorder.title));
-      recorder.classify(summary);
-
-      expect(recorder.judge(thresholds)).toPassThresholds();
-    },
-    specTimeoutMs(plannedMs, config),
-  );
+perfTest(`Load Test: ${requests} requests at ${perMinute} req/min`, async ({ load }) => {
+  const run = await load({ requests, rate: `${perMinute}/min` });
+  expect(run).toMeet({ successRatePercent: ['>=', minSuccessPercent], p95Ms: ['<', maxP95Ms], failures: ['==', 0] });
 });

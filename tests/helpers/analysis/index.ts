@@ -1,4 +1,4 @@
-// Judging runs: degradation over a run, the seed's targets table, and the
+// Judging runs: degradation over a run, thresholds (the suite's targets among them), and the
 // comparison with a baseline run. Pure: reading the baseline's report from disk is
 // report/'s (baseline-files.ts). Imports the engine and model/, never report/.
 export {
@@ -8,19 +8,26 @@ export {
   type DegradationOptions,
   type DegradationWindow,
 } from './degradation.ts';
-export { classifyAgainstTargets, formatTargetsTable, targetMeasurements, type TargetVerdict, type TargetClass } from './targets.ts';
+export { DEFAULT_TARGETS, formatTargets, parseTargets, targetThresholds, type Target } from './targets.ts';
 export {
   describeThreshold,
   evaluateThresholds,
+  failingThresholds,
   formatThresholds,
   measure,
   METRICS,
+  outcomeLabel,
+  thresholdOutcome,
   thresholdsFrom,
+  warningThresholds,
+  WARN_ONLY,
   type Criteria,
   type Metric,
   type Threshold,
   type ThresholdOp,
+  type ThresholdOutcome,
   type ThresholdResult,
+  type ThresholdSeverity,
 } from './thresholds.ts';
 export {
   baselineCheck,

@@ -1,71 +1,62 @@
-// The seed's targets table as data: classify a run's figures as target,
-// acceptable or action required. Pure functions.
-import type { LoadTestSummary } from '#engine';
-import type { TargetRow, TargetsTable } from '../config/index.ts';
-import type { TargetClass, TargetVerdict } from '../model/index.ts';
-import { measure, METRICS } from './thresholds.ts';
+// The suite's performance targets: thresholds that warn. One setting declares them
+// (PERF_TARGETS, the contract's target column, e.g. p95Ms<2000); toMeet adds them as
+// `warn` thresholds to every evaluation of a run's phase, so they are evaluated and shown
+// with the spec's own thresholds and never fail a test (the acceptable column is what the
+// specs' own failing thresholds assert). Pure: parsing, formatting, building thresholds.
+import type { Metric, Threshold, ThresholdOp } from '../model/index.ts';
+import { METRICS } from './thresholds.ts';
 
-export type { TargetClass, TargetVerdict } from '../model/index.ts';
+/** One target: a metric, an operator and a bound, for whatever phase it is applied to. */
+export type Target = Pick<Threshold, 'metric' | 'op' | 'value'>;
 
-export interface TargetMeasurements {
-  successRatePercent: number;
-  p50Ms: number;
-  p95Ms: number;
-  p99Ms: number;
-  /** Successful requests per minute over the run. */
-  throughputPerMinute: number;
-}
+/** The contract's target column: what PERF_TARGETS is when it is not set. */
+export const DEFAULT_TARGETS = 'successRatePercent>99,p50Ms<500,p95Ms<2000,p99Ms<5000,throughputPerMinute>=100';
 
-/** The table's rows, in order; labels, units and how each figure is read come from METRICS. */
-const ROWS: { metric: keyof TargetsTable; higherIsBetter: boolean }[] = [
-  { metric: 'successRatePercent', higherIsBetter: true },
-  { metric: 'p50Ms', higherIsBetter: false },
-  { metric: 'p95Ms', higherIsBetter: false },
-  { metric: 'p99Ms', higherIsBetter: false },
-  { metric: 'throughputPerMinute', higherIsBetter: true },
-];
+/** What one item of PERF_TARGETS looks like: `metric`, an operator, a number (spaces allowed around the operator). */
+const ITEM = /^([A-Za-z]\w*)\s*(<=|>=|==|<|>|=)\s*(\S+)$/;
 
-/** A run's figures for the targets table, read as the thresholds read them. */
-export function targetMeasurements(summary: LoadTestSummary): TargetMeasurements {
-  return Object.fromEntries(ROWS.map(({ metric }) => [metric, measure(metric, summary)])) as unknown as TargetMeasurements;
-}
+const EXAMPLE = 'p95Ms<2000';
 
-export function classifyValue(value: number, row: TargetRow, higherIsBetter: boolean): TargetClass {
-  const meets = (limit: number) => (higherIsBetter ? value >= limit : value <= limit);
-  if (meets(row.target)) return 'target';
-  if (meets(row.acceptable)) return 'acceptable';
-  return 'action required';
-}
-
-export function classifyAgainstTargets(measured: TargetMeasurements, targets: TargetsTable): TargetVerdict[] {
-  return ROWS.map(({ metric, higherIsBetter }) => {
-    const { label, unit } = METRICS[metric];
-    const row = targets[metric];
-    const value = measured[metric];
-    return {
-      metric,
-      label,
-      unit,
-      higherIsBetter,
-      value,
-      target: row.target,
-      acceptable: row.acceptable,
-      verdict: classifyValue(value, row, higherIsBetter),
-    };
-  });
-}
-
-export function formatTargetsTable(verdicts: TargetVerdict[]): string {
-  const cmp = (v: TargetVerdict, limit: number) => `${v.higherIsBetter ? '>=' : '<='} ${limit} ${v.unit}`;
-  const lines = [
-    'Performance targets:',
-    `  ${'Metric'.padEnd(14)} ${'Measured'.padStart(14)}   ${'Target'.padEnd(16)} ${'Acceptable'.padEnd(16)} Class`,
-  ];
-  for (const v of verdicts) {
-    const measured = `${v.value.toFixed(v.unit === '%' ? 1 : 2)} ${v.unit}`;
-    lines.push(
-      `  ${v.label.padEnd(14)} ${measured.padStart(14)}   ${cmp(v, v.target).padEnd(16)} ${cmp(v, v.acceptable).padEnd(16)} ${v.verdict}`,
-    );
+/**
+ * Reads PERF_TARGETS: comma-separated `metric op number` items (`p95Ms<2000,successRatePercent>99`),
+ * or `none` for no targets. Returns the targets, or what is wrong, naming the item and the fix.
+ */
+export function parseTargets(raw: string): Target[] | string {
+  const text = raw.trim();
+  if (text.toLowerCase() === 'none') return [];
+  const targets: Target[] = [];
+  const items = text.split(',').map((item) => item.trim());
+  for (const item of items) {
+    if (item === '') return `an empty item: write comma-separated items such as ${EXAMPLE}, or none for no targets`;
+    const match = ITEM.exec(item);
+    if (match === null) {
+      return `${JSON.stringify(item)} is not metric, operator and number: write e.g. ${EXAMPLE} (operators < <= > >= ==), or none`;
+    }
+    const [, metric, op, number] = match as unknown as [string, string, string, string];
+    if (!(metric in METRICS)) {
+      const near = Object.keys(METRICS).find((name) => name.toLowerCase() === metric.toLowerCase() || name.startsWith(metric));
+      return (
+        `${JSON.stringify(item)}: ${metric} is not a metric${near === undefined ? '' : ` (did you mean ${near}?)`}; ` +
+        `use one of ${Object.keys(METRICS).join(', ')}`
+      );
+    }
+    if (op === '=') return `${JSON.stringify(item)}: write == for equality (${metric}==${number})`;
+    const value = Number(number.replace(/_/g, ''));
+    if (!Number.isFinite(value)) return `${JSON.stringify(item)}: ${JSON.stringify(number)} is not a number; write e.g. ${metric}${op}100`;
+    if (targets.some((t) => t.metric === metric && t.op === op)) {
+      return `${JSON.stringify(item)}: ${metric}${op} is given twice; keep one`;
+    }
+    targets.push({ metric: metric as Metric, op: op as ThresholdOp, value });
   }
-  return lines.join('\n');
+  return targets;
+}
+
+/** The targets as PERF_TARGETS writes them (`none` for none): parseTargets reads it back. */
+export function formatTargets(targets: readonly Target[]): string {
+  return targets.length === 0 ? 'none' : targets.map((t) => `${t.metric}${t.op}${t.value}`).join(',');
+}
+
+/** The targets as `warn` thresholds of `phase`: what toMeet adds to the spec's own. */
+export function targetThresholds(targets: readonly Target[], phase: string): Threshold[] {
+  return targets.map((t) => ({ metric: t.metric, phase, op: t.op, value: t.value, severity: 'warn' }));
 }

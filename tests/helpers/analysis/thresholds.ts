@@ -2,12 +2,14 @@
 // figures must be as a list, e.g. { metric: 'p95Ms', phase: 'load', op: '<',
 // value: 5000 }; the list is evaluated once over the runs' summaries, and that
 // one evaluation is what the console, the assertion, the JSON, the HTML and
-// JUnit (through the assertion's message) show. Pure.
+// JUnit (through the assertion's message) show. A threshold's severity says what
+// a miss does: `fail` (the default) fails the test, `warn` (the suite's targets,
+// PERF_TARGETS) is shown as a warning and fails nothing. Pure.
 import type { LoadTestSummary } from '#engine';
-import type { Metric, Threshold, ThresholdOp, ThresholdResult } from '../model/index.ts';
+import type { Metric, Threshold, ThresholdOp, ThresholdResult, ThresholdSeverity } from '../model/index.ts';
 
 // The shapes are the model's: every report records its thresholds.
-export type { Metric, Threshold, ThresholdOp, ThresholdResult } from '../model/index.ts';
+export type { Metric, Threshold, ThresholdOp, ThresholdResult, ThresholdSeverity } from '../model/index.ts';
 
 /** How one metric is shown and read from a run's summary (undefined: the spec gives the figure). */
 interface MetricReading {
@@ -63,8 +65,9 @@ export function measure(metric: Metric, summary: LoadTestSummary | undefined, gi
 }
 
 /**
- * Evaluates every threshold once. A figure that cannot be measured fails its threshold
- * (a check that cannot see its figure must not pass).
+ * Evaluates every threshold once, whatever its severity. A figure that cannot be measured
+ * does not hold (a check that cannot see its figure must not pass); whether that fails the
+ * test is the severity's (thresholdOutcome).
  */
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
@@ -80,16 +83,52 @@ export function evaluateThresholds(
   });
 }
 
+/** What an evaluated threshold comes to: it holds (`pass`), or not: `fail`, or `warn` for a warn threshold. */
+export type ThresholdOutcome = 'pass' | 'warn' | 'fail';
+
+/** The one rule every output and assertion reads a result by (a report of an earlier version has no severity: `fail`). */
+export function thresholdOutcome(r: Pick<ThresholdResult, 'passed' | 'severity'>): ThresholdOutcome {
+  if (r.passed) return 'pass';
+  return r.severity === 'warn' ? 'warn' : 'fail';
+}
+
+/** The results that fail a test: thresholds of severity `fail` that do not hold. */
+export function failingThresholds<T extends Pick<ThresholdResult, 'passed' | 'severity'>>(results: readonly T[]): T[] {
+  return results.filter((r) => thresholdOutcome(r) === 'fail');
+}
+
+/** The results that only warn: thresholds of severity `warn` that do not hold. */
+export function warningThresholds<T extends Pick<ThresholdResult, 'passed' | 'severity'>>(results: readonly T[]): T[] {
+  return results.filter((r) => thresholdOutcome(r) === 'warn');
+}
+
+/** How the console and JUnit show one result: `pass`, `warn` or `FAIL` (`seen` before a repeated spec's last run). */
+export function outcomeLabel(r: Pick<ThresholdResult, 'passed' | 'severity' | 'deferred'>): string {
+  if (r.deferred) return 'seen';
+  const outcome = thresholdOutcome(r);
+  return outcome === 'fail' ? 'FAIL' : outcome;
+}
+
+/** Marks a warn threshold's row: whatever it measures, it never fails a test. */
+export const WARN_ONLY = '(warn only)';
+
 /** The console table of one evaluation. */
 export function formatThresholds(results: readonly ThresholdResult[]): string {
   const lines = ['Thresholds:'];
-  for (const r of results)
-    lines.push(`  ${r.deferred ? 'seen' : r.passed ? 'pass' : 'FAIL'}  ${r.text}${r.deferred ? ` (${r.deferred})` : ''}`);
+  for (const r of results) {
+    const notes = [r.severity === 'warn' ? WARN_ONLY : '', r.deferred ? `(${r.deferred})` : ''].filter(Boolean);
+    lines.push(`  ${outcomeLabel(r).padEnd(4)}  ${r.text}${notes.length > 0 ? ` ${notes.join(' ')}` : ''}`);
+  }
   return lines.join('\n');
 }
 
-/** What toMeet takes: `{ p95Ms: ['<', 3000], successRatePercent: ['>=', 99] }`. */
-export type Criteria = Partial<Record<Metric, readonly [ThresholdOp, number]>>;
+/**
+ * What toMeet takes: `{ p95Ms: ['<', 3000], successRatePercent: ['>=', 99] }`; a third element
+ * `'warn'` makes the criterion a warning only (`{ p50Ms: ['<', 500, 'warn'] }`).
+ */
+export type Criteria = Partial<Record<Metric, readonly [ThresholdOp, number] | readonly [ThresholdOp, number, ThresholdSeverity]>>;
+
+const SEVERITIES: readonly ThresholdSeverity[] = ['fail', 'warn'];
 
 const OPS: readonly ThresholdOp[] = ['<', '<=', '>', '>=', '=='];
 
@@ -108,12 +147,21 @@ export function thresholdsFrom(criteria: unknown, phase: string): Threshold[] | 
       problems.push(`${metric}: not a metric; use one of ${Object.keys(METRICS).join(', ')}`);
       continue;
     }
-    const [op, value] = Array.isArray(rule) ? (rule as unknown[]) : [];
-    if (!OPS.includes(op as ThresholdOp) || typeof value !== 'number' || !Number.isFinite(value) || (rule as unknown[]).length !== 2) {
+    const [op, value, severity] = Array.isArray(rule) ? (rule as unknown[]) : [];
+    const length = Array.isArray(rule) ? rule.length : 0;
+    if (!OPS.includes(op as ThresholdOp) || typeof value !== 'number' || !Number.isFinite(value) || (length !== 2 && length !== 3)) {
       problems.push(`${metric}: ${JSON.stringify(rule)} is not [op, number]; write e.g. ['<', 3000] with op one of ${OPS.join(' ')}`);
       continue;
     }
-    thresholds.push({ metric: metric as Metric, phase, op: op as ThresholdOp, value });
+    if (length === 3 && !SEVERITIES.includes(severity as ThresholdSeverity)) {
+      problems.push(
+        `${metric}: ${JSON.stringify(severity)} is not a severity; write ['${String(op)}', ${value}, 'warn'] for a warning only, or leave it out`,
+      );
+      continue;
+    }
+    const threshold: Threshold = { metric: metric as Metric, phase, op: op as ThresholdOp, value };
+    if (severity === 'warn') threshold.severity = 'warn';
+    thresholds.push(threshold);
   }
   if (problems.length === 0 && thresholds.length === 0) problems.push("no criteria: name at least one metric, e.g. { p95Ms: ['<', 3000] }");
   return problems.length > 0 ? problems : thresholds;

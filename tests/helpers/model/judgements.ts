@@ -12,17 +12,23 @@ export type Metric =
 
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
 
+/** What a threshold that does not hold does: `fail` fails the test (the default), `warn` is shown as a warning only. */
+export type ThresholdSeverity = 'fail' | 'warn';
+
 export interface Threshold {
   metric: Metric;
   /** The run (recorder.addRun's phase) whose summary the figure is read from. */
   phase: string;
   op: ThresholdOp;
   value: number;
+  /** Absent: `fail`. The suite's targets (PERF_TARGETS) are `warn` thresholds. */
+  severity?: ThresholdSeverity;
 }
 
 export interface ThresholdResult extends Threshold {
   /** The figure measured; NaN when it could not be (no such run, or none given). */
   actual: number;
+  /** Whether the figure holds; a `warn` threshold that does not hold is a warning, not a failure (thresholdOutcome). */
   passed: boolean;
   /** e.g. "load: P95 latency < 5000 ms (measured 812.3 ms)" */
   text: string;

@@ -35,7 +35,8 @@ export interface RecordedConfig {
   reportDir: string;
   /** PERF_HISTORY: '' = `<reportDir>/history.jsonl`, `none` = no history, else a file. */
   history?: string;
-  profile: { bottleneckPercent: number };
+  /** An earlier version's profile settings (the profile spec now notes its threshold: extra.bottleneckPercent). */
+  profile?: { bottleneckPercent?: number };
   [setting: string]: unknown;
 }
 

@@ -4,7 +4,7 @@
 // history verdicts, then the failures named and links to the artifacts. Pure:
 // reports in, Markdown out. Every piece of report text goes through `cell`.
 import { readSummaries, type LoadTestSummary } from '#engine';
-import { describeThreshold, METRICS, ranCount, type ThresholdResult } from '../analysis/index.ts';
+import { describeThreshold, failingThresholds, METRICS, ranCount, warningThresholds, type ThresholdResult } from '../analysis/index.ts';
 import type { SpecReport, SpreadRow } from '../model/index.ts';
 import { countChecks, specVerdict } from './verdict.ts';
 
@@ -107,11 +107,15 @@ export function failedThresholdText(r: ThresholdResult): string {
   return `${r.phase}: ${label} ${withUnit(r.actual, r.metric)}, expected ${limit}`;
 }
 
+/** "4/5 pass; ❌ load: P95 latency ..., expected < 5000 ms; ⚠️ warn: load: P50 latency ..." (a warn threshold's miss fails nothing). */
 function thresholdsCell(thresholds: SpecReport['thresholds']): string {
   if (!Array.isArray(thresholds) || thresholds.length === 0) return NONE;
-  const failed = thresholds.filter((t) => !t.passed);
-  const counts = `${thresholds.length - failed.length}/${thresholds.length} pass`;
-  return failed.length === 0 ? counts : `${counts}; ❌ ${failed.map(failedThresholdText).join('; ')}`;
+  const failed = failingThresholds(thresholds);
+  const warned = warningThresholds(thresholds);
+  const parts = [`${thresholds.filter((t) => t.passed).length}/${thresholds.length} pass`];
+  if (failed.length > 0) parts.push(`❌ ${failed.map(failedThresholdText).join('; ')}`);
+  if (warned.length > 0) parts.push(`⚠️ warn: ${warned.map(failedThresholdText).join('; ')}`);
+  return parts.join('; ');
 }
 
 function repeatsCell(report: SpecReport, phase: string | undefined): string {

@@ -93,6 +93,7 @@ export function historyEntryOf(report: SpecReport, git: GitState | undefined): H
             value: t.value,
             actual: finite(t.actual),
             passed: t.passed,
+            ...(t.severity === 'warn' ? { severity: 'warn' as const } : {}),
           })),
         }
       : {}),

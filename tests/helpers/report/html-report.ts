@@ -10,8 +10,9 @@ import {
   describeThreshold,
   fmtRps,
   readCapacity,
+  thresholdOutcome,
+  WARN_ONLY,
   type CapacityResult,
-  type TargetVerdict,
   type ThresholdResult,
 } from '../analysis/index.ts';
 import type { BaselineComparison } from '../analysis/index.ts';
@@ -20,7 +21,7 @@ import type { HistoryEntry } from './history.ts';
 import { trendSection } from './html-trend.ts';
 import { repeatsSection } from './html-repeats.ts';
 import { resourcesTable } from './html-resources.ts';
-import type { SpecReport } from '../model/index.ts';
+import type { SpecReport, TargetVerdict } from '../model/index.ts';
 import { countChecks, specVerdict, type CheckCounts } from './verdict.ts';
 import {
   capacityChart,
@@ -47,7 +48,10 @@ export interface HtmlReportOptions {
   generatedAt: string;
   /** Where the JSON came from, shown in the header. */
   sourceDir?: string;
-  /** Profile bottleneck threshold (percent of end-to-end). Default 10. */
+  /**
+   * Profile bottleneck threshold (percent of end-to-end) for a report that does not say its own
+   * (the profile spec notes it: extra.bottleneckPercent). Default DEFAULT_BOTTLENECK_PERCENT.
+   */
   bottleneckPercent?: number;
   /** Recorded runs (history.jsonl): each spec's section shows its trend over them; null = no history is kept. */
   history?: readonly HistoryEntry[] | null;
@@ -189,6 +193,10 @@ function phaseSection(
   return parts.join('');
 }
 
+/**
+ * The targets table of a report written by an earlier version (target / acceptable / action
+ * required): still drawn from such a report. The suite now checks its targets as warn thresholds.
+ */
 export function targetsTable(verdicts: readonly TargetVerdict[]): string {
   const cmp = (v: TargetVerdict, limit: number) => `${v.higherIsBetter ? '≥' : '≤'} ${limit} ${v.unit}`;
   const rows = verdicts.map((v) => {
@@ -204,14 +212,23 @@ export function targetsTable(verdicts: readonly TargetVerdict[]): string {
   return `<h3>Targets</h3>${table(['Metric', 'Measured', 'Target', 'Acceptable', 'Class'], rows, 'targets')}`;
 }
 
-/** The spec's thresholds as its assertions judged them (one evaluation, recorder.judge). */
+const OUTCOME_CLASS = { pass: 'target', warn: 'acceptable', fail: 'action' } as const;
+
+/**
+ * The spec's thresholds as its assertions judged them (one evaluation): pass, fail, or warn for
+ * a warn threshold (the suite's targets) that does not hold, which fails nothing.
+ */
 export function thresholdsTable(results: readonly ThresholdResult[]): string {
-  const rows = results.map((r) => [
-    td(r.phase),
-    td(describeThreshold(r)),
-    td(Number.isFinite(r.actual) ? fixed(r.actual, 2) : 'not measured'),
-    `<td class="verdict ${r.passed ? 'target' : 'action'}">${r.passed ? 'pass' : 'fail'}</td>`,
-  ]);
+  const rows = results.map((r) => {
+    const outcome = thresholdOutcome(r);
+    const threshold = describeThreshold(r) + (r.severity === 'warn' ? ` ${WARN_ONLY}` : '');
+    return [
+      td(r.phase),
+      td(threshold),
+      td(Number.isFinite(r.actual) ? fixed(r.actual, 2) : 'not measured'),
+      `<td class="verdict ${OUTCOME_CLASS[outcome]}">${outcome}</td>`,
+    ];
+  });
   return `<h3>Thresholds</h3>${table(['Phase', 'Threshold', 'Measured', 'Verdict'], rows, 'thresholds')}`;
 }
 
@@ -438,8 +455,20 @@ function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
   );
 }
 
-function specSection(report: SpecReport, thresholdPercent: number, history: readonly HistoryEntry[] | null = []): string {
+/** A profile's bottleneck threshold when neither the report nor the options say one (PROFILE_BOTTLENECK_PERCENT's default). */
+export const DEFAULT_BOTTLENECK_PERCENT = 10;
+
+/** The bottleneck threshold a report was judged with: noted by the spec, or in an earlier version's settings. */
+export function bottleneckPercentOf(report: Pick<SpecReport, 'extra' | 'config'>): number | undefined {
+  const noted = report.extra?.bottleneckPercent;
+  if (typeof noted === 'number' && Number.isFinite(noted)) return noted;
+  const earlier = (report.config?.profile as { bottleneckPercent?: unknown } | undefined)?.bottleneckPercent;
+  return typeof earlier === 'number' && Number.isFinite(earlier) ? earlier : undefined;
+}
+
+function specSection(report: SpecReport, defaultPercent: number, history: readonly HistoryEntry[] | null = []): string {
   const extra = (report.extra ?? {}) as Record<string, unknown>;
+  const thresholdPercent = bottleneckPercentOf(report) ?? defaultPercent;
   const parts = [
     `<section class="spec" id="spec-${esc(report.spec)}">`,
     `<h2>${esc(report.title)} ${verdictBadge(report)} ${checksSummary(report.checks)}</h2>`,
@@ -509,7 +538,7 @@ td.median-run{font-weight:600;background:#ebf8ff}
 
 /** Pure: the whole page for `reports` (in the given order). */
 export function renderHtmlReport(reports: readonly SpecReport[], options: HtmlReportOptions): string {
-  const threshold = options.bottleneckPercent ?? 10;
+  const threshold = options.bottleneckPercent ?? DEFAULT_BOTTLENECK_PERCENT;
   const body =
     reports.length === 0
       ? '<p>No spec reports were found: run <code>npx vitest run tests/performance</code> first.</p>'

@@ -3,7 +3,16 @@
 // the numbers that failed and where the spec's report is, and they hand Vitest `actual`
 // and `expected` to diff. Loaded by the `performance` project's setup file.
 import { expect, inject } from 'vitest';
-import { evaluateThresholds, thresholdsFrom, type Criteria, type ThresholdResult } from '../analysis/index.ts';
+import {
+  evaluateThresholds,
+  failingThresholds,
+  outcomeLabel,
+  targetThresholds,
+  thresholdsFrom,
+  warningThresholds,
+  type Criteria,
+  type ThresholdResult,
+} from '../analysis/index.ts';
 import { recorderOf, type LoadRun } from './load.ts';
 import { reportPathFor } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
@@ -66,14 +75,21 @@ function isRun(value: unknown): value is LoadRun {
   return typeof value === 'object' && value !== null && 'summary' in value && 'phase' in value && 'runs' in value;
 }
 
+/** The runs whose phase has been checked against the suite's targets (once per run, whatever toMeet says after). */
+const targetsChecked = new WeakSet<LoadRun>();
+
 /**
  * Evaluates `criteria` once over the run (its phase; with PERF_REPEAT the median run load()
- * returned), keeps that evaluation in the spec's report and prints it.
+ * returned), with the suite's targets (PERF_TARGETS) as warn thresholds after the spec's own
+ * on the run's first evaluation; keeps that evaluation in the spec's report and prints it.
  */
 function meet(run: LoadRun, criteria: Criteria): ThresholdResult[] | string[] {
   const thresholds = thresholdsFrom(criteria, run.phase);
   if (typeof thresholds[0] === 'string') return thresholds as string[];
-  const list = thresholds as Exclude<typeof thresholds, string[]>;
+  const recorder = recorderOf(run);
+  const targets = targetsChecked.has(run) ? [] : (recorder?.context.config.targets ?? inject('perf')?.config.targets ?? []);
+  targetsChecked.add(run);
+  const list = [...(thresholds as Exclude<typeof thresholds, string[]>), ...targetThresholds(targets, run.phase)];
   const wantsDegradation = list.some((t) => t.metric === 'degradationPercent');
   const degradation = wantsDegradation ? run.degradation : undefined;
   const given = degradation === undefined ? {} : { degradationPercent: degradation.degradationPercent };
@@ -82,14 +98,35 @@ function meet(run: LoadRun, criteria: Criteria): ThresholdResult[] | string[] {
     const which = ` [median run ${run.repetition + 1} of ${run.runs.length}]`;
     results = results.map((r) => ({ ...r, text: r.text + which }));
   }
-  const recorder = recorderOf(run);
   return recorder === undefined ? results : recorder.keepThresholds(results, run.repetition, degradation);
+}
+
+/**
+ * The matcher's verdict on one evaluation: only a `fail` threshold that does not hold fails it
+ * (counted among the `fail` thresholds); a `warn` one's miss is shown in the diff and named
+ * after the failures, never a failure itself.
+ */
+function verdictOf(judged: readonly ThresholdResult[], noun: string) {
+  const failed = failingThresholds(judged);
+  const warned = warningThresholds(judged);
+  const failing = judged.filter((r) => r.severity !== 'warn').length;
+  const warnings = warned.length === 0 ? '' : `; warnings (not failures): ${warned.map((r) => r.text).join('; ')}`;
+  return {
+    pass: failed.length === 0,
+    actual: judged.map((r) => `${outcomeLabel(r)}  ${r.text}`),
+    expected: judged.map((r) => `${r.severity === 'warn' && !r.passed ? 'warn' : 'pass'}  ${r.text}`),
+    message: () =>
+      failed.length === 0
+        ? `expected a ${noun} to fail, all ${failing} held${warnings}`
+        : `${failed.length} of ${failing} thresholds failed: ${failed.map((r) => r.text).join('; ')}${warnings}${where()}`,
+  };
 }
 
 expect.extend({
   /**
    * `expect(run).toMeet({ p95Ms: ['<', 3000] })`: every criterion holds for the run load()
-   * returned. Evaluated once; the failure names the metric, the phase, the figure and the bound.
+   * returned. Evaluated once, with the suite's targets (PERF_TARGETS) as warn rows that fail
+   * nothing; the failure names the metric, the phase, the figure and the bound.
    */
   toMeet(received: unknown, criteria: Criteria) {
     if (!isRun(received)) {
@@ -99,17 +136,7 @@ expect.extend({
     if (typeof results[0] === 'string') {
       return { pass: false, message: () => `toMeet(): bad criteria:\n  - ${(results as string[]).join('\n  - ')}` };
     }
-    const judged = results as ThresholdResult[];
-    const failed = judged.filter((r) => !r.passed);
-    return {
-      pass: failed.length === 0,
-      actual: judged.map((r) => `${r.passed ? 'pass' : 'FAIL'}  ${r.text}`),
-      expected: judged.map((r) => `pass  ${r.text}`),
-      message: () =>
-        failed.length === 0
-          ? `expected a criterion to fail, all ${judged.length} held`
-          : `${failed.length} of ${judged.length} thresholds failed: ${failed.map((r) => r.text).join('; ')}${where()}`,
-    };
+    return verdictOf(results as ThresholdResult[], 'criterion');
   },
   /** Every threshold of one evaluation (recorder.judge) passed; the diff shows the ones that did not. */
   toPassThresholds(received: unknown) {
@@ -120,16 +147,7 @@ expect.extend({
     if (received.every((r) => r.deferred !== undefined)) {
       return { pass: true, message: () => `expected judged thresholds, these are deferred: ${received[0]!.deferred}` };
     }
-    const failed = received.filter((r) => !r.passed);
-    return {
-      pass: failed.length === 0,
-      actual: received.map((r) => `${r.passed ? 'pass' : 'FAIL'}  ${r.text}`),
-      expected: received.map((r) => `pass  ${r.text}`),
-      message: () =>
-        failed.length === 0
-          ? `expected a threshold to fail, all ${received.length} passed`
-          : `${failed.length} of ${received.length} thresholds failed: ${failed.map((r) => r.text).join('; ')}${where()}`,
-    };
+    return verdictOf(received, 'threshold');
   },
   toMeetSuccessRate(received: unknown, minPercent: number) {
     if (!isSummary(received)) return notASummary(received);

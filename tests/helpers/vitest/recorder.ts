@@ -27,7 +27,6 @@ declare module 'vitest' {
 interface RunRecord {
   summaries: Record<string, LoadTestSummary>;
   timelines: Record<string, unknown>;
-  targets?: TargetVerdict[];
   degradation?: DegradationAnalysis;
   /** Figures a spec gave judge() (degradationPercent), by metric. */
   given: Partial<Record<Metric, number>>;
@@ -63,16 +62,12 @@ import {
 } from '../report/index.ts';
 import {
   analyzeDegradation,
-  classifyAgainstTargets,
   evaluateThresholds,
-  formatTargetsTable,
   formatThresholds,
-  targetMeasurements,
   type DegradationAnalysis,
   type DegradationOptions,
   type Metric,
   type Threshold,
-  type TargetVerdict,
   type ThresholdResult,
 } from '../analysis/index.ts';
 import type { LoadTestOptions, LoadTestResults, LoadTestSummary } from '#engine';
@@ -422,14 +417,6 @@ export class SpecRecorder {
     return `run ${this.repetition + 1} of ${this.repeatCount}`;
   }
 
-  /** Classifies a summary against the seed's targets table, prints the table and keeps the verdicts. */
-  classify(summary: LoadTestSummary): TargetVerdict[] {
-    const targets = classifyAgainstTargets(targetMeasurements(summary), this.context.config.targets);
-    this.run.targets = targets;
-    console.log(formatTargetsTable(targets));
-    return targets;
-  }
-
   serverMetrics(before: MetricsResult, after: MetricsResult): void {
     const pick = (result: MetricsResult): ServerMetrics | undefined => (result.available ? result.metrics : undefined);
     const metrics: NonNullable<SpecReport['serverMetrics']> = { before: pick(before), after: pick(after) };
@@ -479,7 +466,6 @@ export class SpecRecorder {
       recordHistorySync(this.context.config, this.build());
       const { config } = this.context;
       writeHtmlReportSync(dir, this.context.runStartedAt, {
-        bottleneckPercent: config.profile.bottleneckPercent,
         historyPath: historyPathFor(config.reportDir, config.history) ?? null,
       });
     } catch (error) {
@@ -510,7 +496,6 @@ export class SpecRecorder {
       finishedAt: new Date().toISOString(),
       summaries: main.summaries,
       ...(main.degradation === undefined ? {} : { degradation: main.degradation }),
-      ...(main.targets ? { targets: main.targets } : {}),
       ...(this.thresholdResults.length > 0 ? { thresholds: this.thresholdResults } : {}),
       serverMetrics: main.metrics ?? {},
       checks: this.checks,

@@ -71,7 +71,6 @@ export class PerfHtmlReporter implements Reporter {
           );
     try {
       const path = await writeHtmlFrom(dir, reports, {
-        bottleneckPercent: first.config.profile.bottleneckPercent,
         history: historyPath === undefined ? null : history,
       });
       console.log(`[perf] HTML report (${reports.length} specs): ${path}`);

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_TARGETS, parseTargets } from '../../helpers/analysis/targets.ts';
+import { BUILT_IN_SPECS, envTestProblems, MAX_ENV_TEST_VARIABLES } from '../../helpers/config/docs.ts';
 import {
   ConfigError,
   configVariables,
@@ -14,11 +16,14 @@ import {
   scaleCount,
   type VariableRule,
 } from '../../helpers/config/settings.ts';
-import { specDeclaredVariables } from '../../support/spec-variables.ts';
+import { specDeclaredNames } from '../../helpers/config/typos.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
-const envTest = dotenv.parse(readFileSync(resolve(root, '.env.test')));
+const envTestText = readFileSync(resolve(root, '.env.test'), 'utf8');
+const envTest = dotenv.parse(envTestText);
 const valid = { ...envTest };
+/** The built-in specs' own knobs (a user's copy of custom.spec.ts may add others: they need nothing here). */
+const builtInKnobs = specDeclaredNames(BUILT_IN_SPECS.map((spec) => join(root, 'tests', 'performance', `${spec}.spec.ts`)));
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -53,25 +58,51 @@ function badValueFor(rule: VariableRule): string | undefined {
 }
 
 describe('config', () => {
-  it('.env.test parses to the seed defaults', () => {
+  it(".env.test parses to the contract's defaults", () => {
     const config = parseConfig(valid);
     expect(config.secret).toBe('test_secret_key_12345');
-    expect(config.standard).toEqual({ requests: 100, ratePerMinute: 100, minSuccessPercent: 95, maxP95Ms: 5000 });
-    expect(config.sustained.requests).toBe(200);
-    expect(config.burst).toMatchObject({ requests: 50, maxDurationMs: 5000, requireRetryAfter: false });
     expect(config.rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
     expect(config.success).toEqual({ statuses: [200], body: 'json-object' });
-    expect(config.targets.p95Ms).toEqual({ target: 2000, acceptable: 5000 });
+    expect(config.targets).toEqual(parseTargets(DEFAULT_TARGETS));
     expect(config.stack.choice).toBe('auto');
+    expect(config).not.toHaveProperty('standard'); // a spec's knobs are the spec's (setting())
   });
 
-  it('.env.test documents every variable the suite and the spec files read, and nothing else', () => {
-    const declaredBySpecs = specDeclaredVariables();
-    expect(declaredBySpecs).toEqual(
-      expect.arrayContaining(['CUSTOM_REQUESTS', 'CUSTOM_REQUESTS_PER_SECOND', 'PERF_CAPACITY', 'CAPACITY_MAX_P95_MS']),
+  it(`.env.test holds the suite's own settings, each one, nothing else, in declaration order, at most ${MAX_ENV_TEST_VARIABLES}`, () => {
+    const variables = [...envTestText.matchAll(/^([A-Za-z_][A-Za-z0-9_]*)=/gm)].map((m) => m[1]!);
+    expect(variables).toEqual(Object.keys(envTest));
+    expect(envTestProblems(variables, configVariables(), builtInKnobs)).toEqual([]);
+    expect(variables.length).toBeLessThanOrEqual(MAX_ENV_TEST_VARIABLES);
+    // The spec knobs are declared by the specs, not here.
+    expect(builtInKnobs).toEqual(expect.arrayContaining(['STANDARD_REQUESTS', 'CUSTOM_REQUESTS', 'PERF_CAPACITY']));
+    expect(variables.filter((name) => builtInKnobs.includes(name))).toEqual([]);
+  });
+
+  it('negative control: the .env.test check names a missing setting, an unknown variable, a spec knob and the order', () => {
+    const rules = configVariables();
+    const names = rules.map((rule) => rule.name);
+    expect(envTestProblems(names.slice(1), rules)).toEqual([
+      `${names[0]} is a setting of the suite but not in .env.test: add it with its default`,
+    ]);
+    expect(envTestProblems([...names, 'PERF_SCAEL'], rules)).toEqual([
+      'PERF_SCAEL is not a setting of the suite: remove it from .env.test (or declare it in tests/helpers/config/settings.ts)',
+    ]);
+    expect(envTestProblems([...names, 'STANDARD_REQUESTS'], rules, builtInKnobs)[0]).toMatch(
+      /^STANDARD_REQUESTS is a spec's own setting \(declared with setting\(\)\): not in \.env\.test/,
     );
-    const read = [...configVariables().map((rule) => rule.name), ...declaredBySpecs].sort();
-    expect(Object.keys(envTest).sort()).toEqual(read);
+    expect(envTestProblems([...names].reverse(), rules)[0]).toMatch(/^\.env\.test lists the settings in another order/);
+    const many = Array.from({ length: MAX_ENV_TEST_VARIABLES + 1 }, (_, i) => `PERF_X${i}`);
+    expect(envTestProblems(many, []).at(-1)).toMatch(/more than 30/);
+  });
+
+  it('every setting of the suite is declared with a one-line description, a default and what it accepts', () => {
+    for (const rule of configVariables()) {
+      expect(rule.doc, rule.name).toMatch(/^[A-Z].{15,}[^.]$/);
+      expect(rule.doc, rule.name).not.toContain('\n');
+      expect(typeof rule.default, rule.name).toBe('string');
+    }
+    const names = configVariables().map((rule) => rule.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it("a spec's own settings: defaults, PERF_SCALE on counts, and a bad value refused naming the variable", () => {
@@ -99,7 +130,7 @@ describe('config', () => {
 
   it('rejects a bad value of every variable, naming the variable and the value', () => {
     const rules = configVariables();
-    expect(rules.length).toBeGreaterThan(30);
+    expect(rules.length).toBeGreaterThan(20);
     for (const rule of rules) {
       const bad = badValueFor(rule);
       if (bad === undefined) continue;
@@ -110,7 +141,7 @@ describe('config', () => {
   });
 
   it('says what is allowed', () => {
-    expect(problemsOf({ ...valid, STANDARD_REQUESTS: '0' })).toEqual(['STANDARD_REQUESTS="0": expected an integer from 1 to 1000000']);
+    expect(problemsOf({ ...valid, REQUEST_TIMEOUT_MS: '0' })).toEqual(['REQUEST_TIMEOUT_MS="0": expected an integer from 100 to 600000']);
     expect(problemsOf({ ...valid, WEBHOOK_STACK: 'k8s' })[0]).toContain('expected one of auto, embedded, compose, external');
     expect(problemsOf({ ...valid, PERF_SCALE: 'NaN' })[0]).toContain('PERF_SCALE="NaN": expected a number from 0.01 to 100');
   });
@@ -154,21 +185,18 @@ describe('config', () => {
   });
 
   it('collects every problem at once', () => {
-    const problems = problemsOf({ ...valid, STANDARD_REQUESTS: '-1', BURST_MAX_DURATION_MS: '1.5', REQUIRE_RETRY_AFTER: 'perhaps' });
-    expect(problems).toHaveLength(3);
+    const problems = problemsOf({ ...valid, PERF_REPEAT: '-1', REQUEST_TIMEOUT_MS: '1.5', WEBHOOK_STACK: 'perhaps', PERF_TARGETS: 'p95' });
+    expect(problems).toHaveLength(4);
   });
 
-  it('external needs a URL; targets must be ordered', () => {
+  it('external needs a URL', () => {
     expect(problemsOf({ ...valid, WEBHOOK_STACK: 'external' })[0]).toContain('WEBHOOK_URL');
-    expect(problemsOf({ ...valid, TARGET_P95_MS: '6000' })[0]).toContain('p95Ms');
-    expect(problemsOf({ ...valid, TARGET_SUCCESS_RATE_PERCENT: '90' })[0]).toContain('successRatePercent');
   });
 
-  it('PERF_SCALE multiplies counts and keeps rates', () => {
-    const config = parseConfig({ ...valid, PERF_SCALE: '0.1' });
-    expect(config.standard.requests).toBe(10);
-    expect(config.standard.ratePerMinute).toBe(100);
-    expect(config.burst.requests).toBe(50); // a burst below the limiter's bucket would test nothing
+  it("PERF_SCALE multiplies a spec's counts and keeps its other numbers", () => {
+    const declare = (env: SettingsReader) => ({ requests: env.count('MY_REQUESTS', 100), perMinute: env.number('MY_RATE', 100, 1, 1000) });
+    expect(parseSpecSettings(declare, { PERF_SCALE: '0.1' })).toEqual({ requests: 10, perMinute: 100 });
+    expect(parseConfig({ ...valid, PERF_SCALE: '0.1' }).scale).toBe(0.1);
     expect(scaleCount(10, 0.01)).toBe(1);
   });
 
@@ -180,10 +208,10 @@ describe('config', () => {
   });
 
   it('environment wins over .env.test; the secret is redacted for reports', () => {
-    const env: NodeJS.ProcessEnv = { STANDARD_REQUESTS: '7' };
+    const env: NodeJS.ProcessEnv = { PERF_REPEAT: '3' };
     const config = loadConfig(root, env);
-    expect(config.standard.requests).toBe(7);
-    expect(env.SUSTAINED_REQUESTS).toBe('200'); // filled from .env.test
+    expect(config.repeat.count).toBe(3);
+    expect(env.REQUEST_TIMEOUT_MS).toBe('30000'); // filled from .env.test
     expect(JSON.stringify(redactConfig(config))).not.toContain('test_secret_key_12345');
   });
 });

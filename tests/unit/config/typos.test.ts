@@ -1,21 +1,18 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_SPECS } from '../../helpers/config/docs.ts';
 import { ConfigError, configVariables, loadConfig, parseConfig } from '../../helpers/config/settings.ts';
 import { composeInterpolations, findTypos, settingPrefixes, specDeclaredNames, type SeenVariable } from '../../helpers/config/typos.ts';
-import { specDeclaredVariables } from '../../support/spec-variables.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
-const settings = configVariables().map((rule) => rule.name);
-const performanceDir = join(root, 'tests', 'performance');
-const specFiles = readdirSync(performanceDir)
-  .filter((name) => name.endsWith('.spec.ts'))
-  .map((name) => join(performanceDir, name));
-const known = [
-  ...specDeclaredNames(specFiles),
-  ...composeInterpolations([join(root, 'docker-compose.yml'), join(root, 'docker-compose.host.yml')]),
-];
+// The built-in specs' files by name (not the folder's listing: a test may add a spec file for a moment).
+const specFiles = BUILT_IN_SPECS.map((spec) => join(root, 'tests', 'performance', `${spec}.spec.ts`));
+const declared = specDeclaredNames(specFiles);
+// As loadConfig checks: the suite's settings and the ones the spec files declare are the names a typo is near.
+const settings = [...configVariables().map((rule) => rule.name), ...declared];
+const known = composeInterpolations([join(root, 'docker-compose.yml'), join(root, 'docker-compose.host.yml')]);
 const env = (vars: Record<string, string>): SeenVariable[] =>
   Object.entries(vars).map(([name, value]) => ({ name, value, source: 'environment' }));
 
@@ -62,12 +59,10 @@ describe('typos of setting names', () => {
     for (const prefix of [
       'WEBHOOK_',
       'PERF_',
+      // the specs' own (setting()), by the same rule
       'STANDARD_',
-      'SUSTAINED_',
       'BURST_',
-      'PROFILE_',
-      'TARGET_',
-      'ACCEPTABLE_',
+      'CAPACITY_',
       'EMBEDDED_',
       'RATE_LIMIT',
       'SUCCESS_',
@@ -121,8 +116,16 @@ describe('typos of setting names', () => {
     expect(findTypos(env(Object.fromEntries(settings.map((name) => [name, 'x']))), settings, known)).toEqual([]);
   });
 
-  it('finds the variables the spec files declare as the .env.test check does', () => {
-    expect(specDeclaredNames(specFiles)).toEqual(specDeclaredVariables());
+  it("finds the variables a spec file declares: setting('NAME', ...) and specSettings' env.count('NAME', ...)", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'declared-'));
+    const file = join(dir, 'mine.spec.ts');
+    writeFileSync(
+      file,
+      "const a = setting('MY_REQUESTS', 5, 'count');\nconst b = setting(\n  'MY_MODE',\n  'fast',\n  ['fast', 'slow'],\n);\n" +
+        "const c = specSettings((env) => env.int('MY_STEPS', 3, 1, 9));\nconst d = mySetting('NOT_ONE', 1);\n",
+    );
+    expect(specDeclaredNames([file, join(dir, 'gone.spec.ts')])).toEqual(['MY_MODE', 'MY_REQUESTS', 'MY_STEPS']);
+    expect(declared).toEqual(expect.arrayContaining(['STANDARD_REQUESTS', 'BURST_REQUESTS', 'CUSTOM_REQUESTS', 'PERF_CAPACITY']));
     expect(composeInterpolations([join(root, 'docker-compose.yml')])).toContain('WEBHOOK_PORT');
     expect(composeInterpolations([join(root, 'no-such-compose.yml')])).toEqual([]);
   });
@@ -161,8 +164,16 @@ describe('loadConfig checks the names of the environment, .env and .env.test', (
 
   it('negative control: the real .env.test, ordinary variables and the spec-declared CUSTOM_* and CAPACITY_* give no warning', () => {
     const warnings: string[] = [];
-    loadConfig(root, { ...ORDINARY }, { warn: (message) => warnings.push(message), declared: specDeclaredVariables() });
+    loadConfig(root, { ...ORDINARY }, { warn: (message) => warnings.push(message), declared });
     expect(warnings).toEqual([]);
+  });
+
+  it('a misspelled spec knob (STANDARD_REQUEST=10) warns naming the knob the spec declares', () => {
+    const warnings: string[] = [];
+    loadConfig(root, { STANDARD_REQUEST: '10' }, { warn: (message) => warnings.push(message), declared });
+    expect(warnings).toEqual([
+      expect.stringMatching(/^STANDARD_REQUEST \(environment\) is not a setting of the suite .*did you mean STANDARD_REQUESTS\?/),
+    ]);
   });
 });
 

@@ -4,7 +4,6 @@ import { ErrorCode } from '../../helpers/engine/errors.ts';
 import { LoadTestResults } from '../../helpers/engine/results.ts';
 import { SampleStore } from '../../helpers/engine/samples.ts';
 import type { LoadTestSummary } from '../../helpers/engine/summary.ts';
-import { classifyAgainstTargets } from '../../helpers/analysis/targets.ts';
 import { parseConfig } from '../../helpers/config/settings.ts';
 import type { SpecReport } from '../../helpers/report/json-report.ts';
 
@@ -79,22 +78,10 @@ function timelineOf(results: LoadTestResults) {
 export function makeReport(spec: string, phases: Record<string, PhaseInput>, overrides: Partial<SpecReport> = {}): SpecReport {
   const summaries: Record<string, unknown> = {};
   const timelines: Record<string, unknown> = {};
-  let targets;
   for (const [phase, input] of Object.entries(phases)) {
     const results = resultsOf(input);
-    const summary = results.getSummary();
-    summaries[phase] = summary;
+    summaries[phase] = results.getSummary();
     timelines[phase] = timelineOf(results);
-    targets ??= classifyAgainstTargets(
-      {
-        successRatePercent: summary.successRatePercent,
-        p50Ms: summary.responseTimes.p50Ms,
-        p95Ms: summary.responseTimes.p95Ms,
-        p99Ms: summary.responseTimes.p99Ms,
-        throughputPerMinute: (summary.successCount / summary.durationSeconds) * 60,
-      },
-      config.targets,
-    );
   }
   const report: SpecReport = {
     spec,
@@ -115,7 +102,6 @@ export function makeReport(spec: string, phases: Record<string, PhaseInput>, ove
     config: { ...config, secret: '[redacted]' },
     machine: { node: 'v20', platform: 'linux', arch: 'x64', cpuCount: 2, cpuModel: 'test', totalMemoryMb: 1024 },
     summaries,
-    targets,
     checks: [{ name: 'keeps success >= 95%', outcome: 'passed', detail: '' }],
     timelines,
     extra: {},

@@ -12,6 +12,7 @@ import {
 } from '../../helpers/report/html-report.ts';
 import { escapeHtml } from '../../helpers/report/escape.ts';
 import type { SpecReport } from '../../helpers/report/json-report.ts';
+import type { TargetVerdict } from '../../helpers/model/index.ts';
 import {
   binStatuses,
   CHART_WIDTH,
@@ -98,11 +99,29 @@ describe('renderHtmlReport', () => {
     expect(html).toMatch(/P95 \d+ ms/);
   });
 
-  it('colours the targets table by class', () => {
-    const slow = makeReport('custom', { load: { latencies: latencies(20, 1500) } });
-    const html = renderHtmlReport([slow], { generatedAt });
+  it("still draws an earlier version's targets table, coloured by class; a report of now has none", () => {
+    const row = (metric: TargetVerdict['metric'], label: string, value: number, verdict: TargetVerdict['verdict']): TargetVerdict => ({
+      metric,
+      label,
+      unit: metric === 'successRatePercent' ? '%' : 'ms',
+      value,
+      target: metric === 'successRatePercent' ? 99 : 2000,
+      acceptable: metric === 'successRatePercent' ? 95 : 5000,
+      higherIsBetter: metric === 'successRatePercent',
+      verdict,
+    });
+    const earlier = makeReport(
+      'custom',
+      { load: { latencies: latencies(20, 1500) } },
+      { targets: [row('successRatePercent', 'Success rate', 100, 'target'), row('p99Ms', 'P99 latency', 12000, 'action required')] },
+    );
+    const html = renderHtmlReport([earlier], { generatedAt });
+    expect(html).toContain('<h3>Targets</h3>');
     expect(html).toMatch(/<td class="verdict action">action required<\/td>/);
-    expect(html).toMatch(/<td class="verdict target">target<\/td>/); // success rate 100 %
+    expect(html).toMatch(/<td class="verdict target">target<\/td>/);
+    const now = makeReport('custom', { load: { latencies: latencies(20, 1500) } });
+    expect(now.targets).toBeUndefined();
+    expect(renderHtmlReport([now], { generatedAt })).not.toContain('<h3>Targets</h3>');
   });
 
   it('escapes every piece of report text', () => {
@@ -153,6 +172,12 @@ describe('renderHtmlReport', () => {
     expect(html).toContain('<td>payload_generation</td>');
     expect(html).toContain('HTTP phases (undici diagnostics)');
     expect(html).toContain(escapeHtml("waiting_for_first_byte: 94.1% of end_to_end (avg 95.00 ms) is the server's time"));
+    // The threshold the profile spec noted (PROFILE_BOTTLENECK_PERCENT) wins over the page's default.
+    const noted = { ...report, extra: { ...report.extra, bottleneckPercent: 99 } };
+    expect(renderHtmlReport([noted], { generatedAt, bottleneckPercent: 10 })).toContain('No HTTP phase over 99 % of end_to_end.');
+    // An earlier version recorded it in its settings.
+    const earlier = { ...report, config: { ...report.config, profile: { bottleneckPercent: 98 } } };
+    expect(renderHtmlReport([earlier], { generatedAt })).toContain('No HTTP phase over 98 % of end_to_end.');
   });
 
   it('charts a burst (all due at once) by completion time', () => {

@@ -1,9 +1,11 @@
 // The thresholds' one evaluation as the HTML shows it and as the matcher judges it.
 import { describe, expect, it } from 'vitest';
-import { evaluateThresholds, type Threshold } from '../../helpers/analysis/thresholds.ts';
+import { evaluateThresholds, formatThresholds, type Threshold } from '../../helpers/analysis/thresholds.ts';
+import { renderCiSummary } from '../../helpers/report/ci-summary.ts';
+import { historyEntryOf } from '../../helpers/report/history.ts';
 import { thresholdsTable } from '../../helpers/report/html-report.ts';
 import '../../helpers/vitest/matchers.ts';
-import { resultsOf } from './fixtures.ts';
+import { makeReport, resultsOf } from './fixtures.ts';
 
 const load = resultsOf({ latencies: [100, 120, 140, 160], failures: { 1: 503 } }).getSummary();
 const thresholds: Threshold[] = [
@@ -25,5 +27,51 @@ describe('thresholds in the HTML and the matcher', () => {
       '1 of 2 thresholds failed: load: Failed requests = 0 (measured 1)',
     );
     expect(() => expect([]).toPassThresholds()).toThrow(/recorder.judge/);
+  });
+});
+
+describe("a warn threshold (the suite's targets) in every output", () => {
+  // The failure and the success rate fail; the P50 target misses and only warns; the P95 target holds.
+  const results = evaluateThresholds(
+    [
+      ...thresholds,
+      { metric: 'p50Ms', phase: 'load', op: '<', value: 1, severity: 'warn' },
+      { metric: 'p95Ms', phase: 'load', op: '<', value: 5000, severity: 'warn' },
+    ],
+    { load },
+  );
+
+  it('the HTML shows warn (not fail) for a missed one, and marks every warn row', () => {
+    const html = thresholdsTable(results);
+    expect(html).toMatch(/<td>P50 latency &lt; 1 ms \(warn only\)<\/td><td>[\d.]+<\/td><td class="verdict acceptable">warn<\/td>/);
+    expect(html).toMatch(/<td>P95 latency &lt; 5000 ms \(warn only\)<\/td><td>[\d.]+<\/td><td class="verdict target">pass<\/td>/);
+    expect(html).toContain('<td>Failed requests = 0</td><td>1.00</td><td class="verdict action">fail</td>');
+  });
+
+  it('summary.md counts it and names it as a warning; the spec row keeps its own verdict', () => {
+    const onlyWarn = results.filter((r) => r.metric !== 'failures');
+    const report = makeReport('custom', { load: { latencies: [100, 120, 140, 160], failures: { 1: 503 } } }, { thresholds: onlyWarn });
+    const markdown = renderCiSummary([report]);
+    expect(markdown).toContain('| ✅ passed |');
+    expect(markdown).toMatch(/\| 2\/3 pass; ⚠️ warn: load: P50 latency [\d.]+ ms, expected < 1 ms \|/);
+    expect(markdown).not.toContain('❌');
+  });
+
+  it('the console says warn; the history line keeps the severity', () => {
+    expect(formatThresholds(results)).toMatch(/\n {2}warn {2}load: P50 latency < 1 ms \(measured [\d.]+ ms\) \(warn only\)/);
+    const entry = historyEntryOf(makeReport('custom', { load: { latencies: [100, 120] } }, { thresholds: results }), undefined);
+    expect(entry.thresholds?.map((t) => [t.metric, t.passed, t.severity])).toEqual([
+      ['successRatePercent', true, undefined],
+      ['failures', false, undefined],
+      ['p50Ms', false, 'warn'],
+      ['p95Ms', true, 'warn'],
+    ]);
+  });
+
+  it('toPassThresholds passes with only a warn missed, and fails on a fail threshold naming the warnings after', () => {
+    expect(results.filter((r) => r.metric !== 'failures')).toPassThresholds();
+    expect(() => expect(results).toPassThresholds()).toThrow(
+      /^1 of 2 thresholds failed: load: Failed requests = 0 \(measured 1\); warnings \(not failures\): load: P50 latency < 1 ms \(measured [\d.]+ ms\)/,
+    );
   });
 });
