@@ -136,9 +136,10 @@ export class SpecRecorder {
 
   /**
    * Learns, from each test's task: the spec file's task; which repetition runs (the `run i of N`
-   * block's meta, describeSpec); and, unless given, the title: the outermost describe's name.
+   * block's meta, describeSpec); and, unless given, the title: the outermost describe's name, or
+   * the first test's name in a spec without one.
    */
-  attach(task: { file: { meta: TaskMeta; name: string }; suite?: AnySuite }): void {
+  attach(task: { name?: string; file: { meta: TaskMeta; name: string }; suite?: AnySuite }): void {
     this.file ??= task.file;
     for (let suite = task.suite; suite !== undefined; suite = suite.suite) {
       const repetition = suite.meta?.[REPETITION_META];
@@ -151,7 +152,10 @@ export class SpecRecorder {
     this.titled = true;
     let suite = task.suite;
     while (suite?.suite !== undefined) suite = suite.suite;
-    if (suite !== undefined && suite.name !== task.file.name && suite.name !== '' && this.title === this.spec) this.title = suite.name;
+    if (this.title !== this.spec) return;
+    // A spec without a describe is titled by its first test (perfTest('custom: 30 requests at 2/s', ...)).
+    const outer = suite?.name ?? '';
+    this.title = outer !== '' && outer !== task.file.name ? outer : (task.name ?? this.spec);
   }
 
   /** The header the service reads the signature from (the engine's), lowercase, for requests a spec sends itself. */
