@@ -47,7 +47,7 @@ if (file === undefined) fail(2, 'PERF_HISTORY=none: no history is kept; name a f
 
 let history;
 try {
-  history = await readHistory(file, { perSpec: last });
+  history = readHistory(file, { perSpec: last });
 } catch (error) {
   fail(1, `cannot read ${file}: ${(error as Error).message}`);
 }

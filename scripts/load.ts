@@ -90,7 +90,7 @@ async function main(): Promise<void> {
   let exitCode: number = outcome.exitCode;
   try {
     const report = buildCommandReport({ settings: command.settings, config, startedAt, finishedAt, results, summary, thresholds, outcome });
-    console.log(`Report: ${await writeSpecReport(resolve(command.settings.reportDir), report)}`);
+    console.log(`Report: ${writeSpecReport(resolve(command.settings.reportDir), report)}`);
   } catch (error) {
     console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);
     if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;

@@ -6,27 +6,28 @@
 //     expect(run).toMeet({ successRatePercent: ['>=', 99], p95Ms: ['<', 3000] });
 //   });
 //
-// `setting()` declares a knob of the spec's own. Everything else is reached
-// through the parts' own faces (`#engine`, analysis/, report/, service/, ...).
-export { perfTest, describe, expect } from './vitest/fixtures.ts';
-export { setting, type NumberRule } from './config/index.ts';
-export type { Load, LoadPlan, LoadRun, Rate } from './vitest/load.ts';
-export type { Criteria, Metric } from './analysis/index.ts';
-// TEMPORARY (removed once the built-in specs use load()): the engine names the old specs import.
+// `setting()` declares a knob of the spec's own. The rest is what the built-in
+// specs use beyond load(): the server's metrics around a load, the profile,
+// the burst's recovery, the capacity search, and the words for a policy.
 export {
-  runLoadTest,
-  type LoadTestOptions,
-  type LoadTestResults,
-  type LoadTestSummary,
-  flatPayload,
-  encodePayload,
-  signBody,
-  Profiler,
-  formatProfile,
-  findBottlenecks,
-  HttpPhaseRecorder,
-  summarizeHttpPhases,
-  formatHttpPhases,
-  findHttpBottlenecks,
-} from '#engine';
-export { formatSummary } from './report/index.ts';
+  perfTest,
+  describe,
+  expect,
+  perfContext,
+  healthAfter,
+  waitForRetryAfter,
+  withServerMetrics,
+  metricsMissing,
+  profileService,
+  capacitySearch,
+  findCapacity,
+  type PerfTest,
+  type Load,
+  type LoadPlan,
+  type LoadRun,
+  type Rate,
+  type ServerMetricsAround,
+} from './vitest/index.ts';
+export { setting, formatStatuses } from './config/index.ts';
+export { activationPlan, describePolicy } from './rate-limit/index.ts';
+export type { Criteria, Metric } from './analysis/index.ts';

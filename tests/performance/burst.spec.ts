@@ -5,9 +5,18 @@
 // the rest with 429, never a 5xx or a dropped connection. Retry-After is
 // recorded and, when present, must be sane; then the normal rate must be served
 // again. With RATE_LIMIT=none the burst must simply be absorbed.
-import { describe, expect, perfTest, setting, type LoadRun } from '../helpers/index.ts';
-import { activationPlan, describePolicy } from '../helpers/rate-limit/index.ts';
-import { healthAfter, perfContext, waitForRetryAfter } from '../helpers/vitest/index.ts';
+import {
+  activationPlan,
+  describe,
+  describePolicy,
+  expect,
+  healthAfter,
+  perfContext,
+  perfTest,
+  setting,
+  waitForRetryAfter,
+  type LoadRun,
+} from '../helpers/index.ts';
 
 // Not scaled by PERF_SCALE: a burst smaller than the service's bucket would not test rate limiting at all.
 const requests = setting('BURST_REQUESTS', 50, { min: 1, max: 1_000_000, integer: true });

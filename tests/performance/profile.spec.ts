@@ -1,8 +1,18 @@
 // Profile: where a request's time goes, phase by phase, then requests between
 // two metrics snapshots, reconciled against what the client saw: no request
 // dropped or double-counted by the server.
-import { describe, expect, perfTest, setting, type LoadRun } from '../helpers/index.ts';
-import { formatStatuses, metricsMissing, profileService, withServerMetrics, type ServerMetricsAround } from '../helpers/vitest/index.ts';
+import {
+  describe,
+  expect,
+  formatStatuses,
+  metricsMissing,
+  perfTest,
+  profileService,
+  setting,
+  withServerMetrics,
+  type LoadRun,
+  type ServerMetricsAround,
+} from '../helpers/index.ts';
 
 const requests = setting('PROFILE_REQUESTS', 10, 'count');
 const metricsRequests = setting('PROFILE_METRICS_REQUESTS', 20, 'count');

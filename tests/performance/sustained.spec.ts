@@ -2,8 +2,7 @@
 // rate and no degradation over the run, plus what the service only claimed: no
 // memory growth and no Freshdesk pool requests left pending, read from its own
 // metrics before, during and after the run.
-import { describe, expect, perfTest, setting } from '../helpers/index.ts';
-import { metricsMissing, withServerMetrics, type ServerMetricsAround } from '../helpers/vitest/index.ts';
+import { describe, expect, metricsMissing, perfTest, setting, withServerMetrics, type ServerMetricsAround } from '../helpers/index.ts';
 
 const requests = setting('SUSTAINED_REQUESTS', 200, 'count');
 const perMinute = setting('SUSTAINED_RATE_PER_MIN', 100, { min: 1, max: 600_000 });

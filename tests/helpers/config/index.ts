@@ -21,7 +21,7 @@ export {
   type SettingsReader,
   type LoadOptions,
 } from './settings.ts';
-export { setting, type NumberRule } from './setting.ts';
+export { setting, settingsRead, type NumberRule } from './setting.ts';
 export {
   BUILT_IN_SPECS,
   DOCS_SETTINGS_COMMAND,

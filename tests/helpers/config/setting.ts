@@ -35,6 +35,9 @@ function read(
   return integer ? env.int(name, fallback, min, max) : env.number(name, fallback, min, max);
 }
 
+/** The values this process's spec file read with setting(), by name: its report records them. */
+const valuesRead = new Map<string, unknown>();
+
 /**
  * One setting of a spec file, read when the file loads:
  * - `setting('MY_REQUESTS', 30, 'count')`: a request count (a whole number >= 1), multiplied by PERF_SCALE;
@@ -49,5 +52,12 @@ export function setting(name: string, fallback: number | boolean | string, rule?
   if (!/^[A-Z][A-Z0-9_]*$/.test(name)) {
     throw new Error(`setting(${JSON.stringify(name)}): a setting's name is an environment variable in capitals, e.g. MY_REQUESTS`);
   }
-  return specSettings((env) => read(env, name, fallback, rule));
+  const value = specSettings((env) => read(env, name, fallback, rule));
+  valuesRead.set(name, value);
+  return value;
+}
+
+/** The spec's own settings as it read them (setting()), for its report. */
+export function settingsRead(): Record<string, unknown> {
+  return Object.fromEntries(valuesRead);
 }

@@ -62,10 +62,4 @@ export {
   type HttpPhaseReport,
   type HttpBottleneck,
 } from './http-phases.ts';
-export {
-  profileRequests,
-  PROFILE_ROOT,
-  type ProfileRequestsOptions,
-  type ProfiledAnswer,
-  type RequestProfile,
-} from './request-profile.ts';
+export { profileRequests, PROFILE_ROOT, type ProfileRequestsOptions, type ProfiledAnswer, type RequestProfile } from './request-profile.ts';

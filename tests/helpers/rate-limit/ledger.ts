@@ -7,8 +7,7 @@
 // so planning counts from the answer (later) and the verdict's "surely still in
 // the window" from the send (earlier).
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
+import { writeFileAtomic } from '../files.ts';
 
 export const LEDGER_FILE = 'rate-ledger.json';
 
@@ -63,8 +62,14 @@ export class RateLedger {
     private readonly now: () => number = Date.now,
   ) {}
 
-  private async read(): Promise<LedgerFile> {
-    return parseLedger(await readFile(this.path, 'utf8').catch(() => ''));
+  private read(): LedgerFile {
+    let text = '';
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch {
+      // missing: start afresh
+    }
+    return parseLedger(text);
   }
 
   /** Well-formed entries of `list` answered within the kept span. */
@@ -74,26 +79,14 @@ export class RateLedger {
   }
 
   /** Our requests to this target within the kept span, oldest first. */
-  async sent(): Promise<Sent[]> {
-    return this.fresh((await this.read()).sent[this.target]);
+  sent(): Sent[] {
+    return this.fresh(this.read().sent[this.target]);
   }
 
-  /** Adds requests and drops what is too old, for every target. */
-  async record(entries: readonly Sent[]): Promise<void> {
+  /** Adds requests and drops what is too old, for every target (one small file, written at once). */
+  record(entries: readonly Sent[]): void {
     if (entries.length === 0) return;
-    await writeFileAtomic(this.path, this.merged(await this.read(), entries));
-  }
-
-  /** record() without yielding to the event loop (an interrupted spec about to exit). */
-  recordSync(entries: readonly Sent[]): void {
-    if (entries.length === 0) return;
-    let text = '';
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch {
-      // missing: start afresh
-    }
-    writeFileAtomicSync(this.path, this.merged(parseLedger(text), entries));
+    writeFileAtomic(this.path, this.merged(this.read(), entries));
   }
 
   /** The file's text with `entries` added and what is too old dropped, for every target. */

@@ -30,9 +30,9 @@ export async function loadBaseline(
     } catch {
       return { report: undefined, reason: `the baseline directory ${location} has no ${spec}.json` };
     }
-    return { report: await readSpecReportFile(path), source: path };
+    return { report: readSpecReportFile(path), source: path };
   }
-  const report = await readSpecReportFile(location);
+  const report = readSpecReportFile(location);
   return report.spec === spec
     ? { report, source: location }
     : { report: undefined, reason: `${location} is the baseline of spec "${report.spec}"` };
@@ -50,7 +50,7 @@ export async function saveBaseline(fromDir: string, toDir: string): Promise<stri
   for (const name of names) {
     const path = join(fromDir, name);
     try {
-      await readSpecReportFile(path);
+      readSpecReportFile(path);
       reports.push(path);
     } catch (error) {
       if (!(error instanceof ReportFileError)) throw error;

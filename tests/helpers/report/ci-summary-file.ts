@@ -1,7 +1,7 @@
 // The file edge of the CI summary: `<dir>/summary.md` (atomically), and the same
 // Markdown appended to the file GitHub Actions names in GITHUB_STEP_SUMMARY, which
 // it shows on the run's page.
-import { appendFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { writeFileAtomic } from '../files.ts';
 import { renderCiSummary, type CiSummaryArtifacts, type CiSummaryOptions } from './ci-summary.ts';
@@ -27,11 +27,7 @@ export interface CiSummaryWritten {
 const link = (from: string, to: string) => relative(from, to).split('\\').join('/');
 
 /** Writes `<dir>/summary.md` and appends it to $GITHUB_STEP_SUMMARY when that is set. */
-export async function writeCiSummary(
-  dir: string,
-  reports: readonly SpecReport[],
-  options: CiSummaryFileOptions = {},
-): Promise<CiSummaryWritten> {
+export function writeCiSummary(dir: string, reports: readonly SpecReport[], options: CiSummaryFileOptions = {}): CiSummaryWritten {
   const { junitFiles = [], env = process.env, artifacts, ...rest } = options;
   const ordered = [...reports].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
   const absolute = resolve(dir);
@@ -46,10 +42,10 @@ export async function writeCiSummary(
     },
   });
   const path = join(absolute, 'summary.md');
-  await writeFileAtomic(path, markdown);
+  writeFileAtomic(path, markdown);
   const stepSummary = env.GITHUB_STEP_SUMMARY;
   if (stepSummary === undefined || stepSummary === '') return { path };
   // Several steps (or several Vitest runs in one step) may append: each summary stands apart.
-  await appendFile(stepSummary, `${markdown.endsWith('\n') ? markdown : `${markdown}\n`}\n`);
+  appendFileSync(stepSummary, `${markdown.endsWith('\n') ? markdown : `${markdown}\n`}\n`);
   return { path, stepSummary };
 }

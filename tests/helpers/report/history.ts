@@ -2,9 +2,8 @@
 // <report dir>/history.jsonl (its headline figures, settings, machine and git commit; no
 // timelines), so runs can be read as a trend (scripts/history.ts, the HTML trend section).
 // The entry is built as data (pure); reading, appending and asking git are the edges.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { readSummaries } from '#engine';
 import { changePoints, type ChangePoint, type ChangePointOptions } from '../analysis/index.ts';
@@ -113,44 +112,17 @@ export const historyLine = (entry: HistoryEntry): string => `${JSON.stringify(en
 // --- git: asked once per process and directory ---
 
 const gitAnswers = new Map<string, GitState | undefined>();
-const gitQuestions = new Map<string, Promise<GitState | undefined>>();
 
-function gitOutput(args: string[], cwd: string): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile('git', args, { cwd, timeout: GIT_TIMEOUT_MS, windowsHide: true }, (error, stdout) => (error ? fail(error) : done(stdout)));
-  });
+/** readGitState, asked once per process and directory. */
+export function gitState(cwd = process.cwd()): GitState | undefined {
+  const key = resolve(cwd);
+  if (!gitAnswers.has(key)) gitAnswers.set(key, readGitState(key));
+  return gitAnswers.get(key);
 }
 
 /** HEAD and whether the tree is dirty; undefined without git, outside a repository or on a timeout. Not cached. */
-export async function readGitState(cwd: string): Promise<GitState | undefined> {
-  try {
-    const commit = (await gitOutput(['rev-parse', 'HEAD'], cwd)).trim();
-    if (!/^[0-9a-f]{7,64}$/.test(commit)) return undefined;
-    const status = await gitOutput(['status', '--porcelain'], cwd).catch(() => '');
-    return { commit, dirty: status.trim() !== '' };
-  } catch {
-    return undefined;
-  }
-}
-
-/** readGitState, once per process and directory. */
-export function gitState(cwd = process.cwd()): Promise<GitState | undefined> {
+export function readGitState(cwd: string): GitState | undefined {
   const key = resolve(cwd);
-  let question = gitQuestions.get(key);
-  if (question === undefined) {
-    question = readGitState(key).then((state) => {
-      gitAnswers.set(key, state);
-      return state;
-    });
-    gitQuestions.set(key, question);
-  }
-  return question;
-}
-
-/** gitState without yielding (an interrupted spec): the cached answer, else git asked synchronously. */
-export function gitStateSync(cwd = process.cwd()): GitState | undefined {
-  const key = resolve(cwd);
-  if (gitAnswers.has(key)) return gitAnswers.get(key);
   let state: GitState | undefined;
   try {
     const run = (args: string[]) =>
@@ -168,8 +140,6 @@ export function gitStateSync(cwd = process.cwd()): GitState | undefined {
   } catch {
     state = undefined;
   }
-  gitAnswers.set(key, state);
-  gitQuestions.set(key, Promise.resolve(state));
   return state;
 }
 
@@ -185,17 +155,9 @@ export function historyPathFor(reportDir: string, setting: string | undefined = 
   return resolve(value === '' ? join(reportDir, HISTORY_FILE) : value);
 }
 
-/** Appends the entry of `report` (one appendFile of one line); returns it. */
-export async function appendHistory(path: string, report: SpecReport, options: { cwd?: string } = {}): Promise<HistoryEntry> {
-  const entry = historyEntryOf(report, await gitState(options.cwd));
-  await mkdir(dirname(path), { recursive: true });
-  await appendFile(path, historyLine(entry));
-  return entry;
-}
-
-/** appendHistory without yielding to the event loop, for an interrupted spec about to exit. */
-export function appendHistorySync(path: string, report: SpecReport, options: { cwd?: string } = {}): HistoryEntry {
-  const entry = historyEntryOf(report, gitStateSync(options.cwd));
+/** Appends the entry of `report` (one append of one line); returns it. */
+export function appendHistory(path: string, report: SpecReport, options: { cwd?: string } = {}): HistoryEntry {
+  const entry = historyEntryOf(report, gitState(options.cwd));
   mkdirSync(dirname(path), { recursive: true });
   appendFileSync(path, historyLine(entry));
   return entry;
@@ -208,24 +170,11 @@ type HistorySettings = Pick<PerfConfig, 'reportDir'> & { history?: string };
  * The recorder's call: appends `report` to the history PERF_HISTORY names, unless `none`.
  * Never throws (a history that cannot be written is a warning, not a failed spec); returns the path.
  */
-export async function recordHistory(config: HistorySettings, report: SpecReport): Promise<string | undefined> {
+export function recordHistory(config: HistorySettings, report: SpecReport): string | undefined {
   const path = historyPathFor(config.reportDir, config.history);
   if (path === undefined) return undefined;
   try {
-    await appendHistory(path, report);
-    return path;
-  } catch (error) {
-    console.warn(`[perf] could not add the run to the history ${path}: ${(error as Error).message}`);
-    return undefined;
-  }
-}
-
-/** recordHistory without yielding, for an interrupted spec; never throws. */
-export function recordHistorySync(config: HistorySettings, report: SpecReport): string | undefined {
-  const path = historyPathFor(config.reportDir, config.history);
-  if (path === undefined) return undefined;
-  try {
-    appendHistorySync(path, report);
+    appendHistory(path, report);
     return path;
   } catch (error) {
     process.stderr.write(`[perf] could not add the run to the history ${path}: ${(error as Error).message}\n`);
@@ -288,19 +237,7 @@ export function latestPerSpec(entries: readonly HistoryEntry[], perSpec = HISTOR
 const missing = (error: unknown) => (error as NodeJS.ErrnoException)?.code === 'ENOENT';
 
 /** Reads the history at `path`; a missing file is an empty history (found: false). Throws only when the file cannot be read. */
-export async function readHistory(path: string, options: { perSpec?: number } = {}): Promise<History> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (missing(error)) return { entries: [], skipped: 0, found: false };
-    throw error;
-  }
-  return { ...parseHistory(text, options.perSpec), found: true };
-}
-
-/** readHistory without yielding to the event loop. */
-export function readHistorySync(path: string, options: { perSpec?: number } = {}): History {
+export function readHistory(path: string, options: { perSpec?: number } = {}): History {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

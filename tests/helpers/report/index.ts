@@ -3,25 +3,16 @@
 // files the analysis judges (a spec's baseline). Reads engine, analysis and model;
 // the vitest part and the CLI call it.
 export { formatSummary, formatProgress, printProgress, defaultTitle } from './console.ts';
-export { reportBase, writeSpecReport, writeSpecReportSync } from './json-report.ts';
+export { reportBase, writeSpecReport } from './json-report.ts';
 // The report's data shapes are the model's; kept here for the readers that import them from the report.
 export type { SpecReport, CheckRecord, RepeatsRecord, RunFigures, SpreadRow } from '../model/index.ts';
 export { runsOf } from '../analysis/index.ts';
 export { loadBaseline, saveBaseline, checkAgainstBaseline } from './baseline-files.ts';
-export {
-  isSpecReport,
-  readSpecReportFile,
-  readSpecReports,
-  writeHtmlReport,
-  writeHtmlFrom,
-  writeHtmlReportSync,
-  ReportFileError,
-} from './report-files.ts';
+export { isSpecReport, readSpecReportFile, readSpecReports, writeHtmlReport, writeHtmlFrom, ReportFileError } from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';
 export { timelineOf } from './timeline.ts';
 export {
   appendHistory,
-  appendHistorySync,
   changeInWords,
   gitState,
   historyChangesFor,
@@ -30,9 +21,7 @@ export {
   formatTrend,
   latestPerSpec,
   readHistory,
-  readHistorySync,
   recordHistory,
-  recordHistorySync,
   shortCommit,
   trendOf,
   HISTORY_DISPLAY_LIMIT,

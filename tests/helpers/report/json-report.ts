@@ -3,7 +3,7 @@
 // shape is the model's (model/spec-report.ts).
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { writeFileAtomic, writeFileAtomicSync } from '../files.ts';
+import { writeFileAtomic } from '../files.ts';
 import { redactConfig, type PerfConfig } from '../config/index.ts';
 import type { MachineInfo, SpecReport, StackEndpoints } from '../model/index.ts';
 
@@ -42,15 +42,8 @@ export function reportBase(
 }
 
 /** Writes `<dir>/<spec>.json` atomically (a reader never sees half a report); returns the path. */
-export async function writeSpecReport(dir: string, report: SpecReport): Promise<string> {
+export function writeSpecReport(dir: string, report: SpecReport): string {
   const path = join(dir, `${report.spec}.json`);
-  await writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
-  return path;
-}
-
-/** writeSpecReport without yielding to the event loop (an interrupted spec about to exit). */
-export function writeSpecReportSync(dir: string, report: SpecReport): string {
-  const path = join(dir, `${report.spec}.json`);
-  writeFileAtomicSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
   return path;
 }

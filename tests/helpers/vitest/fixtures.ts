@@ -9,7 +9,7 @@ import { describe, expect, inject, test as base } from 'vitest';
 import { setupFailureError, type PerfContext } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
 import { createLoad } from './load.ts';
-import { REPETITION_META, SpecRecorder } from './recorder.ts';
+import { SpecRecorder } from './recorder.ts';
 import { REPORT_META } from './reporter.ts';
 
 /**
@@ -52,24 +52,6 @@ export const test = base
  * phase against the service (vitest/load.ts); each phase bounds its own wait and run from its plan.
  */
 export const perfTest = test;
-
-/**
- * A spec's top-level describe. With PERF_REPEAT=N its tests run N times in order, as blocks
- * `run 1 of N` ... `run N of N` (the recorder learns which from the block's meta): each run's
- * checks are judged on that run, its thresholds on the median run after the last
- * (SpecRecorder.judge), and the report keeps every run's figures and their spread.
- */
-export function describeSpec(title: string, body: () => void): void {
-  const count = inject('perf')?.config.repeat.count ?? 1;
-  if (count <= 1) {
-    describe(title, body);
-    return;
-  }
-  describe(title, () => {
-    for (let repetition = 0; repetition < count; repetition++) {
-      describe(`run ${repetition + 1} of ${count}`, { meta: { [REPETITION_META]: repetition } }, body);
-    }
-  });
-}
+export type PerfTest = typeof perfTest;
 
 export { describe, expect };

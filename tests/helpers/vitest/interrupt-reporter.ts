@@ -7,8 +7,8 @@
 import { resolve } from 'node:path';
 import type { RunnerTask, RunnerTestFile } from 'vitest';
 import type { Reporter, Vitest } from 'vitest/node';
-import { writeFileAtomicSync } from '../files.ts';
-import { writeHtmlReportSync } from '../report/index.ts';
+import { writeFileAtomic } from '../files.ts';
+import { writeHtmlReport } from '../report/index.ts';
 import { groupByProject, junitFiles, junitTemplate } from './junit-per-project.ts';
 import { reportPathFor } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
@@ -103,7 +103,7 @@ export class InterruptReporter implements Reporter {
     const paths = junitFiles(junitTemplate(ctx), [...groups.keys()]);
     return [...groups].map(([project, group]) => {
       const path = resolve(ctx.config.root, paths.get(project)!);
-      writeFileAtomicSync(
+      writeFileAtomic(
         path,
         interruptedJUnit(
           project,
@@ -122,7 +122,7 @@ export class InterruptReporter implements Reporter {
     const running = files.filter((f) => f.projectName === 'performance' && (f.result === undefined || f.result.state === 'run'));
     const dir = resolve(ctx.config.root, context.config.reportDir);
     if (running.length === 0) {
-      const html = writeHtmlReportSync(dir, context.runStartedAt);
+      const { path: html } = writeHtmlReport(dir, { onlyRunStartedAt: context.runStartedAt });
       return [`[perf] interrupted (${why}) between spec files: HTML report of the run so far: ${html}`];
     }
     return running.map(

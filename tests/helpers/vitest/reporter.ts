@@ -16,6 +16,15 @@ import {
 import { junitFiles, junitTemplate } from './junit-per-project.ts';
 import { formatSetupFailure, type PerfSetupFailure } from './perf-context.ts';
 
+/** The history's entries; an unreadable history is no trend, never a page not written. */
+function readHistoryOrNone(path: string) {
+  try {
+    return readHistory(path).entries;
+  } catch {
+    return [];
+  }
+}
+
 /** The key under which a spec file's report travels in its module's meta. */
 export const REPORT_META = 'perfReport';
 
@@ -37,7 +46,7 @@ export class PerfHtmlReporter implements Reporter {
   }
 
   async onTestRunEnd(testModules: readonly TestModule[]): Promise<void> {
-    await this.writeHtml(testModules);
+    this.writeHtml(testModules);
     // A set-up that failed is the run's one message: printed last, after Vitest's summary and JUnit's line.
     const failures = new Map<string, PerfSetupFailure>();
     for (const module of testModules) {
@@ -55,22 +64,16 @@ export class PerfHtmlReporter implements Reporter {
     }
   }
 
-  private async writeHtml(testModules: readonly TestModule[]): Promise<void> {
+  private writeHtml(testModules: readonly TestModule[]): void {
     const reports = testModules.map((module) => module.meta()[REPORT_META]).filter(isSpecReport);
     const first = reports[0];
     if (first === undefined) return; // no performance spec ran (a unit or reliability run)
     const dir = resolve(first.config.reportDir);
     // The runs so far (PERF_HISTORY), this one's included: the page's trend and the summary's change.
     const historyPath = historyPathFor(first.config.reportDir, first.config.history);
-    const history =
-      historyPath === undefined
-        ? []
-        : await readHistory(historyPath).then(
-            (h) => h.entries,
-            () => [],
-          );
+    const history = historyPath === undefined ? [] : readHistoryOrNone(historyPath);
     try {
-      const path = await writeHtmlFrom(dir, reports, {
+      const path = writeHtmlFrom(dir, reports, {
         history: historyPath === undefined ? null : history,
       });
       console.log(`[perf] HTML report (${reports.length} specs): ${path}`);
@@ -82,7 +85,7 @@ export class PerfHtmlReporter implements Reporter {
       const projects = [...new Set(testModules.map((module) => module.project.name))];
       const ctx = this.ctx;
       const junit = ctx === undefined ? [] : [...junitFiles(junitTemplate(ctx), projects).values()].map((f) => resolve(ctx.config.root, f));
-      const summary = await writeCiSummary(dir, reports, { junitFiles: junit, history: historyChangesFor(history, reports) });
+      const summary = writeCiSummary(dir, reports, { junitFiles: junit, history: historyChangesFor(history, reports) });
       console.log(`[perf] CI summary: ${summary.path}`);
     } catch (error) {
       console.warn(`[perf] could not write the CI summary: ${(error as Error).message}`);

@@ -18,21 +18,21 @@ describe('RateLedger', () => {
     let now = 1_000_000;
     const a = new RateLedger(path, 'http://127.0.0.1:1/webhook', 120_000, () => now);
     const b = new RateLedger(path, 'http://127.0.0.1:2/webhook', 120_000, () => now);
-    expect(await a.sent()).toEqual([]);
-    await a.record([
+    expect(a.sent()).toEqual([]);
+    a.record([
       [now - 200_000, now - 199_000],
       [now - 1000, now - 900],
       [now, now + 5],
     ]);
-    await b.record([[now - 2000, now - 1500]]);
-    expect(await a.sent()).toEqual([
+    b.record([[now - 2000, now - 1500]]);
+    expect(a.sent()).toEqual([
       [now - 1000, now - 900],
       [now, now + 5],
     ]);
-    expect(await b.sent()).toEqual([[now - 2000, now - 1500]]);
+    expect(b.sent()).toEqual([[now - 2000, now - 1500]]);
     now += 119_500; // kept by the answer time: the later of the two
-    expect(await a.sent()).toEqual([[now - 119_500, now - 119_495]]);
-    await a.record([[now, now]]); // prunes every target
+    expect(a.sent()).toEqual([[now - 119_500, now - 119_495]]);
+    a.record([[now, now]]); // prunes every target
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({
       version: 2,
       sent: {
@@ -43,33 +43,33 @@ describe('RateLedger', () => {
       },
     });
     writeFileSync(path, 'not json');
-    expect(await a.sent()).toEqual([]);
+    expect(a.sent()).toEqual([]);
     writeFileSync(path, JSON.stringify({ version: 2, sent: { 'http://127.0.0.1:1/webhook': 'oops', other: [[1, 'x'], 5] } }));
-    expect(await a.sent()).toEqual([]);
-    await a.record([[now, now]]); // a malformed file is replaced, not thrown on
-    expect(await a.sent()).toEqual([[now, now]]);
+    expect(a.sent()).toEqual([]);
+    a.record([[now, now]]); // a malformed file is replaced, not thrown on
+    expect(a.sent()).toEqual([[now, now]]);
   });
 
-  it('recordSync (an interrupted spec) keeps what record keeps, beside the entries already there', async () => {
+  it('record creates the file and its directory, keeps the entries already there and drops the old ones', () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-'));
     const path = join(dir, 'nested', 'rate-ledger.json');
     let now = 1_000_000;
     const ledger = new RateLedger(path, 'http://127.0.0.1:1/webhook', 60_000, () => now);
-    ledger.recordSync([[now - 100, now - 50]]); // no file, no directory yet
-    await ledger.record([[now, now + 1]]);
+    ledger.record([[now - 100, now - 50]]); // no file, no directory yet
+    ledger.record([[now, now + 1]]);
     now += 30_000;
-    ledger.recordSync([
+    ledger.record([
       [now, now + 2],
       [now - 90_000, now - 89_000], // too old: dropped
     ]);
-    expect(await ledger.sent()).toEqual([
+    expect(ledger.sent()).toEqual([
       [now - 30_100, now - 30_050],
       [now - 30_000, now - 29_999],
       [now, now + 2],
     ]);
     writeFileSync(path, 'not json');
-    ledger.recordSync([[now, now]]);
-    expect(await ledger.sent()).toEqual([[now, now]]);
+    ledger.record([[now, now]]);
+    expect(ledger.sent()).toEqual([[now, now]]);
   });
 
   it("a run's admitted requests: sent and answered, wall-clock, without the 429s", () => {

@@ -5,18 +5,16 @@ import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   appendHistory,
-  appendHistorySync,
   formatTrend,
   gitState,
+  readGitState,
   historyChangesFor,
   historyEntryOf,
   historyLine,
   historyPathFor,
   latestPerSpec,
   parseHistory,
-  readGitState,
   readHistory,
-  readHistorySync,
   recordHistory,
   shortCommit,
   trendOf,
@@ -130,16 +128,15 @@ describe('historyEntryOf (pure)', () => {
 describe('the history file', () => {
   it('round-trips appended entries, skipping and counting a bad line in the middle and a cut-off last line', async () => {
     const path = join(dir, 'nested', 'history.jsonl');
-    await appendHistory(path, run('standard', 0, 100), { cwd: dir });
-    await appendHistory(path, run('burst', 1, 50), { cwd: dir });
+    appendHistory(path, run('standard', 0, 100), { cwd: dir });
+    appendHistory(path, run('burst', 1, 50), { cwd: dir });
     await appendFile(path, 'this is not JSON\n{"spec":"no phases"}\n\n');
-    appendHistorySync(path, run('standard', 2, 110), { cwd: dir });
+    appendHistory(path, run('standard', 2, 110), { cwd: dir });
     await appendFile(path, '{"version":1,"spec":"standard","startedAt":"2025-');
-    const history = await readHistory(path);
+    const history = readHistory(path);
     expect(history.found).toBe(true);
     expect(history.skipped).toBe(3);
     expect(history.entries.map((e) => `${e.spec}@${e.startedAt.slice(14, 16)}`)).toEqual(['standard@00', 'burst@01', 'standard@02']);
-    expect(readHistorySync(path)).toEqual(history);
     expect((await readFile(path, 'utf8')).split('\n').filter((l) => l.startsWith('{"version"')).length).toBe(4);
   });
 
@@ -159,8 +156,7 @@ describe('the history file', () => {
   });
 
   it('reads a missing file as no history, without throwing', async () => {
-    expect(await readHistory(join(dir, 'none.jsonl'))).toEqual({ entries: [], skipped: 0, found: false });
-    expect(readHistorySync(join(dir, 'none.jsonl')).found).toBe(false);
+    expect(readHistory(join(dir, 'none.jsonl'))).toEqual({ entries: [], skipped: 0, found: false });
   });
 
   it('goes where PERF_HISTORY says: <report dir>/history.jsonl by default, none for no history', async () => {
@@ -169,21 +165,21 @@ describe('the history file', () => {
     expect(historyPathFor('reports/performance', 'none')).toBeUndefined();
     expect(historyPathFor('reports/performance', ' NONE ')).toBeUndefined();
     expect(historyPathFor('reports/performance', '/tmp/h.jsonl')).toBe('/tmp/h.jsonl');
-    expect(await recordHistory({ reportDir: dir, history: 'none' }, run('standard', 0, 100))).toBeUndefined();
+    expect(recordHistory({ reportDir: dir, history: 'none' }, run('standard', 0, 100))).toBeUndefined();
     expect(existsSync(join(dir, 'history.jsonl'))).toBe(false);
-    expect(await recordHistory({ reportDir: dir }, run('standard', 0, 100))).toBe(join(dir, 'history.jsonl'));
-    expect((await readHistory(join(dir, 'history.jsonl'))).entries).toHaveLength(1);
+    expect(recordHistory({ reportDir: dir }, run('standard', 0, 100))).toBe(join(dir, 'history.jsonl'));
+    expect(readHistory(join(dir, 'history.jsonl')).entries).toHaveLength(1);
   });
 
   it('warns instead of throwing when the history cannot be written', async () => {
     await writeFile(join(dir, 'file'), 'x');
     const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (message: string) => warnings.push(message);
+    const write = process.stderr.write;
+    process.stderr.write = ((message: string) => warnings.push(message) > 0) as typeof process.stderr.write;
     try {
-      expect(await recordHistory({ reportDir: join(dir, 'file') }, run('standard', 0, 100))).toBeUndefined();
+      expect(recordHistory({ reportDir: join(dir, 'file') }, run('standard', 0, 100))).toBeUndefined();
     } finally {
-      console.warn = warn;
+      process.stderr.write = write;
     }
     expect(warnings.join('\n')).toMatch(/could not add the run to the history/);
   });
@@ -194,8 +190,8 @@ describe('git', () => {
     const ceiling = process.env.GIT_CEILING_DIRECTORIES;
     process.env.GIT_CEILING_DIRECTORIES = dirname(dir);
     try {
-      expect(await readGitState(dir)).toBeUndefined();
-      const entry = await appendHistory(join(dir, 'h.jsonl'), run('standard', 0, 100), { cwd: dir });
+      expect(readGitState(dir)).toBeUndefined();
+      const entry = appendHistory(join(dir, 'h.jsonl'), run('standard', 0, 100), { cwd: dir });
       expect(entry.commit).toBeUndefined();
       expect(entry.dirty).toBeUndefined();
     } finally {
@@ -208,14 +204,14 @@ describe('git', () => {
     const path = process.env.PATH;
     process.env.PATH = dir; // no git here
     try {
-      expect(await readGitState(process.cwd())).toBeUndefined();
+      expect(readGitState(process.cwd())).toBeUndefined();
     } finally {
       process.env.PATH = path;
     }
   });
 
   it.runIf(existsSync(join(process.cwd(), '.git')))('reads the project HEAD once and caches it', async () => {
-    const state = await gitState();
+    const state = gitState();
     expect(state?.commit).toMatch(/^[0-9a-f]{40}$/);
     expect(typeof state?.dirty).toBe('boolean');
     expect(gitState()).toBe(gitState());

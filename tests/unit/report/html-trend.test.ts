@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { historyEntryOf, historyLine } from '../../helpers/report/history.ts';
 import { renderHtmlReport } from '../../helpers/report/html-report.ts';
 import { trendSection } from '../../helpers/report/html-trend.ts';
-import { writeHtmlFrom, writeHtmlReportSync } from '../../helpers/report/report-files.ts';
+import { writeHtmlFrom, writeHtmlReport } from '../../helpers/report/report-files.ts';
 import { GIT, run, stepEntries } from './history-fixtures.ts';
 
 const generatedAt = '2025-01-02T00:00:00.000Z';
@@ -76,19 +76,19 @@ describe('the HTML report with a history', () => {
     expect(count(without, ONE_RUN)).toBe(2);
   });
 
-  it('writeHtmlFrom and writeHtmlReportSync read <dir>/history.jsonl, unless told otherwise', async () => {
+  it('writeHtmlFrom and writeHtmlReport read <dir>/history.jsonl, unless told otherwise', async () => {
     const report = run('standard', 7, 141);
     await writeFile(join(dir, 'standard.json'), JSON.stringify(report));
     await writeFile(join(dir, 'history.jsonl'), `${stepEntries().map(historyLine).join('')}not json\n`);
-    const path = await writeHtmlFrom(dir, [report], { generatedAt });
+    const path = writeHtmlFrom(dir, [report], { generatedAt });
     expect(await readFile(path, 'utf8')).toContain('data-runs="8"');
-    await writeHtmlFrom(dir, [report], { generatedAt, historyPath: null });
+    writeHtmlFrom(dir, [report], { generatedAt, historyPath: null });
     expect(await readFile(path, 'utf8')).toContain('No history is kept (PERF_HISTORY=none)');
-    await writeHtmlFrom(dir, [report], { generatedAt, history: stepEntries().slice(4) });
+    writeHtmlFrom(dir, [report], { generatedAt, history: stepEntries().slice(4) });
     expect(await readFile(path, 'utf8')).toContain('data-runs="4"');
-    writeHtmlReportSync(dir, report.runStartedAt, { generatedAt });
+    writeHtmlReport(dir, { onlyRunStartedAt: report.runStartedAt, generatedAt });
     expect(await readFile(path, 'utf8')).toContain('data-runs="8"');
-    await writeHtmlFrom(dir, [report], { generatedAt, historyPath: join(dir, 'missing.jsonl') });
+    writeHtmlFrom(dir, [report], { generatedAt, historyPath: join(dir, 'missing.jsonl') });
     expect(await readFile(path, 'utf8')).toContain(ONE_RUN);
   });
 });

@@ -1,5 +1,6 @@
-// The options the paced specs run with: a 200 that is not the contract's JSON object fails.
-import { mkdtempSync, rmSync } from 'node:fs';
+// The spec recorder: the answer rules every load runs with (a 200 that is not the contract's JSON
+// object fails), reports written through as phases end, and the record of repeated runs.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -38,33 +39,14 @@ describe('SpecRecorder.addRun', () => {
   });
 });
 
-describe('SpecRecorder.pacedLoad', () => {
+describe('SpecRecorder.answerRules', () => {
   it('checks bodies: a 200 with HTML is a bad_body failure, a 200 with a JSON object a success', async () => {
     server = await startTestServer((_req, res, _body, { arrival }) => {
       res.writeHead(200).end(arrival % 2 === 0 ? '{"status":"processed"}' : '<html>oops</html>');
     });
     reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
-    const config = parseConfig({
-      WEBHOOK_SECRET: 's',
-      WEBHOOK_STACK: 'external',
-      WEBHOOK_URL: server.url,
-      PERF_REPORT_DIR: reportDir,
-    });
-    const context = {
-      config,
-      stack: {
-        provider: 'external',
-        reason: 'unit test',
-        webhookUrl: server.url,
-        healthUrl: server.url,
-        metricsUrl: server.url,
-        details: {},
-      },
-      ticketIdBase: 1000,
-      specSlots: { custom: 1 },
-    } as unknown as PerfContext;
-    const recorder = new SpecRecorder('custom', context, 'paced load');
-    const options = { ...recorder.pacedLoad(4, 6000), concurrency: 1 }; // 100 per second, in order
+    const recorder = new SpecRecorder('custom', contextFor(server.url, reportDir), 'answer rules');
+    const options = { ...recorder.answerRules(), totalRequests: 4, requestsPerSecond: 100, concurrency: 1 }; // in order
     const s = (await runLoadTest(options)).getSummary();
     expect(s.successCount).toBe(2);
     expect(s.errorClasses).toEqual({ bad_body: 2 });
@@ -72,39 +54,16 @@ describe('SpecRecorder.pacedLoad', () => {
   });
 });
 
-describe('SpecRecorder with PERF_REPEAT', () => {
-  it('shows each run, judges the thresholds on the median run after the last, and reports every run', async () => {
-    const delays = [20, 300, 60]; // run 3's P95 is the median
-    let run = 0;
-    server = await startTestServer((_req, res) => {
-      setTimeout(() => res.writeHead(200).end('{"status":"processed"}'), delays[run]);
-    });
+describe('SpecRecorder writes its report through', () => {
+  it('at the end of every phase, so a spec cut short leaves what it ran', async () => {
+    server = await startTestServer((_req, res) => res.writeHead(200).end('{"status":"processed"}'));
     reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
-    const context = contextFor(server.url, reportDir);
-    context.config.repeat = { count: 3, maxCvPercent: 20 };
-    const recorder = new SpecRecorder('custom', context, 'repeated');
-    const file = { meta: {}, name: 'custom.spec.ts' };
-    const thresholds = [{ metric: 'p95Ms', phase: 'load', op: '<', value: 200 }] as const;
-    const judged = [];
-    const ids = [];
-    for (run = 0; run < 3; run++) {
-      recorder.attach({ file, suite: { name: `run ${run + 1} of 3`, meta: { perfRepetition: run }, suite: { name: 'repeated' } } });
-      ids.push(recorder.ticketId());
-      recorder.addRun('load', await runLoadTest({ ...recorder.answerRules(), totalRequests: 4, requestsPerSecond: 50 }));
-      judged.push(recorder.judge([...thresholds]));
-    }
-    // Runs 1 and 2 are shown, not asserted (run 2's 300 ms would fail); the median run (run 3, ~60 ms) is judged.
-    expect(judged[0]![0]!.deferred).toMatch(/run 1 of 3: judged on the median run after run 3/);
-    expect(judged[1]![0]!.passed).toBe(false);
-    expect(judged[2]![0]!.passed).toBe(true);
-    expect(judged[2]![0]!.deferred).toBeUndefined();
-    expect(judged[2]![0]!.text).toMatch(/\[median run 3\]/);
-    expect(new Set(ids).size).toBe(3); // each run its own ticket ids (the service's duplicate window)
-    const { report } = await recorder.finish();
-    expect(report.repeats).toMatchObject({ count: 3, medianRun: 2 });
-    expect(report.repeats!.runs).toHaveLength(3);
-    expect(report.summaries).toBe(report.repeats!.runs[2]!.summaries);
-    expect(report.thresholds).toHaveLength(1);
+    const recorder = new SpecRecorder('custom', contextFor(server.url, reportDir), 'through');
+    recorder.addRun('warm-up', await runLoadTest({ ...recorder.answerRules(), totalRequests: 2, requestsPerSecond: 100 }));
+    const written = JSON.parse(readFileSync(recorder.reportPath, 'utf8'));
+    expect(Object.keys(written.summaries)).toEqual(['warm-up']);
+    expect(written.status).toBe('completed');
+    expect(recorder.sent()).toHaveLength(2); // and its requests are in the ledger
   });
 });
 
@@ -115,11 +74,10 @@ describe('SpecRecorder with PERF_REPEAT, a run that recorded nothing', () => {
     const context = contextFor(server.url, reportDir);
     context.config.repeat = { count: 3, maxCvPercent: 20 };
     const recorder = new SpecRecorder('custom', context, 'gappy');
-    const file = { meta: {}, name: 'custom.spec.ts' };
-    for (const run of [0, 2]) {
-      // run 2 of 3 failed before its first addRun: the recorder never saw it
-      recorder.attach({ file, suite: { name: `run ${run + 1} of 3`, meta: { perfRepetition: run }, suite: { name: 'gappy' } } });
-      recorder.addRun('load', await runLoadTest({ ...recorder.answerRules(), totalRequests: 3, requestsPerSecond: 50 }));
+    expect(recorder.repeatLoads()).toBe(3);
+    for (const repetition of [0, 2]) {
+      // repetition 2 of 3 failed before it recorded anything
+      recorder.addRun('load', await runLoadTest({ ...recorder.answerRules(), totalRequests: 3, requestsPerSecond: 50 }), { repetition });
     }
     const { report } = await recorder.finish();
     expect(report.repeats!.runs).toHaveLength(3);
