@@ -1,7 +1,7 @@
-// Domain matchers for the specs: `expect(recorder.judge(thresholds)).toPassThresholds()`
-// and `expect(summary).toMeetSuccessRate(95)` and friends. Their failure messages print
-// the numbers that failed and where the spec's report is, and they hand Vitest `actual`
-// and `expected` to diff. Loaded by the `performance` project's setup file.
+// The spec's verdict: `expect(run).toMeet({ p95Ms: ['<', 3000] })`, evaluated once over
+// what load() returned. Its failure prints the figures that failed and where the spec's
+// report is, and it hands Vitest `actual` and `expected` to diff. Loaded by the
+// `performance` project's setup file.
 import { expect, inject } from 'vitest';
 import {
   evaluateThresholds,
@@ -17,57 +17,11 @@ import { recorderOf, type LoadRun } from './load.ts';
 import { reportPathFor } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
 
-/** The part of a load-test summary the matchers read. */
-export interface SummaryLike {
-  sentRequests: number;
-  successCount: number;
-  failureCount: number;
-  successRatePercent: number;
-  responseTimes: { p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
-  statusCodes: Record<string, number>;
-  errors?: { errorClass?: string; message?: string }[];
-}
-
-/** Where the running spec's report goes (written when the spec file is done). */
+/** Where the running spec's report goes (written through as its phases end). */
 function where(): string {
   const testPath = expect.getState().testPath;
   const context = inject('perf');
   return testPath && context ? `\n  report: ${reportPathFor(context.config, specNameOf(testPath))}` : '';
-}
-
-function codes(summary: SummaryLike): string {
-  return Object.entries(summary.statusCodes)
-    .map(([code, count]) => `${code === '0' ? 'no response' : code}: ${count}`)
-    .join(', ');
-}
-
-function isSummary(value: unknown): value is SummaryLike {
-  return typeof value === 'object' && value !== null && 'successRatePercent' in value && 'responseTimes' in value;
-}
-
-function notASummary(received: unknown) {
-  return { pass: false, message: () => `expected a load-test summary (results.getSummary()), got ${typeof received}` };
-}
-
-function percentileBelow(key: 'p50Ms' | 'p95Ms' | 'p99Ms', label: string) {
-  return function (this: unknown, received: unknown, limitMs: number) {
-    if (!isSummary(received)) return notASummary(received);
-    const value = received.responseTimes[key];
-    return {
-      pass: value < limitMs,
-      actual: `${label} ${value.toFixed(1)} ms`,
-      expected: `${label} < ${limitMs} ms`,
-      message: () =>
-        `expected ${label} latency ${value.toFixed(1)} ms to be below ${limitMs} ms ` +
-        `(P50 ${received.responseTimes.p50Ms.toFixed(1)}, P95 ${received.responseTimes.p95Ms.toFixed(1)}, ` +
-        `P99 ${received.responseTimes.p99Ms.toFixed(1)}, max ${received.responseTimes.maxMs.toFixed(1)} ms; ` +
-        `latency counts from each request's scheduled start)${where()}`,
-    };
-  };
-}
-
-function isThresholdResults(value: unknown): value is ThresholdResult[] {
-  return Array.isArray(value) && value.every((r) => typeof r === 'object' && r !== null && 'passed' in r && 'text' in r);
 }
 
 /** Whether `value` is what load() returned. */
@@ -138,57 +92,11 @@ expect.extend({
     }
     return verdictOf(results as ThresholdResult[], 'criterion');
   },
-  /** Every threshold of one evaluation (recorder.judge) passed; the diff shows the ones that did not. */
-  toPassThresholds(received: unknown) {
-    if (!isThresholdResults(received) || received.length === 0) {
-      return { pass: false, message: () => 'expected the results of recorder.judge(thresholds), a non-empty list' };
-    }
-    // A repetition before the last (PERF_REPEAT): shown, judged later on the median run.
-    if (received.every((r) => r.deferred !== undefined)) {
-      return { pass: true, message: () => `expected judged thresholds, these are deferred: ${received[0]!.deferred}` };
-    }
-    return verdictOf(received, 'threshold');
-  },
-  toMeetSuccessRate(received: unknown, minPercent: number) {
-    if (!isSummary(received)) return notASummary(received);
-    return {
-      pass: received.successRatePercent >= minPercent,
-      actual: `success rate ${received.successRatePercent.toFixed(2)}%`,
-      expected: `success rate >= ${minPercent}%`,
-      message: () =>
-        `expected success rate >= ${minPercent}%, got ${received.successRatePercent.toFixed(2)}% ` +
-        `(${received.successCount} of ${received.sentRequests}; status codes ${codes(received)})${where()}`,
-    };
-  },
-  toHaveP50Below: percentileBelow('p50Ms', 'P50'),
-  toHaveP95Below: percentileBelow('p95Ms', 'P95'),
-  toHaveP99Below: percentileBelow('p99Ms', 'P99'),
-  toHaveNoFailures(received: unknown) {
-    if (!isSummary(received)) return notASummary(received);
-    const first = (received.errors ?? []).slice(0, 3).map((e) => `${e.errorClass ?? '?'}: ${e.message ?? ''}`);
-    return {
-      pass: received.failureCount === 0,
-      actual: `${received.failureCount} failed`,
-      expected: '0 failed',
-      message: () =>
-        `expected no failed requests, got ${received.failureCount} of ${received.sentRequests} ` +
-        `(status codes ${codes(received)}${first.length > 0 ? `; first errors: ${first.join(' | ')}` : ''})${where()}`,
-    };
-  },
 });
 
 interface PerfMatchers<R = unknown> {
   /** Every criterion holds for a run of load(): `{ p95Ms: ['<', 3000], successRatePercent: ['>=', 99] }`. */
   toMeet(criteria: Criteria): R;
-  /** Every threshold of a recorder.judge(thresholds) evaluation passed. */
-  toPassThresholds(): R;
-  /** Success rate (percent of requests answered as success) is at least `minPercent`. */
-  toMeetSuccessRate(minPercent: number): R;
-  /** Corrected (from scheduled start) P50 latency is below `limitMs`. */
-  toHaveP50Below(limitMs: number): R;
-  toHaveP95Below(limitMs: number): R;
-  toHaveP99Below(limitMs: number): R;
-  toHaveNoFailures(): R;
 }
 
 declare module 'vitest' {

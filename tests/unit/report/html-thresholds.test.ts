@@ -4,10 +4,13 @@ import { evaluateThresholds, formatThresholds, type Threshold } from '../../help
 import { renderCiSummary } from '../../helpers/report/ci-summary.ts';
 import { historyEntryOf } from '../../helpers/report/history.ts';
 import { thresholdsTable } from '../../helpers/report/html-report.ts';
+import type { LoadRun } from '../../helpers/vitest/load.ts';
 import '../../helpers/vitest/matchers.ts';
 import { makeReport, resultsOf } from './fixtures.ts';
 
 const load = resultsOf({ latencies: [100, 120, 140, 160], failures: { 1: 503 } }).getSummary();
+/** What load() would return for that phase (no recorder: the matcher only judges). */
+const run = { phase: 'load', repetition: 0, summary: load, runs: [] } as unknown as LoadRun;
 const thresholds: Threshold[] = [
   { metric: 'successRatePercent', phase: 'load', op: '>=', value: 50 },
   { metric: 'failures', phase: 'load', op: '==', value: 0 },
@@ -21,12 +24,11 @@ describe('thresholds in the HTML and the matcher', () => {
     expect(html).toContain('<td>Failed requests = 0</td><td>1.00</td><td class="verdict action">fail</td>');
   });
 
-  it('toPassThresholds passes when all pass and otherwise names each failed threshold with its figure', () => {
-    expect(evaluateThresholds(thresholds.slice(0, 1), { load })).toPassThresholds();
-    expect(() => expect(evaluateThresholds(thresholds, { load })).toPassThresholds()).toThrow(
+  it('toMeet passes when all hold and otherwise names each failed threshold with its figure', () => {
+    expect(run).toMeet({ successRatePercent: ['>=', 50] });
+    expect(() => expect(run).toMeet({ successRatePercent: ['>=', 50], failures: ['==', 0] })).toThrow(
       '1 of 2 thresholds failed: load: Failed requests = 0 (measured 1)',
     );
-    expect(() => expect([]).toPassThresholds()).toThrow(/recorder.judge/);
   });
 });
 
@@ -68,9 +70,11 @@ describe("a warn threshold (the suite's targets) in every output", () => {
     ]);
   });
 
-  it('toPassThresholds passes with only a warn missed, and fails on a fail threshold naming the warnings after', () => {
-    expect(results.filter((r) => r.metric !== 'failures')).toPassThresholds();
-    expect(() => expect(results).toPassThresholds()).toThrow(
+  it('toMeet passes with only a warn missed, and fails on a fail threshold naming the warnings after', () => {
+    expect(run).toMeet({ successRatePercent: ['>=', 50], p50Ms: ['<', 1, 'warn'], p95Ms: ['<', 5000, 'warn'] });
+    expect(() =>
+      expect(run).toMeet({ successRatePercent: ['>=', 50], failures: ['==', 0], p50Ms: ['<', 1, 'warn'], p95Ms: ['<', 5000, 'warn'] }),
+    ).toThrow(
       /^1 of 2 thresholds failed: load: Failed requests = 0 \(measured 1\); warnings \(not failures\): load: P50 latency < 1 ms \(measured [\d.]+ ms\)/,
     );
   });
