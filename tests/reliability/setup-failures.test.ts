@@ -41,7 +41,7 @@ async function listening(): Promise<{ base: string; counts: { requests: number; 
 async function runSetup(vars: Record<string, string>): Promise<{ provided: Map<string, unknown>; warnings: string[] }> {
   const root = mkdtempSync(join(tmpdir(), 'setup-failures-')); // no .env files: only these variables count
   const custom = join(root, 'custom.spec.ts');
-  writeFileSync(custom, "const s = specSettings((env) => ({ n: env.count('CUSTOM_REQUESTS', 20) }));\n");
+  writeFileSync(custom, "const requests = setting('CUSTOM_REQUESTS', 20, 'count');\n");
   const provided = new Map<string, unknown>();
   const project = {
     config: { root },

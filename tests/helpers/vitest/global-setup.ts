@@ -24,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   try {
     // Every spec file of the project gets its own ticket-id block, by name (no registry to edit).
     const { testFiles } = await project.globTestFiles();
-    // The spec files' own variables (specSettings) are read on purpose: not typos of the suite's.
+    // The spec files' own variables (setting()) are settings too: read on purpose, and typo-checked.
     const config = loadConfig(root, process.env, { declared: specDeclaredNames(testFiles) }); // ConfigError before any traffic
     reportDir = resolve(root, config.reportDir);
     const choice = await chooseProvider(config);

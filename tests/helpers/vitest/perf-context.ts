@@ -1,10 +1,9 @@
 // What globalSetup hands every spec (via provide/inject), and what specs derive
 // from it. Everything here must be serializable. No Vitest runtime import: the
 // globalSetup (main process) uses this module too.
-import { plannedDurationMs as plannedRunDurationMs } from '#engine';
 import type { PerfConfig } from '../config/index.ts';
 import { join, resolve } from 'node:path';
-import { EDGE_MARGIN_MS, LEDGER_FILE, RateLedger } from '../rate-limit/index.ts';
+import { LEDGER_FILE, RateLedger } from '../rate-limit/index.ts';
 import type { PreflightResult } from '../service/index.ts';
 import type { StackEndpoints } from '../providers/index.ts';
 
@@ -122,20 +121,6 @@ export function ticketIdStart(context: Pick<PerfContext, 'ticketIdBase' | 'specS
 /** Where a spec's JSON report goes. */
 export function reportPathFor(config: Pick<PerfConfig, 'reportDir'>, spec: string): string {
   return join(resolve(config.reportDir), `${spec}.json`);
-}
-
-/** How long `requests` take at `perMinute`, in ms (the open model's schedule). */
-export function plannedDurationMs(requests: number, perMinute: number): number {
-  return plannedRunDurationMs(requests, perMinute / 60);
-}
-
-/**
- * A spec's Vitest timeout: its planned duration with room for slow answers and teardown,
- * plus `waits` rate-limit waits (each at most the policy's window and its edge margin).
- */
-export function specTimeoutMs(plannedMs: number, config: Pick<PerfConfig, 'requestTimeoutMs' | 'rateLimit'>, waits = 1): number {
-  const waitMs = config.rateLimit === null ? 0 : config.rateLimit.windowMs + EDGE_MARGIN_MS + 1000;
-  return Math.ceil(plannedMs * 1.5 + config.requestTimeoutMs + 30_000 + waits * waitMs);
 }
 
 /** The ledger of the run's service, beside the reports. */

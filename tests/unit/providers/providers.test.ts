@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../helpers/config/settings.ts';
-import {
-  PREFLIGHT,
-  plannedDurationMs,
-  specSlots,
-  specTimeoutMs,
-  TICKET_BLOCK,
-  ticketIdBaseFor,
-  ticketIdStart,
-} from '../../helpers/vitest/perf-context.ts';
+import { PREFLIGHT, specSlots, TICKET_BLOCK, ticketIdBaseFor, ticketIdStart } from '../../helpers/vitest/perf-context.ts';
 import { specNameOf } from '../../helpers/vitest/spec-names.ts';
 import { chooseProvider } from '../../helpers/providers/choose.ts';
 import { dockerApiTarget } from '../../helpers/providers/docker-probe.ts';
@@ -77,12 +69,5 @@ describe('run context', () => {
     expect(ticketIdBaseFor(1_764_000_000_124)).not.toBe(base);
     expect(Number.isSafeInteger(ticketIdBaseFor(999_999) + 99 * TICKET_BLOCK + 3_000_000)).toBe(true);
     expect(specNameOf('/x/tests/performance/burst.spec.ts')).toBe('burst');
-  });
-
-  it('plans durations and timeouts from the schedule', () => {
-    expect(plannedDurationMs(100, 100)).toBeCloseTo(59_400);
-    expect(specTimeoutMs(59_400, { requestTimeoutMs: 30_000, rateLimit: null })).toBe(149_100);
-    // Each rate-limit wait adds at most the window, its edge margin and a second.
-    expect(specTimeoutMs(59_400, { requestTimeoutMs: 30_000, rateLimit: { limit: 100, windowMs: 60_000 } }, 2)).toBe(149_100 + 2 * 62_000);
   });
 });
