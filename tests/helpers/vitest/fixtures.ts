@@ -28,7 +28,7 @@ export function perfContext(): PerfContext {
   return context;
 }
 
-export const test = base
+const withFixtures = base
   .extend('perf', { scope: 'file' }, () => perfContext())
   .extend('recorder', { scope: 'file' }, ({ perf }, { onCleanup }) => {
     const recorder = new SpecRecorder(specNameOf(expect.getState().testPath ?? 'spec'), perf);
@@ -47,11 +47,22 @@ export const test = base
   })
   .extend('load', ({ recorder }) => createLoad(recorder));
 
+/** The time one run of a test's plans may take at most, whatever they are: every load bounds itself well within it. */
+export const TEST_CEILING_MS = 15 * 60_000;
+
 /**
  * A performance test: `perfTest('name', async ({ load }) => { ... })`. Its `load(plan)` runs one
- * phase against the service (vitest/load.ts); each phase bounds its own wait and run from its plan.
+ * phase against the service (vitest/load.ts); each phase bounds its own wait and run from its plan,
+ * so a spec gives no timeout: the test's ceiling grows with PERF_REPEAT, since every load then
+ * runs its plan that many times.
  */
-export const perfTest = test;
+export const perfTest = new Proxy(withFixtures, {
+  apply(target, thisArg, args: Parameters<typeof withFixtures>) {
+    const [name, fn, options] = args;
+    const repeats = inject('perf')?.config.repeat.count ?? 1;
+    return Reflect.apply(target, thisArg, [name, fn, options ?? TEST_CEILING_MS * repeats]);
+  },
+});
 export type PerfTest = typeof perfTest;
 
 export { describe, expect };
