@@ -83,9 +83,7 @@ module.exports = {
     },
     {
       name: 'library-face-through-faces',
-      // A warning for now: the library's face takes perfTest and the load() types from the
-      // vitest part's modules, which its face does not export yet. Make it an error once it does.
-      severity: 'warn',
+      severity: 'error',
       comment: 'tests/helpers/index.ts (the library’s face) re-exports the parts’ faces, not their modules.',
       from: { path: '^tests/helpers/index\\.ts$' },
       to: { path: '^tests/helpers/[^/]+/', pathNot: '^tests/helpers/[^/]+/index\\.ts$' },
