@@ -1,8 +1,8 @@
-// The capacity search (issue 14): the highest arrival rate at which the service meets its
-// SLOs, found by a ramp that brackets the knee and steady steps that bisect the bracket.
-// Pure: settings and measured samples in, plans, verdicts and the result out. The spec
-// (tests/performance/capacity.spec.ts) runs the load, waits for the rate-limit window and
-// keeps the budget; everything it decides is decided here.
+// The capacity search: the highest arrival rate at which the service meets its SLOs, found
+// by a ramp that brackets the knee and steady steps that bisect the bracket. Pure: settings
+// and measured samples in, plans, verdicts and the result out. The loop
+// (tests/helpers/vitest/capacity-search.ts) runs the load, waits for the rate-limit window
+// and keeps the budget; everything it decides is decided here.
 //
 // The rules:
 // - A step (a ramp stage, or a steady run at one rate) lasts at least `minDurationMs` and
