@@ -268,7 +268,7 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
     }
     const step = steadyStep(next.rps, settings);
     const plan = { requests: step.requests, ratePerSecond: step.rps };
-    const waitMs = planWait(policy, answerTimes(await recorder.sent()), plan, Date.now()).waitMs;
+    const waitMs = planWait(policy, answerTimes(recorder.sent()), plan, Date.now()).waitMs;
     if (!fitsBudget(used(), { waitMs, durationMs: step.durationMs, drainMs: goodDrainMs, requests: step.requests }, settings)) {
       log(`[perf] capacity: the budget has no room for a step of ${step.requests} at ${fmtRps(step.rps)}/s (${next.why})`);
       endedBy = 'budget';

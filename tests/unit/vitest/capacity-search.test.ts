@@ -150,7 +150,7 @@ function fakeRecorder(clock: { ms: number }, windowMs = 0) {
       clock.ms += windowMs;
       return { waitMs: windowMs, phase, plan } as unknown as Awaited<ReturnType<CapacityRecorder['awaitRoom']>>;
     },
-    sent: async () => [],
+    sent: () => [],
     recordSent: () => undefined,
     addRun: (phase, results, options) => {
       phases.push({ phase, cutByDesign: options?.cutByDesign });
