@@ -21,7 +21,7 @@ perfTest('a burst of 50 from an empty window, served within 5 s', async ({ load 
 
 perfTest('past the budget, the rest refused with 429', async ({ load, recorder, skip }) => {
   if (policy === null) return skip('RATE_LIMIT=none: rate limiting not checked');
-  const plan = activationPlan(policy, await recorder.sent()); // the room left now, plus max(10, limit / 5)
+  const plan = activationPlan(policy, recorder.sent()); // the room left now, plus max(10, limit / 5)
   if (plan.tooLarge !== undefined) return skip(plan.tooLarge);
   const past = await load({ phase: 'activation', requests: plan.requests, rate: 'burst', room: 'none', repeats: false });
   expect(past).toRespectRateLimit(policy);
