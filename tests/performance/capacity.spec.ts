@@ -16,8 +16,8 @@ const search = capacitySearch({
   minSuccessPercent: setting('CAPACITY_MIN_SUCCESS_PERCENT', 99, { min: 0, max: 99.99 }),
   // The SLO on latency: a rate meets it with a P95 below this many ms.
   maxP95Ms: setting('CAPACITY_MAX_P95_MS', 2000, { min: 1, max: 600_000 }),
-  // The ramp's first rate, requests per second; empty: 10/s, or the declared RATE_LIMIT's rate.
-  startRps: setting('CAPACITY_START_RPS', 0, { min: 0.01, max: 100_000 }),
+  // The ramp's first rate, requests per second; 0: 10/s, or the declared RATE_LIMIT's rate.
+  startRps: setting('CAPACITY_START_RPS', 0, { min: 0, max: 100_000 }),
   // The highest rate offered (with a RATE_LIMIT policy: at most its rate plus the tolerance).
   maxRps: setting('CAPACITY_MAX_RPS', 1000, { min: 0.01, max: 100_000 }),
   // The ramp multiplies the rate by this each stage.
@@ -50,5 +50,6 @@ describe(`Capacity: the highest arrival rate with success > ${knobs.minSuccessPe
       expect(capacity.endedBy, 'the search was interrupted').not.toBe('interrupted');
       expect(capacity.rps, `no rate met the SLOs: ${capacity.text}`).toBeGreaterThan(0);
     },
+    search.boundMs, // the search bounds itself (CAPACITY_MAX_SECONDS); this is its test's ceiling
   );
 });

@@ -45,6 +45,8 @@ export function outcomeOf(results: PhaseSamples): PhaseOutcome {
 /** The part of a run's summary absorption reads (the engine's summary fits). */
 export interface AbsorbedFigures {
   endReason: string;
+  /** From the phase's start to its last answer. */
+  durationSeconds: number;
   cancelledCount: number;
   notSentCount: number;
   statusCodes: Record<string, number>;
@@ -62,6 +64,11 @@ export function absorptionProblems(summary: AbsorbedFigures, withinMs: number, p
   if (summary.endReason !== 'completed') problems.push(`the ${phase} must finish within ${withinMs} ms: it ended by ${summary.endReason}`);
   const cut = summary.cancelledCount + summary.notSentCount;
   if (cut > 0) problems.push(`${cut} requests of the ${phase} cut off by the time bound of ${withinMs} ms`);
+  // Whatever bound the run itself had: the last answer must come within withinMs of the start.
+  const tookMs = summary.durationSeconds * 1000;
+  if (summary.endReason === 'completed' && tookMs > withinMs) {
+    problems.push(`the ${phase} took ${tookMs.toFixed(0)} ms to be answered, more than ${withinMs} ms`);
+  }
   const serverErrors = Object.entries(summary.statusCodes).filter(([code]) => Number(code) >= 500);
   if (serverErrors.length > 0) problems.push(`the service fell over: 5xx answers during the ${phase}: ${counted(serverErrors)}`);
   const unanswered = Object.entries(summary.errorClasses).filter(([name]) => CONNECTION_ERRORS.includes(name));

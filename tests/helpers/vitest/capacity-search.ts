@@ -80,6 +80,8 @@ export interface CapacitySearch {
   requestTimeoutMs: number;
   /** How long a run may go on after its last send: slow answers are part of the verdict, up to this. */
   drainMs: number;
+  /** The most the whole search can take: its time budget, the last step's drain and a minute to spare (its test's bound). */
+  boundMs: number;
   /** What a step that meets the SLOs needs after its last send (the budget check reserves it). */
   goodDrainMs: number;
 }
@@ -131,6 +133,7 @@ export function capacitySearch(
     },
     requestTimeoutMs: config.requestTimeoutMs,
     drainMs,
+    boundMs: knobs.maxSeconds * 1000 + drainMs + 60_000,
     goodDrainMs: Math.min(drainMs, 2 * knobs.maxP95Ms + 1000),
   };
 }

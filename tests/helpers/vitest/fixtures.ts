@@ -1,8 +1,8 @@
 // The performance specs' `test`: Vitest's, extended with the suite's fixtures.
 //   perf      the run's context (config, endpoints, preflight) from the global setup
 //   recorder  one per spec file, named after it: keeps runs, checks and notes, and
-//             writes the report once when the file is done (also after a failed
-//             assertion; on Ctrl-C at once, see SpecRecorder.listenForInterrupts)
+//             writes the report through as each phase ends, once more when the file
+//             is done (also after a failed assertion), and at once on Ctrl-C
 //   (auto)    every test's outcome goes to the recorder as a check
 //   load      load(plan): one phase against the service, recorded (load.ts)
 import { describe, expect, inject, test as base } from 'vitest';
@@ -59,8 +59,10 @@ export const TEST_CEILING_MS = 15 * 60_000;
 export const perfTest = new Proxy(withFixtures, {
   apply(target, thisArg, args: Parameters<typeof withFixtures>) {
     const [name, fn, options] = args;
-    const repeats = inject('perf')?.config.repeat.count ?? 1;
-    return Reflect.apply(target, thisArg, [name, fn, options ?? TEST_CEILING_MS * repeats]);
+    const ceiling = TEST_CEILING_MS * (inject('perf')?.config.repeat.count ?? 1);
+    // A timeout given wins; options without one (a retry, say) keep the ceiling.
+    const bounded = typeof options === 'object' && options !== null ? { timeout: ceiling, ...(options as object) } : (options ?? ceiling);
+    return Reflect.apply(target, thisArg, [name, fn, bounded]);
   },
 });
 export type PerfTest = typeof perfTest;

@@ -195,11 +195,12 @@ export class SpecRecorder {
   }
 
   /**
-   * Keeps one evaluation of thresholds (toMeet) for the report and prints it. The first phase
-   * judged picks the median run of a repeated spec; `repetition` is the run judged.
+   * Keeps one evaluation of thresholds (toMeet) for the report and prints it. The first repeated
+   * phase judged picks the median run of a repeated spec; `repetition` is the run judged.
    */
   keepThresholds(results: ThresholdResult[], repetition: number, degradation?: DegradationAnalysis): ThresholdResult[] {
-    this.judgedPhase ??= results[0]?.phase;
+    const phase = results[0]?.phase;
+    if (phase !== undefined && this.repeatedPhases().includes(phase)) this.judgedPhase ??= phase;
     if (degradation !== undefined) {
       this.runAt(repetition).degradation = degradation;
       console.log(`Degradation: ${degradation.verdict}`);
@@ -304,6 +305,13 @@ export class SpecRecorder {
     return result;
   }
 
+  /** The phases recorded in more than one repetition, in the order the first run recorded them. */
+  private repeatedPhases(): string[] {
+    const seen = new Map<string, number>();
+    for (const run of this.runs) for (const phase of Object.keys(run.summaries)) seen.set(phase, (seen.get(phase) ?? 0) + 1);
+    return [...seen].filter(([, count]) => count > 1).map(([phase]) => phase);
+  }
+
   /** The record of `repetition`, with no gaps before it (a repetition that recorded nothing is an empty run). */
   private runAt(repetition: number): RunRecord {
     while (this.runs.length <= repetition) this.runs.push(emptyRun());
@@ -340,8 +348,8 @@ export class SpecRecorder {
   /** The record of the repetitions (PERF_REPEAT > 1), from the runs so far; undefined for a single run. */
   private repeats(): RepeatsRecord | undefined {
     if (!this.repeated) return undefined;
-    const firstPhase = Object.keys(this.runs.find((run) => Object.keys(run.summaries).length > 0)?.summaries ?? {})[0];
-    const phase = this.judgedPhase ?? firstPhase ?? '';
+    // A phase run once (repeats: false) cannot pick a median run: the first repeated one does.
+    const phase = this.judgedPhase ?? this.repeatedPhases()[0] ?? '';
     const figures = this.runs.map(({ summaries, timelines }) => ({ summaries, timelines }));
     return repeatsRecord(this.context.config.repeat.count, figures, phase, {
       maxCvPercent: this.context.config.repeat.maxCvPercent,
@@ -352,7 +360,13 @@ export class SpecRecorder {
   private build(): SpecReport {
     // Repeated: the report's figures are the median run's (the one the thresholds judged).
     const repeats = this.repeats();
-    const main = this.runs[repeats?.medianRun ?? 0] ?? emptyRun();
+    const median = this.runs[repeats?.medianRun ?? 0] ?? emptyRun();
+    // A phase run once (repeats: false) is in the first run only: shown beside the median run's.
+    const main: RunRecord = {
+      ...median,
+      summaries: Object.assign({}, ...this.runs.map((run) => run.summaries).reverse(), median.summaries),
+      timelines: Object.assign({}, ...this.runs.map((run) => run.timelines).reverse(), median.timelines),
+    };
     const settings = settingsRead();
     return {
       ...reportBase(this.spec, this.title, this.context, this.startedAt),

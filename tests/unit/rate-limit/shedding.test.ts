@@ -49,6 +49,7 @@ describe('outcomeOf', () => {
 describe('absorptionProblems', () => {
   const absorbed: AbsorbedFigures = {
     endReason: 'completed',
+    durationSeconds: 1.2,
     cancelledCount: 0,
     notSentCount: 0,
     statusCodes: { 200: 50, 429: 20 },
@@ -71,6 +72,12 @@ describe('absorptionProblems', () => {
       'burst',
     );
     expect(problems).toEqual(['requests of the burst that got no HTTP answer: connection_reset x2']);
+  });
+
+  it('a phase answered in full but later than the bound fails, whatever bound the run had', () => {
+    expect(absorptionProblems({ ...absorbed, durationSeconds: 20 }, 5000, 'burst')).toEqual([
+      'the burst took 20000 ms to be answered, more than 5000 ms',
+    ]);
   });
 
   it('a phase cut off by its time bound fails, naming the bound', () => {

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../helpers/config/settings.ts';
 import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
+import { createLoad } from '../../helpers/vitest/load.ts';
+import '../../helpers/vitest/matchers.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
@@ -83,5 +85,31 @@ describe('SpecRecorder with PERF_REPEAT, a run that recorded nothing', () => {
     expect(report.repeats!.runs).toHaveLength(3);
     expect(report.repeats!.runs[1]!.summaries).toEqual({});
     expect(report.repeats!.spread.find((row) => row.metric === 'p95Ms')!.runs).toEqual([0, 2]);
+  });
+});
+
+describe('SpecRecorder with PERF_REPEAT and a phase run once', () => {
+  it('picks the median run by the repeated phase, and keeps the phase run once in the report', async () => {
+    const delays = [20, 300]; // the second burst is the slower: with two runs, the median
+    let arrival = 0;
+    server = await startTestServer((_req, res) => {
+      const delay = arrival < 3 ? delays[0] : arrival < 6 ? delays[1] : 5;
+      arrival += 1;
+      setTimeout(() => res.writeHead(200).end('{"status":"processed"}'), delay);
+    });
+    reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
+    const context = contextFor(server.url, reportDir);
+    context.config.repeat = { count: 2, maxCvPercent: 20 };
+    context.config.targets = [];
+    const recorder = new SpecRecorder('custom', context, 'burst-like');
+    const load = createLoad(recorder);
+    await load({ phase: 'burst', requests: 3, rate: 'burst', quiet: true });
+    const recovery = await load({ phase: 'recovery', requests: 2, rate: '50/s', repeats: false, quiet: true });
+    expect(recovery).toMeet({ failures: ['==', 0] }); // judged first, but run once: it cannot pick the median
+    const { report } = await recorder.finish();
+    expect(report.repeats).toMatchObject({ medianRun: 1 });
+    expect(report.repeats!.medianRule).toMatch(/judged phase: burst/);
+    expect(Object.keys(report.summaries)).toEqual(['burst', 'recovery']);
+    expect(report.summaries.burst).toBe(report.repeats!.runs[1]!.summaries.burst);
   });
 });
