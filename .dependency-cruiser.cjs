@@ -24,7 +24,7 @@ module.exports = {
       name: 'analysis-not-to-outer-parts',
       severity: 'error',
       comment:
-        'analysis/ judges data handed to it: it imports the engine, model/ and config/, never report/, vitest/, providers/ or cli/ (reading report files is report/baseline-files.ts).',
+        'analysis/ judges data handed to it: it imports the engine and model/, never report/, vitest/, providers/ or cli/ (reading report files is report/baseline-files.ts).',
       from: { path: '^tests/helpers/analysis/' },
       to: { path: '^tests/helpers/(report|vitest|providers|cli)/' },
     },

@@ -12,7 +12,7 @@ export default defineConfig({
     // overview of the performance specs (written only when a spec handed over its report).
     // On Ctrl-C, InterruptReporter writes what it can synchronously before Vitest exits.
     reporters: ['default', new JUnitPerProjectReporter(), new PerfHtmlReporter(), new InterruptReporter()],
-    // The performance specs in the seed's order (standard, sustained, burst, profile, custom,
+    // The performance specs in a fixed order (standard, sustained, burst, profile, custom,
     // then any other by name), not in the order Vitest's cache would choose.
     sequence: { sequencer: SpecOrderSequencer },
     projects: [
@@ -27,7 +27,7 @@ export default defineConfig({
       },
       {
         test: {
-          // Slow tests of faults, bad input and shutdown against real processes (issue 8); run by .ci/run.
+          // Slow tests of faults, bad input and shutdown against real processes; run by .ci/run.
           name: 'reliability',
           include: ['tests/reliability/**/*.test.ts'],
           environment: 'node',
@@ -50,7 +50,7 @@ export default defineConfig({
           pool: 'forks',
           fileParallelism: false,
           maxWorkers: 1,
-          // Each spec sets its own timeout from its planned duration; this is only the ceiling.
+          // perfTest sets each test's ceiling (tests/helpers/vitest/fixtures.ts); this is for any other test.
           testTimeout: 15 * 60_000,
           hookTimeout: 2 * 60_000,
         },

@@ -1,4 +1,4 @@
-// Does latency change over a run? The seed's figure (second-half P95 against
+// Does latency change over a run? The half-split figure (second-half P95 against
 // first-half P95) plus tests that tell a real trend from noise. Pure.
 import { errorFunction, sampleRankCorrelation, wilcoxonRankSum } from 'simple-statistics';
 import type { LatencySeries } from '#engine';
@@ -17,7 +17,7 @@ export interface DegradationAnalysis {
   sampleCount: number;
   firstHalfP95Ms: number;
   secondHalfP95Ms: number;
-  /** (second - first) / first * 100: the seed's "performance degradation". */
+  /** (second - first) / first * 100: the "performance degradation" of the half split. */
   degradationPercent: number;
   windows: DegradationWindow[];
   /** Spearman rank correlation of latency with time (-1..1; NaN when either is constant). */

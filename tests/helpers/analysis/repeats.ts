@@ -1,5 +1,5 @@
-// Repeated runs (PERF_REPEAT=N, the seed's "run each test 3-5 times for
-// consistency"): the spread of each figure across the runs, whether the runs
+// Repeated runs (PERF_REPEAT=N: run each plan 3-5 times for
+// consistency): the spread of each figure across the runs, whether the runs
 // agree, and which run is the median one (the one a spec's thresholds judge).
 // Pure.
 //

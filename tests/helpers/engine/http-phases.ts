@@ -24,7 +24,7 @@ export const PHASE_SIDE: Record<HttpPhase, 'client' | 'server'> = {
   receiving_body: 'client',
 };
 
-/** The seed's advice (connection pooling, caching, faster JSON), per phase. */
+/** The advice (connection pooling, caching, faster JSON), per phase. */
 export const PHASE_ADVICE: Record<HttpPhase, string> = {
   waiting_for_connection:
     'requests queue for a free connection: enable connection pooling with more connections (or lower the concurrency)',
@@ -284,7 +284,7 @@ export interface HttpBottleneck {
   message: string;
 }
 
-/** Pure: phases over `thresholdPercent` of the root, largest first, with the seed's advice. */
+/** Pure: phases over `thresholdPercent` of the root, largest first, with the advice for each. */
 export function findHttpBottlenecks(report: HttpPhaseReport, thresholdPercent: number): HttpBottleneck[] {
   return report.rows
     .filter((row) => row.percentOfRoot > thresholdPercent)

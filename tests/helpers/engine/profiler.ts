@@ -1,5 +1,5 @@
-// Where a request's time goes, as nested spans. The seed's profiler summed
-// nested timings, so its "% of total" double-counted; here every operation is
+// Where a request's time goes, as nested spans. Summing nested timings would
+// count them twice in "% of total"; here every operation is
 // charged its SELF time (its own time minus its children's), so the shares of
 // one root add up to 100 % at most, with the rest shown as unaccounted.
 
@@ -95,7 +95,7 @@ export function findBottlenecks(report: ProfileReport, thresholdPercent: number)
   return report.rows.filter((row) => row.operation !== report.root && row.percentOfRoot > thresholdPercent);
 }
 
-/** The seed's advice for its named operations. */
+/** The advice for each named operation. */
 const ADVICE: Record<string, string> = {
   http_request: 'External API latency dominates: enable connection pooling, add caching (expected 200-500 ms for external APIs)',
   signature_generation: 'HMAC computation: already minimal; expected < 10 ms per request',
@@ -103,7 +103,7 @@ const ADVICE: Record<string, string> = {
   response_parsing: 'JSON deserialization: use a faster parser or smaller responses',
 };
 
-/** Pure: the seed's "Performance Profile Report" table plus a bottleneck analysis. */
+/** Pure: the "Performance Profile Report" table plus a bottleneck analysis. */
 export function formatProfile(report: ProfileReport, thresholdPercent: number): string {
   const line = '='.repeat(78);
   const lines = [

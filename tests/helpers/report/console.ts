@@ -1,4 +1,4 @@
-// Console rendering of a summary (the seed's "Expected Output" layout plus the
+// Console rendering of a summary (duration, rates, latencies and statuses, plus the
 // schedule line, service times and warnings) and of progress lines. Pure, but
 // for printProgress, which prints the engine's progress events.
 import { isBusy, subscribeProgress, type GeneratorResources, type ProgressSnapshot } from '#engine';

@@ -122,7 +122,7 @@ export function missingFor(result: MetricsResult, fields: (keyof ServerMetrics)[
   return absent.length > 0 ? `the metrics document lacks ${absent.join(', ')}` : undefined;
 }
 
-/** Multi-line "Metrics After Load" block in the seed's layout. */
+/** Multi-line "Metrics After Load" block: the server's counters and latencies. */
 export function formatMetricsBlock(metrics: ServerMetrics): string {
   const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}ms`);
   const total = (metrics.successCount ?? 0) + (metrics.failureCount ?? 0);

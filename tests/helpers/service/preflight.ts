@@ -1,5 +1,5 @@
 // Before any spec: is the service there, does it accept our signature, does it
-// publish metrics? Fails fast, with the seed's troubleshooting hints.
+// publish metrics? Fails fast, with troubleshooting hints for each cause.
 import { request } from 'undici';
 import { bodyCheckFor } from '#engine';
 import { formatStatuses, type SuccessRule } from '../config/index.ts';

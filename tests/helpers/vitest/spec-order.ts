@@ -1,6 +1,6 @@
 // The performance specs run in one fixed order, whatever Vitest's cache holds
-// (by default it runs failed and slow files first): the seed's order, then the
-// custom template, then any other spec by name. The specs share one service and
+// (by default it runs failed and slow files first): standard, sustained, burst,
+// profile, then the custom template, then any other spec by name. The specs share one service and
 // its rate-limit window, so a stable order makes every run plan the same waits.
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { specNameOf } from './spec-names.ts';
