@@ -36,7 +36,7 @@ describe('PERF_REPEAT=3, twice in a row', () => {
     expect(first.code, first.output.slice(-4000)).toBe(0);
     // load() runs the plan three times inside the one test: each run's figures are shown, and the
     // test's one verdict is the median run's (no run is reported as a test of its own).
-    for (const i of [1, 2, 3]) expect(first.output).toContain(`: load, run ${i} of 3`);
+    for (const i of [1, 2, 3]) expect(first.output).toContain(`req/min, run ${i} of 3`);
     expect(first.output).toMatch(/\[perf\] load: the median run is run [123] of 3 \(its P95 is the median\)/);
     expect(first.output).toMatch(/pass {2}load: P95 latency < 5000 ms \(measured [\d.]+ ms\) \[median run [123] of 3\]/);
     expect(first.output).toMatch(/Tests {2}1 passed \(1\)/);

@@ -133,9 +133,9 @@ function checkPlan(plan: LoadPlan): { rps: number | null; requests: number } {
   return { rps: parseRate(plan.rate), requests: plan.requests };
 }
 
-/** The time a phase may take at most: its wait for the window, its schedule, one request timeout and slack. */
-export function phaseBoundMs(plannedMs: number, requestTimeoutMs: number, windowWaitMs: number): number {
-  return Math.ceil(windowWaitMs + plannedMs + requestTimeoutMs + 10_000);
+/** The time a phase's run may take at most: its schedule, one request timeout and slack. */
+export function phaseBoundMs(plannedMs: number, requestTimeoutMs: number): number {
+  return Math.ceil(plannedMs + requestTimeoutMs + 10_000);
 }
 
 /** The `load` function of one test, over the spec's recorder. */
@@ -144,47 +144,49 @@ export function createLoad(recorder: SpecRecorder): Load {
     const { rps, requests } = checkPlan(plan);
     const { phase = 'load', room = 'plan', quiet = false, repeats = true, rate: _rate, requests: _requests, ...engine } = plan;
     const { config } = recorder.context;
+    const staged = engine.stages !== undefined;
+    const planned = staged ? plannedDurationMs(engine.stages!) : plannedDurationMs(requests, rps);
+    // 'empty window': room for a whole window, i.e. none of the suite's requests left in it.
+    const roomFor =
+      room === 'empty window' ? { requests: config.rateLimit?.limit ?? requests, ratePerSecond: null } : { requests, ratePerSecond: rps };
+    const needs =
+      room === 'empty window'
+        ? 'the phase judges the limiter, so it waits until none of the suite’s requests is left in the window'
+        : undefined;
+    const defaults: Partial<LoadTestOptions> = {
+      timeoutMs: config.requestTimeoutMs,
+      maxDurationMs: phaseBoundMs(planned, engine.timeoutMs ?? config.requestTimeoutMs),
+      // A burst: every request due at once, all in flight together (up to 256 connections).
+      ...(rps === null && !staged ? { concurrency: Math.min(requests, 256) } : {}),
+    };
+    const title = phase === 'load' ? recorder.title : `${recorder.title}: ${phase}`;
     const count = repeats ? recorder.repeatLoads() : 1;
     const runs: LoadRun[] = [];
     for (let repetition = 0; repetition < count; repetition++) {
-      const planned = engine.stages ? plannedDurationMs(engine.stages) : plannedDurationMs(requests, rps);
-      const totalRequests = engine.stages ? undefined : requests;
-      const needs =
-        room === 'empty window'
-          ? 'the phase judges the limiter, so it waits until none of the suite’s requests is left in the window'
-          : undefined;
-      const windowRequests = room === 'empty window' ? (config.rateLimit?.limit ?? requests) : requests;
       if (room === 'none') console.log(`[perf] rate limit: ${recorder.spec}/${phase} starts now, past the budget on purpose`);
-      else await recorder.awaitRoom(phase, { requests: windowRequests, ratePerSecond: room === 'empty window' ? null : rps }, needs);
-      const earlier = await recorder.sent();
-      const burst = rps === null && !engine.stages;
-      const ticketIdStart = recorder.reserveTickets(engine.stages ? 0 : requests);
+      else await recorder.awaitRoom(phase, roomFor, needs);
+      const earlier = recorder.sent();
       const results = await runLoadTest({
         ...recorder.answerRules(),
-        timeoutMs: config.requestTimeoutMs,
-        maxDurationMs: phaseBoundMs(planned, engine.timeoutMs ?? config.requestTimeoutMs, 0),
-        ...(burst ? { concurrency: Math.min(requests, 256) } : {}),
+        ...defaults,
         ...engine,
-        ...(totalRequests === undefined ? {} : { totalRequests }),
+        ...(staged ? {} : { totalRequests: requests }),
         ...(rps === null ? {} : { requestsPerSecond: rps }),
-        ticketIdStart,
+        ticketIdStart: recorder.reserveTickets(staged ? 0 : requests),
       });
       const summary = recorder.addRun(phase, results, { repetition });
       const run = figuresOf(phase, repetition, results, summary, earlier, runs);
       Object.defineProperty(run, RECORDER, { value: recorder });
       runs.push(run);
-      if (!quiet)
-        console.log(formatSummary(summary, count > 1 ? `${recorder.title}: ${phase}, run ${repetition + 1} of ${count}` : recorder.title));
+      if (!quiet) console.log(formatSummary(summary, count > 1 ? `${title}, run ${repetition + 1} of ${count}` : title));
       if (recorder.signal.aborted) break;
     }
-    const median =
-      runs.length === 1
-        ? 0
-        : medianRunIndex(
-            runs.map((r) => ({ summaries: { [phase]: r.summary }, timelines: {} })),
-            phase,
-          );
-    if (runs.length > 1) console.log(`[perf] ${phase}: the median run is run ${median + 1} of ${runs.length} (its P95 is the median)`);
+    if (runs.length === 1) return runs[0]!;
+    const median = medianRunIndex(
+      runs.map((r) => ({ summaries: { [phase]: r.summary }, timelines: {} })),
+      phase,
+    );
+    console.log(`[perf] ${phase}: the median run is run ${median + 1} of ${runs.length} (its P95 is the median)`);
     return runs[median]!;
   };
 }
