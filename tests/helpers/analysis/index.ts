@@ -1,20 +1,13 @@
 // Judging runs: degradation over a run, thresholds (the suite's targets among them), and the
 // comparison with a baseline run. Pure: reading the baseline's report from disk is
 // report/'s (baseline-files.ts). Imports the engine and model/, never report/.
-export {
-  analyzeDegradation,
-  analyzeLatencySeries,
-  type DegradationAnalysis,
-  type DegradationOptions,
-  type DegradationWindow,
-} from './degradation.ts';
-export { DEFAULT_TARGETS, formatTargets, parseTargets, targetThresholds, type Target } from './targets.ts';
+export { analyzeDegradation, type DegradationAnalysis } from './degradation.ts';
+export { DEFAULT_TARGETS, parseTargets, targetThresholds, type Target } from './targets.ts';
 export {
   describeThreshold,
   evaluateThresholds,
   failingThresholds,
   formatThresholds,
-  measure,
   METRICS,
   outcomeLabel,
   thresholdOutcome,
@@ -25,9 +18,7 @@ export {
   type Metric,
   type Threshold,
   type ThresholdOp,
-  type ThresholdOutcome,
   type ThresholdResult,
-  type ThresholdSeverity,
 } from './thresholds.ts';
 export {
   baselineCheck,
@@ -37,11 +28,8 @@ export {
   DEFAULT_MIN_RISE_MS,
   type BaselineComparison,
   type BaselineCheck,
-  type BaselineMethod,
   type BaselineReport,
-  type BaselineRow,
   type BaselineSettings,
-  type BaselineVerdict,
   type FoundBaseline,
 } from './baseline.ts';
 export {
@@ -55,42 +43,16 @@ export {
   nextStep,
   policyRps,
   rampPlan,
-  rampRates,
   readCapacity,
-  searchCeiling,
   steadyStep,
   stepFigures,
-  type CapacityLimit,
   type CapacityResult,
-  type CapacitySample,
   type CapacitySettings,
-  type CapacityStepReport,
   type EndedBy,
   type RampPlan,
   type SearchState,
   type StepRecord,
 } from './capacity.ts';
-export { changePointMethod, changePoints, CHANGE_POINT_DEFAULTS, type ChangePoint, type ChangePointOptions } from './change-points.ts';
-export {
-  consistencyOf,
-  cvPercent,
-  formatRepeats,
-  medianRunIndex,
-  MEDIAN_RULE,
-  ranCount,
-  valuesByRun,
-  repeatsRecord,
-  runsOf,
-  spreadOf,
-  SPREAD_METRICS,
-  type ConsistencyRule,
-} from './repeats.ts';
-export {
-  memoryGrowth,
-  poolLeftovers,
-  reconcileSuccessCount,
-  type MemoryGrowth,
-  type PoolCheck,
-  type PoolFigures,
-  type Reconciliation,
-} from './server-checks.ts';
+export { changePointMethod, changePoints, type ChangePoint, type ChangePointOptions } from './change-points.ts';
+export { formatRepeats, medianRunIndex, ranCount, valuesByRun, repeatsRecord } from './repeats.ts';
+export { memoryGrowth, poolLeftovers, reconcileSuccessCount } from './server-checks.ts';

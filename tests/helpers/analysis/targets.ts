@@ -51,11 +51,6 @@ export function parseTargets(raw: string): Target[] | string {
   return targets;
 }
 
-/** The targets as PERF_TARGETS writes them (`none` for none): parseTargets reads it back. */
-export function formatTargets(targets: readonly Target[]): string {
-  return targets.length === 0 ? 'none' : targets.map((t) => `${t.metric}${t.op}${t.value}`).join(',');
-}
-
 /** The targets as `warn` thresholds of `phase`: what toMeet adds to the spec's own. */
 export function targetThresholds(targets: readonly Target[], phase: string): Threshold[] {
   return targets.map((t) => ({ metric: t.metric, phase, op: t.op, value: t.value, severity: 'warn' }));

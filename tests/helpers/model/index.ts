@@ -4,15 +4,6 @@
 // every part may import it, so data flows one way (engine -> analysis -> report, wired by
 // vitest/ and cli/) without the parts importing each other for their shapes.
 export type { ProviderName, StackEndpoints, Percentiles, ServerMetrics } from './stack.ts';
-export type {
-  Metric,
-  ThresholdOp,
-  ThresholdSeverity,
-  Threshold,
-  ThresholdResult,
-  TargetClass,
-  TargetMetric,
-  TargetVerdict,
-} from './judgements.ts';
-export type { MachineInfo, CheckRecord, RecordedConfig, SpecReport, RunFigures, SpreadRow, RepeatsRecord } from './spec-report.ts';
+export type { Metric, ThresholdOp, ThresholdSeverity, Threshold, ThresholdResult, TargetVerdict } from './judgements.ts';
+export type { MachineInfo, CheckRecord, SpecReport, RunFigures, SpreadRow, RepeatsRecord } from './spec-report.ts';
 export { HISTORY_FILE, type PhaseFigures, type GitState, type HistoryEntry } from './history.ts';

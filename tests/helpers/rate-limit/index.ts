@@ -3,21 +3,8 @@
 // the policy (requests sent at once absorbed, admitted as it says) and what its
 // Retry-After asked for.
 export { describePolicy, formatPolicy, parseRateLimit, type RateLimitPolicy } from './policy.ts';
-export { EDGE_MARGIN_MS, inWindow, offsetsOf, planWait, roomAt, type PhasePlan, type WaitPlan } from './planner.ts';
-export { admittedSends, answerTimes, LEDGER_FILE, RateLedger, sentTimes, type Sent, type SentRequests } from './ledger.ts';
-export { judgeLimiter, type LimiterVerdict, type PhaseOutcome } from './verdict.ts';
+export { planWait, type PhasePlan, type WaitPlan } from './planner.ts';
+export { admittedSends, answerTimes, LEDGER_FILE, RateLedger, type Sent } from './ledger.ts';
 export { waitMessage } from './messages.ts';
-export {
-  absorptionProblems,
-  activationPlan,
-  CONNECTION_ERRORS,
-  EDGE_TOLERANCE,
-  judgeShedding,
-  MAX_ACTIVATION_REQUESTS,
-  outcomeOf,
-  type AbsorbedFigures,
-  type ActivationPlan,
-  type PhaseSamples,
-  type SheddingVerdict,
-} from './shedding.ts';
-export { judgeRetryAfter, retryAfterSeconds, retryAfterWaitS, type AnswersWithHeaders, type RetryAfterJudgement } from './retry-after.ts';
+export { absorptionProblems, activationPlan, EDGE_TOLERANCE, judgeShedding, outcomeOf } from './shedding.ts';
+export { judgeRetryAfter, retryAfterWaitS } from './retry-after.ts';

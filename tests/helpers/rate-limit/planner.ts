@@ -92,8 +92,3 @@ export function planWait(
     atEdge,
   };
 }
-
-/** Room left in the window at `atMs`: how many more requests at once the policy admits. */
-export function roomAt(policy: RateLimitPolicy, pastMs: readonly number[], atMs: number, marginMs = EDGE_MARGIN_MS): number {
-  return Math.max(0, policy.limit - inWindow(pastMs, atMs, policy, marginMs));
-}

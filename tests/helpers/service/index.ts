@@ -1,15 +1,12 @@
-// Talking to the service under test beyond the load: its metrics endpoint, the
-// preflight before any spec, and reading a rate limiter's answers.
+// Talking to the service under test beyond the load: its metrics endpoint and the
+// preflight before any spec. (A rate limiter's answers are read by rate-limit/.)
 export {
   fetchMetrics,
   fetchSettledMetrics,
   readUntilSettled,
   pollMetrics,
-  missingFor,
   formatMetricsBlock,
   type MetricsResult,
   type ServerMetrics,
-  type MetricsPoll,
 } from './metrics-client.ts';
-export { preflight, PreflightError, type PreflightResult, type PreflightOptions } from './preflight.ts';
-export { retryAfterSeconds } from './retry-after.ts';
+export { preflight, PreflightError, type PreflightResult } from './preflight.ts';

@@ -115,13 +115,6 @@ export function fetchSettledMetrics(metricsUrl: string, { gapMs = 250, maxReads 
   );
 }
 
-/** Why a check that needs `fields` cannot run on this snapshot, or undefined when it can. */
-export function missingFor(result: MetricsResult, fields: (keyof ServerMetrics)[]): string | undefined {
-  if (!result.available) return result.reason;
-  const absent = fields.filter((field) => result.metrics[field] === undefined);
-  return absent.length > 0 ? `the metrics document lacks ${absent.join(', ')}` : undefined;
-}
-
 /** Multi-line "Metrics After Load" block: the server's counters and latencies. */
 export function formatMetricsBlock(metrics: ServerMetrics): string {
   const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}ms`);

@@ -4,9 +4,8 @@
 // metrics around a load, the burst's recovery and the capacity search.
 export { perfTest, describe, expect, perfContext, type PerfTest } from './fixtures.ts';
 export type { Load, LoadPlan, LoadRun, Rate } from './load.ts';
-export type { SpecRecorder } from './recorder.ts';
 export type { PerfContext } from './perf-context.ts';
 export { healthAfter, waitForRetryAfter } from './recovery.ts';
 export { withServerMetrics, metricsMissing, type ServerMetricsAround } from './server-metrics.ts';
-export { profileService, type ProfilePlan } from './profile.ts';
-export { capacitySearch, findCapacity, type CapacityKnobs, type CapacitySearch } from './capacity-search.ts';
+export { profileService } from './profile.ts';
+export { capacitySearch, findCapacity } from './capacity-search.ts';

@@ -1,18 +1,10 @@
 // npm run load's command line, pure: every flag, its default, and bad values naming the flag.
 import { describe, expect, it } from 'vitest';
-import { flatPayload, jsonObjectBody, emptyBody, LOAD_TEST_DEFAULTS, LoadTestOptionError, wrappedPayload } from '#engine';
-import {
-  defaultMaxDurationMs,
-  FLAGS,
-  helpText,
-  MAX_DURATION_MARGIN_MS,
-  parseCommandLine,
-  parseRate,
-  usageFromOptionError,
-  UsageError,
-  type LoadCommand,
-} from '../../helpers/cli/index.ts';
-import { wrap } from '../../helpers/cli/flags.ts';
+import { flatPayload, jsonObjectBody, LOAD_TEST_DEFAULTS, LoadTestOptionError, wrappedPayload } from '#engine';
+import { emptyBody } from '../../helpers/engine/body-checks.ts';
+import { helpText, parseCommandLine, UsageError, type LoadCommand } from '../../helpers/cli/index.ts';
+import { defaultMaxDurationMs, parseRate, usageFromOptionError } from '../../helpers/cli/arguments.ts';
+import { FLAGS, MAX_DURATION_MARGIN_MS, wrap } from '../../helpers/cli/flags.ts';
 
 const URL = 'http://127.0.0.1:8801/webhook/freshdesk';
 const ENV = { WEBHOOK_SECRET: 'the-secret', OTHER_SECRET: 'another' };

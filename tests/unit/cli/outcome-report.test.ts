@@ -2,16 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LoadTestSummary } from '#engine';
 import { evaluateThresholds } from '../../helpers/analysis/index.ts';
-import {
-  buildCommandReport,
-  commandConfig,
-  EXIT,
-  outcomeOf,
-  parseCommandLine,
-  reportNameFor,
-  unreachable,
-  type LoadCommand,
-} from '../../helpers/cli/index.ts';
+import { buildCommandReport, commandConfig, EXIT, outcomeOf, parseCommandLine, type LoadCommand } from '../../helpers/cli/index.ts';
+import { unreachable } from '../../helpers/cli/outcome.ts';
+import { reportNameFor } from '../../helpers/cli/report.ts';
 import { isSpecReport } from '../../helpers/report/index.ts';
 import { resultsOf } from '../report/fixtures.ts';
 

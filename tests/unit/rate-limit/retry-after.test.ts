@@ -1,7 +1,8 @@
 // Retry-After on a phase's 429 answers: sane, missing (recommended, or required), too long or
 // unreadable; and how long a client that honours it waits.
 import { describe, expect, it } from 'vitest';
-import { judgeRetryAfter, retryAfterSeconds, retryAfterWaitS } from '../../helpers/rate-limit/index.ts';
+import { judgeRetryAfter, retryAfterWaitS } from '../../helpers/rate-limit/index.ts';
+import { retryAfterSeconds } from '../../helpers/rate-limit/retry-after.ts';
 
 const policy = { limit: 100, windowMs: 10_000 };
 const NOW = Date.parse('Fri, 27 Nov 2026 10:00:00 GMT');
@@ -17,7 +18,11 @@ function answers(statuses: number[], headers: Record<number, string> = {}) {
 describe('retryAfterSeconds', () => {
   it('reads delta-seconds and HTTP dates, NaN otherwise', () => {
     expect(retryAfterSeconds('7')).toBe(7);
+    expect(retryAfterSeconds('1')).toBe(1);
+    expect(retryAfterSeconds(' 120 ')).toBe(120);
     expect(retryAfterSeconds('Fri, 27 Nov 2026 10:00:30 GMT', NOW)).toBe(30);
+    expect(retryAfterSeconds('Fri, 27 Nov 2026 09:00:00 GMT', NOW)).toBe(0);
+    expect(retryAfterSeconds('soon')).toBeNaN();
     expect(retryAfterSeconds('-1')).toBeNaN();
   });
 });

@@ -1,15 +1,9 @@
 // Requests sent at once: their counts, whether they were absorbed, whether they were admitted as
 // the policy says (no policy, within the budget, past it), and the size of a phase past the budget.
 import { describe, expect, it } from 'vitest';
-import {
-  absorptionProblems,
-  activationPlan,
-  judgeShedding,
-  MAX_ACTIVATION_REQUESTS,
-  outcomeOf,
-  type AbsorbedFigures,
-  type PhaseOutcome,
-} from '../../helpers/rate-limit/index.ts';
+import { absorptionProblems, activationPlan, judgeShedding, outcomeOf } from '../../helpers/rate-limit/index.ts';
+import { MAX_ACTIVATION_REQUESTS, type AbsorbedFigures } from '../../helpers/rate-limit/shedding.ts';
+import type { PhaseOutcome } from '../../helpers/rate-limit/verdict.ts';
 
 const policy = { limit: 100, windowMs: 60_000 };
 const START = 5_000_000;

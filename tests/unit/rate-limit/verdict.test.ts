@@ -1,6 +1,7 @@
 // The limiter verdict: too many admitted, fired early, 5xx and dropped connections, and the edge tolerance.
 import { describe, expect, it } from 'vitest';
-import { EDGE_MARGIN_MS, judgeLimiter, type PhaseOutcome } from '../../helpers/rate-limit/index.ts';
+import { EDGE_MARGIN_MS } from '../../helpers/rate-limit/planner.ts';
+import { judgeLimiter, type PhaseOutcome } from '../../helpers/rate-limit/verdict.ts';
 
 const policy = { limit: 100, windowMs: 60_000 };
 const START = 5_000_000;
