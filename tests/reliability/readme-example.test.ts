@@ -4,7 +4,7 @@
 // with an impossible bound fails naming the metric, and the project's static checks (what
 // `npm test` runs before the unit tests) stay green with such a file present.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,4 +112,35 @@ describe("the README's five-line spec", () => {
       }
     });
   });
+});
+
+describe("the docs' specs", () => {
+  it('run as written, all of them, on the embedded stack', async () => {
+    // Extracted from the pages by scripts/docs-examples.ts (a unit test keeps them in step). Copied
+    // into tests/performance for the length of the run; the limiter off, so no spec waits a minute.
+    const dir = join(ROOT, 'tests', 'docs-examples');
+    const specs = readdirSync(dir).filter((name) => name.endsWith('.spec.ts') && !name.startsWith('readme-'));
+    expect(specs.length).toBeGreaterThan(3);
+    const copies = specs.map((name) => join(ROOT, 'tests', 'performance', `${process.pid}-docs-${name}`));
+    const reportDir = mkdtempSync(join(tmpdir(), 'docs-examples-'));
+    try {
+      specs.forEach((name, i) => copyFileSync(join(dir, name), copies[i]!));
+      const env = childEnv({
+        WEBHOOK_STACK: 'embedded',
+        WEBHOOK_URL: '',
+        RATE_LIMIT: 'none',
+        EMBEDDED_WEBHOOK_ENV: 'RATE_LIMIT_ALGORITHM=off',
+        PERF_REPORT_DIR: reportDir,
+        PERF_BASELINE: '',
+        PERF_HISTORY: 'none',
+      });
+      const args = ['--project', 'performance', `--outputFile.junit=${join(reportDir, 'junit.xml')}`, ...copies];
+      const { code, output } = await runVitest(args, env, 600_000);
+      expect(code, output.slice(-6000)).toBe(0);
+      expect(output).toMatch(new RegExp(`Test Files +${specs.length} passed`));
+    } finally {
+      for (const copy of copies) rmSync(copy, { force: true });
+      rmSync(reportDir, { recursive: true, force: true });
+    }
+  }, 660_000);
 });
