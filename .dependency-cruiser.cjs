@@ -90,8 +90,10 @@ module.exports = {
     },
   ],
   options: {
+    // Packages are not followed but stay in the graph as leaves: excluding node_modules would drop
+    // the imports of packages too, and engine-not-to-vitest would never see the engine import Vitest.
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(node_modules|reports|coverage)/' },
+    exclude: { path: '^(reports|coverage)/' },
     // Type-only imports are dependencies too (a cycle through `import type` is still a cycle).
     tsPreCompilationDeps: true,
   },

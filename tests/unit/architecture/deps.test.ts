@@ -16,6 +16,9 @@ const DEPCRUISE = join(root, 'node_modules/dependency-cruiser/bin/dependency-cru
 const CRUISED = ['tests', 'scripts', 'bench', 'stack', 'vitest.config.ts'];
 const TIMEOUT_MS = 60_000;
 
+/** The rules' names, each of which the faulty tree breaks. */
+const RULES = (createRequire(import.meta.url)(CONFIG) as { forbidden: { name: string }[] }).forbidden.map((rule) => rule.name);
+
 /** madge ships no types: the one call used here. */
 type Madge = (path: string, config: { fileExtensions: string[] }) => Promise<{ circular(): string[][] }>;
 const madge = createRequire(import.meta.url)('madge') as Madge;
@@ -58,10 +61,22 @@ const FAULTY: Record<string, string> = {
     "import { judge } from '../analysis/index.ts';\nimport { deep } from '../analysis/deep.ts';\n" +
     'export const render = (): number => deep;\nexport const both = (): number => judge();\n',
   'tests/helpers/report/render.ts': 'export const page = (): string => "<html></html>";\n',
-  // The engine importing another part; model importing a part (types only, still forbidden).
-  'tests/helpers/engine/index.ts': "import { render } from '../report/index.ts';\nexport const run = (): number => render();\n",
+  // The engine importing another part, and Vitest (a package in node_modules, as in the real tree).
+  'tests/helpers/engine/index.ts':
+    "import { render } from '../report/index.ts';\nexport const run = (): number => render();\nexport type Ran = number;\n",
+  'tests/helpers/engine/watch.ts': "import { expect } from 'vitest';\nexport const watch = expect;\n",
+  'node_modules/vitest/package.json': '{ "name": "vitest", "version": "0.0.0", "main": "index.js" }\n',
+  'node_modules/vitest/index.js': 'exports.expect = () => undefined;\n',
+  // model importing a part (types only, still forbidden), and the engine's code; its types it may.
   'tests/helpers/config/index.ts': 'export interface PerfConfig {\n  scale: number;\n}\n',
   'tests/helpers/model/index.ts': "import type { PerfConfig } from '../config/index.ts';\nexport type Recorded = PerfConfig;\n",
+  'tests/helpers/model/runs.ts': "import { run } from '../engine/index.ts';\nexport const ran = run();\n",
+  'tests/helpers/model/ran.ts': "import type { Ran } from '../engine/index.ts';\nexport type Counted = Ran;\n",
+  // report importing the vitest part (through its face, still forbidden).
+  'tests/helpers/vitest/index.ts': 'export const perfTest = (): number => 1;\n',
+  'tests/helpers/report/wired.ts': "import { perfTest } from '../vitest/index.ts';\nexport const wired = perfTest();\n",
+  // The library face re-exporting a part's face (allowed) and a part's module (forbidden).
+  'tests/helpers/index.ts': "export { render } from './report/index.ts';\nexport { page } from './report/render.ts';\n",
   // Outside the parts: a script reaching into report/ past its face; a unit test may.
   'scripts/tool.ts': "import { page } from '../tests/helpers/report/render.ts';\nconsole.log(page());\n",
   'tests/unit/render.test.ts': "import { page } from '../helpers/report/render.ts';\nconsole.log(page());\n",
@@ -105,11 +120,18 @@ describe('the dependency rules (.dependency-cruiser.cjs)', () => {
         'tests/helpers/analysis/index.ts -> tests/helpers/report/index.ts',
       ]);
       expect(pairs(violations, 'engine-self-contained')).toEqual(['tests/helpers/engine/index.ts -> tests/helpers/report/index.ts']);
+      expect(pairs(violations, 'engine-not-to-vitest')).toEqual(['tests/helpers/engine/watch.ts -> node_modules/vitest/index.js']);
+      expect(pairs(violations, 'report-not-to-outer-parts')).toEqual(['tests/helpers/report/wired.ts -> tests/helpers/vitest/index.ts']);
       expect(pairs(violations, 'model-is-a-leaf')).toEqual(['tests/helpers/model/index.ts -> tests/helpers/config/index.ts']);
+      // A type-only import of the engine face is what model/ may do (model/ran.ts): not reported.
+      expect(pairs(violations, 'model-reads-engine-types-only')).toEqual(['tests/helpers/model/runs.ts -> tests/helpers/engine/index.ts']);
+      expect(pairs(violations, 'library-face-through-faces')).toEqual(['tests/helpers/index.ts -> tests/helpers/report/render.ts']);
       expect(pairs(violations, 'parts-through-faces')).toEqual(['tests/helpers/report/index.ts -> tests/helpers/analysis/deep.ts']);
       expect(pairs(violations, 'outside-through-faces')).toEqual(['scripts/tool.ts -> tests/helpers/report/render.ts']);
       // A unit test may import a part's internals.
       expect(violations.filter((v) => v.from.startsWith('tests/unit/'))).toEqual([]);
+      // Every rule of the configuration has its fault here.
+      expect([...new Set(violations.map((v) => v.rule.name))].sort()).toEqual([...RULES].sort());
       // As lint:deps runs it (the text reporter): it fails, so `npm test` stops.
       expect((await depcruise(dir, ['tests', 'scripts'])).exitCode).not.toBe(0);
     },
