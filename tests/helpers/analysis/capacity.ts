@@ -9,24 +9,42 @@
 //   sends at least `minRequests` (so a P95 over it rests on enough answers); a step above a
 //   declared rate-limit policy lasts at least the policy's window plus 1 s, so the window
 //   fills and a limiter that keeps the policy must refuse.
+// - A capacity is a rate the service sustains, so a step meets only if the service keeps up
+//   with it (the `throughput` rule) as well as meeting the SLOs. Keeping up is two tests:
+//   completion: the successes answered by the step's end plus its settling time (the P95
+//   latency of the step's first quarter: how long the service takes before any queue of this
+//   step builds) are at least MIN_COMPLETED_PERCENT (95 %) of the requests offered; requests
+//   still queued then, or cut by the step's bound, count against it. No climb: the median
+//   latency of the step's last quarter (by intended start) is not above the first quarter's
+//   by more than max(CLIMB_PERCENT (25 %) of it, CLIMB_MIN_MS (50 ms)). A queue that grows
+//   makes latency rise linearly over the step (an offered rate 10 % over what the service
+//   completes adds 0.1 s of queueing per second), which the medians show long before the P95
+//   of a short step crosses the SLO; medians of quarters do not move for a few slow answers.
 // - A step's verdict, in this order: `generator` when the load generator's schedule lag P99
 //   is over maxLagMs (the offered rate was not the planned one: the result is then only a
-//   lower bound); `rate_limiter` when the 429s alone break the success SLO; `latency` when
-//   the P95 (corrected, from the intended start; requests cut short by a step's bound count
-//   with their time so far) is not below the SLO; `errors` when the other failures break the
-//   success SLO; otherwise it meets the SLOs, if it has at least 95 % of minRequests answers.
+//   lower bound); `rate_limiter` when the 429s alone break the success SLO; `errors` (or
+//   `rate_limiter` when 429s are most of them) when the failures that came back break the
+//   success SLO; `throughput` when the service did not keep up (above); `latency` when the
+//   P95 (corrected, from the intended start; requests cut short by a step's bound count with
+//   their time so far) is not below the SLO, or when timeouts and cut requests break the
+//   success SLO; otherwise it meets, if it has at least 95 % of minRequests answers.
 // - The ramp's rates: startRps, times `growth` each stage, up to the ceiling (maxRps; with a
 //   policy, the policy's rate plus the tolerance: the limiter is a capacity limit, and a rate
 //   past the policy is expected to see 429s). The first stage that fails ends the ramp: the
-//   last good rate is `low`, the failing one `high`.
+//   last good rate is `low`, the failing one `high`. A stage the generator fell behind in is
+//   held steady once (a lag spike, e.g. at a process's start, is not the generator's limit);
+//   a ramp that ended below the ceiling without failing goes on up by steady steps.
 // - Bisection: a steady step at (low + high) / 2 replaces low (it met the SLOs) or high;
 //   until high <= low * (1 + tolerance). A low that only the ramp judged is then confirmed by
-//   a steady step; if it fails, it becomes high and the search goes on below it.
+//   a steady step before the search ends (also when the ramp reached the ceiling or the
+//   generator stopped it); if it fails, it becomes high and the search goes on below it. So
+//   the answer comes from a steady step whenever the budget allows one (else the result says
+//   the low end was judged by the ramp only).
 // - The capacity is `low`, the highest rate a step showed meeting the SLOs; its uncertainty
 //   is the bracket [low, high]. `limitedBy` is the verdict of the step at `high`.
 import { classHasLatency, percentile, sortedValues } from '#engine';
 
-export type CapacityLimit = 'rate_limiter' | 'latency' | 'errors' | 'generator';
+export type CapacityLimit = 'throughput' | 'rate_limiter' | 'latency' | 'errors' | 'generator';
 
 /** Service level objectives a rate must meet: success rate above, P95 below. */
 export interface CapacitySlo {
@@ -67,6 +85,17 @@ export const MIN_JUDGED = 10;
 export const RAMP_BUDGET_SHARE = 0.5;
 /** The search never offers less than this, requests per second. */
 export const MIN_RPS = 0.01;
+/** Percent of the requests offered that must be answered with success by the step's end plus its settling time. */
+export const MIN_COMPLETED_PERCENT = 95;
+/** Latency climbs within a step when the last quarter's median is over the first's by more than this percent of it... */
+export const CLIMB_PERCENT = 25;
+/** ...and by more than this many ms. */
+export const CLIMB_MIN_MS = 50;
+/** Each quarter needs this many latencies for the climb to be judged. */
+export const CLIMB_MIN_SAMPLES = 5;
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const pct = (value: number) => `${value.toFixed(2)} %`;
 
 /** The policy's sustained rate, requests per second. */
 export function policyRps(policy: CapacitySettings['policy']): number | null {
@@ -198,11 +227,24 @@ export interface StepFigures {
   p95Ms: number;
   /** Schedule lag P99 (actual send - intended send), ms. */
   lagP99Ms: number;
+  /** The step's span by intended start, ms (absent in figures made before the throughput rule). */
+  spanMs?: number;
+  /** How long after the span's end answers still count as completed: the first quarter's P95 latency, ms. */
+  settleMs?: number;
+  /** Successes answered by the span's end plus settleMs. */
+  completed?: number;
+  /** completed per second of the span. */
+  throughputRps?: number;
+  /** Median latency of the span's first and last quarter by intended start (NaN with fewer than CLIMB_MIN_SAMPLES). */
+  firstQuarterMedianMs?: number;
+  lastQuarterMedianMs?: number;
 }
 
 export interface FiguresOptions {
-  /** Only requests whose intended start is in [startMs, endMs). */
+  /** Only requests whose intended start is in [startMs, endMs); also the step's span when `span` is not given. */
   window?: { startMs: number; endMs: number };
+  /** The step's span by intended start (a steady step: 0 to its duration); without it or a window, from the samples. */
+  span?: { startMs: number; endMs: number };
   /**
    * `exclude`: cancelled (`aborted`) requests are left out (the search stopped the ramp itself);
    * `slow`: they count as failures with their time so far as latency (a step's hard bound cut them).
@@ -220,10 +262,12 @@ export function stepFigures(samples: readonly CapacitySample[], rps: number, opt
   let rateLimited = 0;
   let errors = 0;
   let slow = 0;
+  const kept: CapacitySample[] = [];
   for (const s of samples) {
     const w = options.window;
     if (w !== undefined && !(s.intendedStartMs >= w.startMs && s.intendedStartMs < w.endMs)) continue;
     sent++;
+    kept.push(s);
     if (Number.isFinite(s.actualStartMs)) lags.push(s.actualStartMs - s.intendedStartMs);
     const cancelled = s.errorClass === 'aborted';
     if (cancelled && options.cancelled === 'exclude') continue;
@@ -236,6 +280,7 @@ export function stepFigures(samples: readonly CapacitySample[], rps: number, opt
     }
     if ((cancelled || classHasLatency(s.errorClass)) && Number.isFinite(s.responseTimeMs)) latencies.push(s.responseTimeMs);
   }
+  const sustained = sustainFigures(kept, rps, options);
   return {
     rps,
     sent,
@@ -247,7 +292,71 @@ export function stepFigures(samples: readonly CapacitySample[], rps: number, opt
     successRatePercent: judged > 0 ? (successes / judged) * 100 : 0,
     p95Ms: percentile(sortedValues(latencies), 0.95),
     lagP99Ms: percentile(sortedValues(lags), 0.99),
+    ...sustained,
   };
+}
+
+const median = (values: number[]) => (values.length >= CLIMB_MIN_SAMPLES ? percentile(sortedValues(values), 0.5) : Number.NaN);
+
+/** The throughput rule's figures (module comment): completion by the span's end plus the settling time, and the quarters' medians. */
+function sustainFigures(kept: readonly CapacitySample[], rps: number, options: FiguresOptions) {
+  let span = options.span ?? options.window;
+  if (span === undefined) {
+    const starts = kept.map((s) => s.intendedStartMs);
+    const first = starts.length > 0 ? Math.min(...starts) : 0;
+    span = { startMs: first, endMs: (starts.length > 0 ? Math.max(...starts) : 0) + 1000 / rps };
+  }
+  const spanMs = Math.max(1, span.endMs - span.startMs);
+  const quarter = (s: CapacitySample) => Math.min(3, Math.max(0, Math.floor(((s.intendedStartMs - span.startMs) / spanMs) * 4)));
+  const firstQuarter: number[] = [];
+  const lastQuarter: number[] = [];
+  for (const s of kept) {
+    const cancelled = s.errorClass === 'aborted';
+    if (cancelled && options.cancelled === 'exclude') continue;
+    if (!(cancelled || classHasLatency(s.errorClass)) || !Number.isFinite(s.responseTimeMs)) continue;
+    const q = quarter(s);
+    if (q === 0) firstQuarter.push(s.responseTimeMs);
+    if (q === 3) lastQuarter.push(s.responseTimeMs);
+  }
+  const settle = percentile(sortedValues(firstQuarter), 0.95);
+  const settleMs = Number.isFinite(settle) ? settle : 0;
+  let completed = 0;
+  for (const s of kept) {
+    if (s.errorClass === null && s.intendedStartMs + s.responseTimeMs <= span.endMs + settleMs) completed++;
+  }
+  return {
+    spanMs,
+    settleMs,
+    completed,
+    throughputRps: completed / (spanMs / 1000),
+    firstQuarterMedianMs: median(firstQuarter),
+    lastQuarterMedianMs: median(lastQuarter),
+  };
+}
+
+/** Whether the service kept up with the step (module comment); null when it did, else why not. Figures without the rule's fields pass. */
+export function fallsBehind(f: StepFigures): string | null {
+  if (f.completed !== undefined && f.throughputRps !== undefined && f.settleMs !== undefined && f.judged > 0) {
+    const share = (f.completed / f.judged) * 100;
+    if (share < MIN_COMPLETED_PERCENT) {
+      return (
+        `the service fell behind: ${fmtRps(f.throughputRps)}/s completed of ${fmtRps(f.rps)}/s offered ` +
+        `(${f.completed} of ${f.judged} answered with success by the step's end + ${ms(f.settleMs)}: ${share.toFixed(1)} %, under ${MIN_COMPLETED_PERCENT} %)`
+      );
+    }
+  }
+  const first = f.firstQuarterMedianMs;
+  const last = f.lastQuarterMedianMs;
+  if (first !== undefined && last !== undefined && Number.isFinite(first) && Number.isFinite(last)) {
+    const allowed = Math.max((CLIMB_PERCENT / 100) * first, CLIMB_MIN_MS);
+    if (last - first > allowed) {
+      return (
+        `the service fell behind: latency climbs within the step (median ${ms(first)} in its first quarter, ${ms(last)} in its last: ` +
+        `+${ms(last - first)}, over max(${CLIMB_PERCENT} %, ${CLIMB_MIN_MS} ms)): a queue grows`
+      );
+    }
+  }
+  return null;
 }
 
 export interface StepVerdict {
@@ -258,9 +367,6 @@ export interface StepVerdict {
   /** e.g. "P95 412.0 ms, not below 200 ms". */
   text: string;
 }
-
-const ms = (value: number) => `${value.toFixed(1)} ms`;
-const pct = (value: number) => `${value.toFixed(2)} %`;
 
 /** The verdict of one step (the order is the module comment's). */
 export function judgeStep(f: StepFigures, settings: Pick<CapacitySettings, 'slo' | 'minRequests' | 'maxLagMs'>): StepVerdict {
@@ -282,29 +388,36 @@ export function judgeStep(f: StepFigures, settings: Pick<CapacitySettings, 'slo'
       text: `${f.rateLimited} of ${f.judged} refused with 429: success ${pct(f.successRatePercent)}, not above ${slo.minSuccessPercent} %`,
     };
   }
+  const success = `success ${pct(f.successRatePercent)}, not above ${slo.minSuccessPercent} %`;
+  const answeredFailures = f.errors - f.slow + f.rateLimited;
+  if (!meets(f.successRatePercent) && answeredFailures >= f.slow) {
+    const limiter = f.rateLimited > allowedFailures ? ` (${f.rateLimited} refused with 429)` : '';
+    return {
+      ok: false,
+      limitedBy: f.errors - f.slow >= f.rateLimited ? 'errors' : 'rate_limiter',
+      text: `${f.errors + f.rateLimited} of ${f.judged} failed${limiter}: ${success}`,
+    };
+  }
+  const behind = fallsBehind(f);
+  if (behind !== null) return { ok: false, limitedBy: 'throughput', text: behind };
   if (!(f.p95Ms < slo.maxP95Ms)) {
     const figure = Number.isFinite(f.p95Ms) ? ms(f.p95Ms) : 'not measured';
     return { ok: false, limitedBy: 'latency', text: `P95 ${figure}, not below ${slo.maxP95Ms} ms` };
   }
   if (!meets(f.successRatePercent)) {
-    const success = `success ${pct(f.successRatePercent)}, not above ${slo.minSuccessPercent} %`;
-    if (f.slow > f.errors - f.slow) {
-      return {
-        ok: false,
-        limitedBy: 'latency',
-        text: `${f.slow} of ${f.judged} timed out or were cut short by the step's bound: ${success}`,
-      };
-    }
-    const limiter = f.rateLimited > allowedFailures ? ` (${f.rateLimited} refused with 429)` : '';
     return {
       ok: false,
-      limitedBy: f.errors >= f.rateLimited ? 'errors' : 'rate_limiter',
-      text: `${f.errors + f.rateLimited} of ${f.judged} failed${limiter}: ${success}`,
+      limitedBy: 'latency',
+      text: `${f.slow} of ${f.judged} timed out or were cut short by the step's bound: ${success}`,
     };
   }
   const enough = Math.ceil(0.95 * settings.minRequests);
   if (f.judged < enough) return { ok: false, limitedBy: null, text: `only ${f.judged} answers, fewer than ${enough}: too few to judge` };
-  return { ok: true, limitedBy: null, text: `meets the SLOs: success ${pct(f.successRatePercent)}, P95 ${ms(f.p95Ms)}` };
+  const kept =
+    f.throughputRps === undefined
+      ? ''
+      : `; keeps up: ${fmtRps(f.throughputRps)}/s completed, latency median ${ms(f.firstQuarterMedianMs ?? Number.NaN)} -> ${ms(f.lastQuarterMedianMs ?? Number.NaN)}`;
+  return { ok: true, limitedBy: null, text: `meets the SLOs: success ${pct(f.successRatePercent)}, P95 ${ms(f.p95Ms)}${kept}` };
 }
 
 export interface StepRecord {
@@ -327,6 +440,8 @@ export interface SearchState {
   records: StepRecord[];
   /** Set when a step's verdict ends the search (the generator's). */
   stopped: 'generator' | null;
+  /** A ramp stage the generator fell behind in: held steady once before the generator's lag ends the search (null: none). */
+  recheck: number | null;
   /** The ramp reached the ceiling without failing. */
   ceilingReached: boolean;
 }
@@ -341,6 +456,7 @@ export function afterRamp(records: readonly StepRecord[], reachedCeiling: boolea
     rampGood: [],
     records: [],
     stopped: null,
+    recheck: null,
     ceilingReached: false,
   };
   for (const record of records) {
@@ -350,7 +466,7 @@ export function afterRamp(records: readonly StepRecord[], reachedCeiling: boolea
       state.rampGood.push(record.figures.rps);
       continue;
     }
-    if (record.verdict.limitedBy === 'generator') state.stopped = 'generator';
+    if (record.verdict.limitedBy === 'generator') state.recheck = record.figures.rps;
     else {
       state.high = record.figures.rps;
       state.highVerdict = record.verdict;
@@ -371,32 +487,47 @@ export function isNarrow(state: Pick<SearchState, 'low' | 'high'>, tolerancePerc
 
 /** The next steady step, or why the search is done (the budget is the caller's: see fitsBudget). */
 export function nextStep(state: SearchState, settings: CapacitySettings): NextStep {
-  if (state.stopped !== null) return { kind: 'done', endedBy: state.stopped };
-  if (state.high === null) return state.ceilingReached ? { kind: 'done', endedBy: 'ceiling' } : { kind: 'done', endedBy: 'budget' };
-  if (isNarrow(state, settings.tolerancePercent)) {
-    if (state.lowConfirmed) return { kind: 'done', endedBy: 'narrow' };
-    return { kind: 'step', rps: state.low, why: `confirm ${fmtRps(state.low)}/s, which only the ramp judged` };
+  const confirm: NextStep = { kind: 'step', rps: state.low, why: `confirm ${fmtRps(state.low)}/s, which only the ramp judged` };
+  const unconfirmed = !state.lowConfirmed && state.low > 0;
+  if (state.stopped !== null) return unconfirmed ? confirm : { kind: 'done', endedBy: state.stopped };
+  if (state.recheck !== null) {
+    return {
+      kind: 'step',
+      rps: state.recheck,
+      why: `the generator fell behind in the ramp at ${fmtRps(state.recheck)}/s: held steady to see`,
+    };
   }
+  if (state.high === null) {
+    if (state.ceilingReached) return unconfirmed ? confirm : { kind: 'done', endedBy: 'ceiling' };
+    // The ramp ended below the ceiling without failing (its budget, or a generator lag a steady step did not repeat): go on up.
+    const up = Math.min(state.low > 0 ? state.low * settings.growth : settings.startRps, searchCeiling(settings));
+    return { kind: 'step', rps: up, why: `nothing failed up to ${fmtRps(state.low)}/s: go on up` };
+  }
+  if (isNarrow(state, settings.tolerancePercent)) return unconfirmed ? confirm : { kind: 'done', endedBy: 'narrow' };
   const mid = (state.low + state.high) / 2;
   if (mid < MIN_RPS) return { kind: 'done', endedBy: 'floor' };
   return { kind: 'step', rps: mid, why: `bisect [${fmtRps(state.low)}, ${fmtRps(state.high)}]/s` };
 }
 
 /** The state after a steady step. */
-export function afterStep(state: SearchState, record: StepRecord): SearchState {
+export function afterStep(state: SearchState, record: StepRecord, settings?: CapacitySettings): SearchState {
   const next: SearchState = { ...state, records: [...state.records, record], rampGood: [...state.rampGood] };
   const { rps } = record.figures;
+  if (next.recheck !== null && Math.abs(rps - next.recheck) <= next.recheck * 1e-9) next.recheck = null;
   if (record.verdict.ok) {
     if (rps >= next.low) {
       next.low = rps;
       next.lowConfirmed = true;
     }
+    if (settings !== undefined && rps >= searchCeiling(settings) * (1 - 1e-9)) next.ceilingReached = true;
     return next;
   }
   if (record.verdict.limitedBy === 'generator') {
     next.stopped = 'generator';
     return next;
   }
+  // The service failed below where the generator fell behind: the service's limit is the one to find.
+  next.stopped = null;
   if (next.high === null || rps < next.high) {
     next.high = rps;
     next.highVerdict = record.verdict;
@@ -435,6 +566,11 @@ export interface CapacityStepReport {
   ok: boolean;
   limitedBy: CapacityLimit | null;
   verdict: string;
+  /** Successes per second answered by the step's end plus its settling time (absent in older reports). */
+  throughputRps?: number | null;
+  /** Median latency of the step's first and last quarter, ms (absent in older reports). */
+  firstQuarterMedianMs?: number | null;
+  lastQuarterMedianMs?: number | null;
 }
 
 /** What the report keeps (extra.capacity) and the HTML draws. */
@@ -479,6 +615,9 @@ function stepReport(record: StepRecord): CapacityStepReport {
     ok: record.verdict.ok,
     limitedBy: record.verdict.limitedBy,
     verdict: record.verdict.text,
+    throughputRps: nullIfNaN(f.throughputRps ?? Number.NaN),
+    firstQuarterMedianMs: nullIfNaN(f.firstQuarterMedianMs ?? Number.NaN),
+    lastQuarterMedianMs: nullIfNaN(f.lastQuarterMedianMs ?? Number.NaN),
   };
 }
 
@@ -488,6 +627,8 @@ export function fmtRps(value: number): string {
 }
 
 const LIMIT_TEXT: Record<CapacityLimit | 'none', string> = {
+  throughput:
+    "the service's throughput (past it the service falls behind: it completes less than is offered, or latency climbs within a step)",
   rate_limiter: "the rate limiter (429s): the capacity is the limiter's",
   latency: 'latency (P95 over the SLO)',
   errors: 'errors (failures other than 429)',
@@ -522,7 +663,7 @@ export function capacityResult(state: SearchState, settings: CapacitySettings, e
   }
   const width = widthPercent === null ? '' : ` (±${(widthPercent / 2).toFixed(1)} %)`;
   const text =
-    `Capacity: ${fmtRps(state.low)} req/s meets the SLOs (success > ${settings.slo.minSuccessPercent} %, P95 < ${settings.slo.maxP95Ms} ms); ` +
+    `Capacity: ${fmtRps(state.low)} req/s meets the SLOs (success > ${settings.slo.minSuccessPercent} %, P95 < ${settings.slo.maxP95Ms} ms) and is sustained; ` +
     `the knee is ${bracket}${width}; limited by ${LIMIT_TEXT[limitedBy]}` +
     (notes.length > 0 ? `; ${notes.join('; ')}` : '');
   return {
@@ -545,10 +686,11 @@ export function capacityResult(state: SearchState, settings: CapacitySettings, e
 
 /** The console table of the steps and the verdict line. */
 export function formatCapacity(result: CapacityResult): string {
-  const lines = ['Capacity search:', '  kind   rate/s   answers  success    P95 ms   lag P99   verdict'];
+  const lines = ['Capacity search:', '  kind   rate/s   done/s   answers  success    P95 ms   lag P99   verdict'];
   for (const s of result.steps) {
+    const done = typeof s.throughputRps === 'number' ? fmtRps(s.throughputRps) : 'n/a';
     lines.push(
-      `  ${s.kind.padEnd(5)} ${fmtRps(s.rps).padStart(8)} ${String(s.requests).padStart(9)} ${s.successRatePercent.toFixed(2).padStart(7)} % ` +
+      `  ${s.kind.padEnd(5)} ${fmtRps(s.rps).padStart(8)} ${done.padStart(8)} ${String(s.requests).padStart(9)} ${s.successRatePercent.toFixed(2).padStart(7)} % ` +
         `${(s.p95Ms === null ? 'n/a' : s.p95Ms.toFixed(1)).padStart(9)} ${(s.lagP99Ms === null ? 'n/a' : s.lagP99Ms.toFixed(1)).padStart(9)}   ` +
         `${s.ok ? 'ok' : `FAIL${s.limitedBy ? ` (${s.limitedBy})` : ''}`}: ${s.verdict}`,
     );

@@ -184,6 +184,21 @@ export interface SearchRunner {
   /** Monotonic ms. */
   now?: () => number;
   log?: (line: string) => void;
+  /** Waits this many ms (the default a timer; tests move their clock). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * How long the service may still be busy with requests a run cancelled (the ramp's stop, a step's
+ * bound): the longest any of them had waited, capped at `capMs`. A service works through what it
+ * queued whether or not the client is still there, so the next step waits this long, or it would
+ * start behind a queue the last one left.
+ */
+export function backlogMs(samples: readonly { errorClass: string | null; responseTimeMs: number }[], capMs: number): number {
+  let longest = 0;
+  for (const s of samples)
+    if (s.errorClass === 'aborted' && Number.isFinite(s.responseTimeMs)) longest = Math.max(longest, s.responseTimeMs);
+  return Math.min(Math.ceil(longest), capMs);
 }
 
 /**
@@ -192,7 +207,20 @@ export interface SearchRunner {
  * the spec is interrupted.
  */
 export async function findCapacity(recorder: CapacityRecorder, search: CapacitySearch, runner: SearchRunner = {}): Promise<CapacityResult> {
-  const { run = runLoadTest, now = () => performance.now(), log = (line: string) => console.log(line) } = runner;
+  const {
+    run = runLoadTest,
+    now = () => performance.now(),
+    log = (line: string) => console.log(line),
+    sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),
+  } = runner;
+  let settleMs = 0;
+  /** Lets the service work through what the last run cancelled (see backlogMs), unless the spec is interrupted. */
+  const settle = async () => {
+    if (settleMs <= 0 || recorder.signal.aborted) return;
+    log(`[perf] capacity: ${(settleMs / 1000).toFixed(1)} s for the service to work through the requests the last run cancelled`);
+    await sleep(settleMs);
+    settleMs = 0;
+  };
   const { knobs, settings, drainMs, goodDrainMs, requestTimeoutMs } = search;
   const { policy } = settings;
   const began = now();
@@ -256,6 +284,7 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
     return { kind: 'ramp', figures, verdict: judgeStep(figures, settings) };
   });
   let state: SearchState = afterRamp(records, ramp.reachesCeiling);
+  settleMs = backlogMs(rampResults.samples, drainMs);
 
   // 2. Steady steps bisecting the bracket.
   let endedBy: EndedBy = 'budget';
@@ -264,21 +293,42 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
       endedBy = 'interrupted';
       break;
     }
-    const next = nextStep(state, settings);
+    let next = nextStep(state, settings);
     if (next.kind === 'done') {
       endedBy = next.endedBy;
       break;
     }
+    const fits = (rps: number) => {
+      const step = steadyStep(rps, settings);
+      const plan = { requests: step.requests, ratePerSecond: step.rps };
+      const waitMs = planWait(policy, answerTimes(recorder.sent()), plan, Date.now()).waitMs;
+      return fitsBudget(
+        used(),
+        { waitMs: Math.max(waitMs, settleMs), durationMs: step.durationMs, drainMs: goodDrainMs, requests: step.requests },
+        settings,
+      );
+    };
+    if (!fits(next.rps) && !state.lowConfirmed && state.low > 0 && next.rps !== state.low && fits(state.low)) {
+      // No room to narrow the bracket, but room to confirm its low end with a steady step: the answer comes from one.
+      log(
+        `[perf] capacity: the budget has no room for a step at ${fmtRps(next.rps)}/s (${next.why}); confirming ${fmtRps(state.low)}/s instead`,
+      );
+      next = {
+        kind: 'step',
+        rps: state.low,
+        why: `confirm ${fmtRps(state.low)}/s, which only the ramp judged, with what the budget leaves`,
+      };
+    }
     const step = steadyStep(next.rps, settings);
     const plan = { requests: step.requests, ratePerSecond: step.rps };
-    const waitMs = planWait(policy, answerTimes(recorder.sent()), plan, Date.now()).waitMs;
-    if (!fitsBudget(used(), { waitMs, durationMs: step.durationMs, drainMs: goodDrainMs, requests: step.requests }, settings)) {
+    if (!fits(next.rps)) {
       log(`[perf] capacity: the budget has no room for a step of ${step.requests} at ${fmtRps(step.rps)}/s (${next.why})`);
       endedBy = 'budget';
       break;
     }
     const phase = `step ${k} at ${fmtRps(step.rps)}/s`;
     log(`[perf] capacity: ${phase}: ${step.requests} requests over ${(step.durationMs / 1000).toFixed(1)} s (${next.why})`);
+    await settle();
     await recorder.awaitRoom(phase, plan);
     const remainingMs = settings.maxDurationMs - used().elapsedMs;
     const results = await run({
@@ -291,13 +341,14 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
       maxDurationMs: Math.max(step.durationMs + goodDrainMs, Math.min(step.durationMs + drainMs, remainingMs)),
     });
     sentSoFar += results.sampleCount;
+    settleMs = backlogMs(results.samples, drainMs);
     recorder.addRun(phase, results, { cutByDesign: true }); // requests still queued at the bound are cut, and count as slow
-    const figures = stepFigures(results.samples, step.rps, { cancelled: 'slow' });
+    const figures = stepFigures(results.samples, step.rps, { cancelled: 'slow', span: { startMs: 0, endMs: step.durationMs } });
     const record: StepRecord = { kind: 'step', figures, verdict: judgeStep(figures, settings) };
     log(
       `[perf] capacity: ${phase}: ${record.verdict.ok ? 'ok' : `FAIL (${record.verdict.limitedBy ?? 'not judged'})`}: ${record.verdict.text}`,
     );
-    state = afterStep(state, record);
+    state = afterStep(state, record, settings);
   }
 
   const result = capacityResult(state, settings, endedBy);

@@ -3,6 +3,7 @@ import {
   afterRamp,
   afterStep,
   capacityResult,
+  fallsBehind,
   fitsBudget,
   formatCapacity,
   judgeStep,
@@ -68,7 +69,7 @@ function search(settings: CapacitySettings, slots: number, serviceMs: number) {
     if (next.kind === 'done') return capacityResult(state, settings, next.endedBy);
     const step = steadyStep(next.rps, settings);
     const figures = stepFigures(fifoService(steadyArrivals(step.rps, step.requests), slots, serviceMs), step.rps, { cancelled: 'slow' });
-    state = afterStep(state, { kind: 'step', figures, verdict: judgeStep(figures, settings) });
+    state = afterStep(state, { kind: 'step', figures, verdict: judgeStep(figures, settings) }, settings);
   }
   throw new Error('the search did not end in 40 steps');
 }
@@ -179,6 +180,97 @@ describe('capacity search: the verdict of a step', () => {
   });
 });
 
+/** Deterministic noise in [0, 1). */
+function noise(seed: number) {
+  let x = seed;
+  return () => {
+    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return x / 2_147_483_648;
+  };
+}
+
+describe('capacity search: the throughput rule (the service keeps up with the step)', () => {
+  const slo2s = { ...base, slo: { minSuccessPercent: 99, maxP95Ms: 2000 }, minDurationMs: 5000 };
+  const steady = (samples: CapacitySample[], rps: number, durationMs: number) =>
+    stepFigures(samples, rps, { cancelled: 'slow', span: { startMs: 0, endMs: durationMs } });
+
+  it('a step whose queue grows fails as throughput although its P95 is under the SLO (6 slots of 40 ms at 200/s for 5 s)', () => {
+    const f = steady(fifoService(steadyArrivals(200, 1000), 6, 40), 200, 5000);
+    expect(f.p95Ms).toBeLessThan(2000); // the old rule's test: met
+    const verdict = judgeStep(f, slo2s);
+    expect(verdict).toMatchObject({ ok: false, limitedBy: 'throughput', text: expect.stringContaining('fell behind') });
+    expect(f.throughputRps).toBeLessThan(0.95 * 200);
+    expect(f.lastQuarterMedianMs! - f.firstQuarterMedianMs!).toBeGreaterThan(500);
+  });
+
+  it('a small overload (5 % over what it completes) fails: latency climbs; the rate it completes passes', () => {
+    const over = steady(fifoService(steadyArrivals(157.5, 788), 6, 40), 157.5, 5000);
+    expect(judgeStep(over, slo2s)).toMatchObject({ ok: false, limitedBy: 'throughput', text: expect.stringContaining('climbs') });
+    const within = steady(fifoService(steadyArrivals(148, 740), 6, 40), 148, 5000);
+    expect(judgeStep(within, slo2s)).toMatchObject({ ok: true, limitedBy: null, text: expect.stringContaining('keeps up') });
+    expect(within.completed).toBe(740);
+  });
+
+  it('requests still queued at the step’s end count against it: answers that never came are not completed', () => {
+    // A service that stops answering a tenth of the requests, all in the step's last part (cut at the bound, as slow).
+    const samples = steadyArrivals(100, 500).map((t, i) =>
+      i >= 450
+        ? sample({ intendedStartMs: t, actualStartMs: t, status: 0, errorClass: 'aborted', responseTimeMs: 5000 + 300 - t })
+        : sample({ intendedStartMs: t, actualStartMs: t, responseTimeMs: 40 }),
+    );
+    const f = steady(samples, 100, 5000);
+    expect(f.completed).toBe(450);
+    expect(fallsBehind(f)).toMatch(/90\.0 %, under 95 %/);
+    expect(judgeStep(f, slo2s).limitedBy).toBe('throughput');
+  });
+
+  it('noise does not trip the climb test: jitter, a few slow answers and a short pause late in the step', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const random = noise(seed);
+      const samples = steadyArrivals(100, 500).map((t) => {
+        let latency = 30 + 30 * random(); // 30-60 ms
+        if (random() < 0.03) latency += 400; // 3 % slow answers
+        if (t >= 4200 && t < 4300) latency += 4300 - t + 80; // a 100 ms pause of the service late in the step
+        return sample({ intendedStartMs: t, actualStartMs: t + random(), responseTimeMs: latency });
+      });
+      const f = steady(samples, 100, 5000);
+      expect(fallsBehind(f), `seed ${seed}`).toBeNull();
+      expect(judgeStep(f, slo2s), `seed ${seed}`).toMatchObject({ ok: true });
+    }
+  });
+
+  it('a slow service with flat latency is limited by latency, not throughput; its own noise is judged in proportion (25 %)', () => {
+    const flatSlow = steadyArrivals(20, 100).map((t, i) =>
+      sample({ intendedStartMs: t, actualStartMs: t, responseTimeMs: 2400 + (i % 7) * 10 }),
+    );
+    expect(judgeStep(steady(flatSlow, 20, 5000), slo2s)).toMatchObject({ ok: false, limitedBy: 'latency' });
+    // 1000 ms at first, 1200 ms at the end: +20 %, under 25 % of 1000 ms.
+    const drifting = steadyArrivals(20, 100).map((t) => sample({ intendedStartMs: t, actualStartMs: t, responseTimeMs: 1000 + t / 25 }));
+    expect(fallsBehind(steady(drifting, 20, 5000))).toBeNull();
+    // 40 ms at first, 100 ms at the end: +60 ms, over max(25 %, 50 ms).
+    const climbing = steadyArrivals(20, 100).map((t) =>
+      sample({ intendedStartMs: t, actualStartMs: t, responseTimeMs: 40 + (t * 70) / 5000 }),
+    );
+    expect(fallsBehind(steady(climbing, 20, 5000))).toMatch(/climbs/);
+  });
+
+  it('failures that came back are errors, not throughput, though they are no successes', () => {
+    const samples = steadyArrivals(100, 500).map((t, i) =>
+      sample({ intendedStartMs: t, actualStartMs: t, ...(i % 10 === 0 ? { status: 500, errorClass: 'http_500' } : {}) }),
+    );
+    expect(judgeStep(steady(samples, 100, 5000), slo2s).limitedBy).toBe('errors');
+  });
+
+  it('a ramp stage is judged by the same rule, over its window', () => {
+    const arrivals = [...steadyArrivals(100, 300), ...steadyArrivals(200, 600).map((t) => 3000 + t)];
+    const samples = fifoService(arrivals, 6, 40);
+    const good = stepFigures(samples, 100, { window: { startMs: 0, endMs: 3000 }, cancelled: 'exclude' });
+    const over = stepFigures(samples, 200, { window: { startMs: 3000, endMs: 6000 }, cancelled: 'exclude' });
+    expect(judgeStep(good, slo2s).ok).toBe(true);
+    expect(judgeStep(over, slo2s)).toMatchObject({ ok: false, limitedBy: 'throughput' });
+  });
+});
+
 describe('capacity search: against a service of known capacity (C slots of L ms, FIFO)', () => {
   for (const [slots, serviceMs] of [
     [5, 50],
@@ -187,19 +279,28 @@ describe('capacity search: against a service of known capacity (C slots of L ms,
     [8, 20],
   ] as const) {
     const known = (slots * 1000) / serviceMs;
-    it(`C=${slots}, L=${serviceMs} ms: finds ${known}/s within the tolerance, limited by latency`, () => {
+    it(`C=${slots}, L=${serviceMs} ms: finds ${known}/s within the tolerance, limited by its throughput`, () => {
       const result = search(base, slots, serviceMs);
-      expect(result.limitedBy).toBe('latency');
+      expect(result.limitedBy).toBe('throughput');
       expect(result.endedBy).toBe('narrow');
       expect(result.lowerBound).toBe(false);
       expect(result.lowConfirmed).toBe(true);
       expect(Math.abs(result.rps - known) / known).toBeLessThanOrEqual(0.1);
       expect(result.high! / result.low).toBeLessThanOrEqual(1.1 + 1e-9);
-      expect(result.low).toBeLessThanOrEqual(known * 1.05); // the SLO sees a small overload only after a while
+      expect(result.low).toBeLessThanOrEqual(known * 1.03); // a rate the service cannot complete never meets
       expect(result.steps[0]!.kind).toBe('ramp');
-      expect(formatCapacity(result)).toContain('limited by latency');
+      expect(result.steps[result.steps.length - 1]!.kind).toBe('step');
+      expect(formatCapacity(result)).toContain("limited by the service's throughput");
     });
   }
+
+  it('6 slots of 40 ms (150/s) with the default 2 s SLO and 5 s steps: 150/s, not the 200/s at which its queue grows 50 a second', () => {
+    const settings = { ...base, slo: { minSuccessPercent: 99, maxP95Ms: 2000 }, minDurationMs: 5000 };
+    const result = search(settings, 6, 40);
+    expect(Math.abs(result.rps - 150) / 150).toBeLessThanOrEqual(0.1);
+    expect(result.rps).toBeLessThanOrEqual(150 * 1.03);
+    expect(result).toMatchObject({ limitedBy: 'throughput', lowConfirmed: true, endedBy: 'narrow' });
+  });
 
   it('nothing fails up to the ceiling: a lower bound, limited by nothing', () => {
     const result = search({ ...base, maxRps: 100 }, 50, 10);
@@ -209,7 +310,7 @@ describe('capacity search: against a service of known capacity (C slots of L ms,
 
   it('the first ramp stage already fails: the search halves below it', () => {
     const result = search({ ...base, startRps: 400 }, 5, 50);
-    expect(result.limitedBy).toBe('latency');
+    expect(result.limitedBy).toBe('throughput');
     expect(Math.abs(result.rps - 100) / 100).toBeLessThanOrEqual(0.1);
   });
 });
@@ -246,8 +347,12 @@ describe('capacity search: the bracket', () => {
     expect(result.widthPercent).toBeCloseTo(10, 6);
   });
 
-  it('the generator falling behind ends the search with a lower bound, saying so', () => {
-    const state = afterRamp([record('ramp', 10, true), record('ramp', 20, false, 'generator')], true);
+  it('the generator falling behind (in the ramp, then held steady) ends the search with a lower bound, saying so, once a steady step confirmed the low end', () => {
+    let state = afterRamp([record('ramp', 10, true), record('ramp', 20, false, 'generator')], true);
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 20, why: expect.stringContaining('held steady') });
+    state = afterStep(state, record('step', 20, false, 'generator'), base);
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 10, why: expect.stringContaining('confirm') });
+    state = afterStep(state, record('step', 10, true), base);
     expect(nextStep(state, base)).toEqual({ kind: 'done', endedBy: 'generator' });
     const result = capacityResult(state, base, 'generator');
     expect(result).toMatchObject({ rps: 10, limitedBy: 'generator', lowerBound: true });
@@ -260,6 +365,32 @@ describe('capacity search: the bracket', () => {
     expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 20 });
     state = afterStep(state, record('step', 20, false, 'latency'));
     expect(state).toMatchObject({ low: 10, high: 20, lowConfirmed: false });
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 15 });
+  });
+
+  it('a lag spike in the ramp that a steady step does not repeat is no limit: the search goes on up from there', () => {
+    let state = afterRamp([record('ramp', 10, false, 'generator')], true);
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 10 });
+    state = afterStep(state, record('step', 10, true), base);
+    expect(state).toMatchObject({ low: 10, lowConfirmed: true, recheck: null, stopped: null, high: null });
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 20, why: expect.stringContaining('go on up') });
+    state = afterStep(state, record('step', 20, false, 'throughput'), base);
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 15 });
+  });
+
+  it('the ramp reaching the ceiling is confirmed by a steady step there before the search ends', () => {
+    let state = afterRamp([record('ramp', 10, true), record('ramp', 20, true)], true);
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 20 });
+    state = afterStep(state, record('step', 20, true));
+    expect(nextStep(state, base)).toEqual({ kind: 'done', endedBy: 'ceiling' });
+  });
+
+  it('a confirmation failing below where the generator fell behind makes the service the limit again', () => {
+    let state = afterRamp([record('ramp', 10, true), record('ramp', 20, true), record('ramp', 40, false, 'generator')], true);
+    state = afterStep(state, record('step', 40, false, 'generator'), base);
+    expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 20, why: expect.stringContaining('confirm') });
+    state = afterStep(state, record('step', 20, false, 'throughput'), base);
+    expect(state).toMatchObject({ stopped: null, low: 10, high: 20 });
     expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 15 });
   });
 

@@ -14,6 +14,7 @@ import { SampleStore } from '../../helpers/engine/samples.ts';
 import { dueTimeMs } from '../../helpers/engine/scheduler.ts';
 import { StagedSchedule } from '../../helpers/engine/stages.ts';
 import {
+  backlogMs,
   capacitySearch,
   findCapacity,
   rampWatch,
@@ -169,7 +170,12 @@ async function searchAgainst(service: Service, search: CapacitySearch, windowMs 
   const engine = simulated(service, clock);
   const fake = fakeRecorder(clock, windowMs);
   const lines: string[] = [];
-  const result = await findCapacity(fake.recorder, search, { run: engine.run, now: () => clock.ms, log: (line) => lines.push(line) });
+  const result = await findCapacity(fake.recorder, search, {
+    run: engine.run,
+    now: () => clock.ms,
+    log: (line) => lines.push(line),
+    sleep: async (ms) => void (clock.ms += ms),
+  });
   return { result, clock, lines, ...engine, ...fake };
 }
 
@@ -193,6 +199,16 @@ describe('capacitySearch: the knobs checked together, before any traffic', () =>
     expect(() => capacitySearch({ ...SMALL, maxSeconds: 120 }, { rateLimit: policy, requestTimeoutMs: 30_000 })).toThrow(
       /CAPACITY_MAX_SECONDS=120 is too short for RATE_LIMIT=100\/60s: .* at least 183 s/,
     );
+  });
+});
+
+describe('backlogMs: the time a service may still spend on what a run cancelled', () => {
+  it('is the longest wait of a cancelled request, capped; answered requests do not count', () => {
+    const answered = { errorClass: null, responseTimeMs: 9000 };
+    const cut = (responseTimeMs: number) => ({ errorClass: 'aborted', responseTimeMs });
+    expect(backlogMs([answered], 10_000)).toBe(0);
+    expect(backlogMs([answered, cut(1200.4), cut(300), cut(Number.NaN)], 10_000)).toBe(1201);
+    expect(backlogMs([cut(60_000)], 10_000)).toBe(10_000);
   });
 });
 
@@ -230,11 +246,11 @@ describe('rampWatch: the ramp stops after two bad snapshots in a row', () => {
 });
 
 describe('findCapacity against a simulated service of known capacity', () => {
-  it('C=5, L=50 ms (100/s): finds it within 10 %, limited by latency, the ramp stopped by its watch, within the budget', async () => {
+  it('C=5, L=50 ms (100/s): finds it within 10 %, limited by its throughput, the ramp stopped by its watch, within the budget', async () => {
     const search = capacitySearch(SMALL, NO_POLICY);
     const { result, clock, calls, phases, notes, lines } = await searchAgainst({ slots: 5, serviceMs: 50 }, search);
     expect(Math.abs(result.rps - 100) / 100).toBeLessThanOrEqual(0.1);
-    expect(result).toMatchObject({ limitedBy: 'latency', lowerBound: false, endedBy: 'narrow', lowConfirmed: true });
+    expect(result).toMatchObject({ limitedBy: 'throughput', lowerBound: false, endedBy: 'narrow', lowConfirmed: true });
     expect(result.high! / result.low).toBeLessThanOrEqual(1.05 + 1e-9);
     // The ramp: one staged run, watched every second, stopped before its last stage.
     const ramp = notes.capacityRamp as { stoppedEarly: string | null; windows: unknown[]; summary: unknown; timeline: unknown };
@@ -256,13 +272,15 @@ describe('findCapacity against a simulated service of known capacity', () => {
     expect(new Set(starts).size).toBe(starts.length);
     expect(notes.capacity).toEqual(result);
     expect(clock.ms).toBeLessThanOrEqual(50_000);
-    expect(lines.join('\n')).toMatch(/Capacity: [\d.]+ req\/s meets the SLOs .* limited by latency/);
+    // The ramp's stop left a queue: the first step waited for the service to work through it.
+    expect(lines.join('\n')).toMatch(/[\d.]+ s for the service to work through the requests the last run cancelled/);
+    expect(lines.join('\n')).toMatch(/Capacity: [\d.]+ req\/s meets the SLOs .* limited by the service's throughput/);
   });
 
   it('C=10, L=50 ms (200/s): a clearly different capacity is found as clearly', async () => {
     const { result } = await searchAgainst({ slots: 10, serviceMs: 50 }, capacitySearch(SMALL, NO_POLICY));
     expect(Math.abs(result.rps - 200) / 200).toBeLessThanOrEqual(0.1);
-    expect(result.limitedBy).toBe('latency');
+    expect(result.limitedBy).toBe('throughput');
   });
 
   it('the request budget: no step starts that would pass CAPACITY_MAX_REQUESTS; the search ends by the budget', async () => {
@@ -276,10 +294,11 @@ describe('findCapacity against a simulated service of known capacity', () => {
     expect(sent).toBeLessThanOrEqual(1700);
   });
 
-  it('nothing fails up to the ceiling: a lower bound, no steps', async () => {
+  it('nothing fails up to the ceiling: a lower bound, confirmed by one steady step at the ceiling', async () => {
     const { result, calls } = await searchAgainst({ slots: 100, serviceMs: 5 }, capacitySearch({ ...SMALL, maxRps: 100 }, NO_POLICY));
-    expect(result).toMatchObject({ endedBy: 'ceiling', limitedBy: 'none', lowerBound: true, rps: 100 });
-    expect(calls.length).toBe(1);
+    expect(result).toMatchObject({ endedBy: 'ceiling', limitedBy: 'none', lowerBound: true, rps: 100, lowConfirmed: true });
+    expect(calls.length).toBe(2);
+    expect(calls[1]).toMatchObject({ requestsPerSecond: 100 });
   });
 
   it('under a declared policy the limiter is the capacity: 429s past it, steps past it last the window plus 1 s', async () => {
@@ -304,7 +323,12 @@ describe('findCapacity against a simulated service of known capacity', () => {
       fake.interrupt.abort(); // Ctrl-C during the ramp
       return results;
     };
-    const result = await findCapacity(fake.recorder, capacitySearch(SMALL, NO_POLICY), { run, now: () => clock.ms, log: () => undefined });
+    const result = await findCapacity(fake.recorder, capacitySearch(SMALL, NO_POLICY), {
+      run,
+      now: () => clock.ms,
+      log: () => undefined,
+      sleep: async (ms) => void (clock.ms += ms),
+    });
     expect(result.endedBy).toBe('interrupted');
     expect(engine.calls.length).toBe(1);
   });
@@ -336,6 +360,7 @@ describe('findCapacity into the spec report', () => {
       run: engine.run,
       now: () => clock.ms,
       log: () => undefined,
+      sleep: async (ms) => void (clock.ms += ms),
     });
     const { report } = await recorder.finish();
     expect(report.status).toBe('completed');
