@@ -32,8 +32,11 @@ export const METRICS = {
     unit: 'req/min',
     read: (s: LoadTestSummary) => (s.durationSeconds > 0 ? (s.successCount / s.durationSeconds) * 60 : 0),
   },
-  /** Second-half P95 against first-half P95, in percent: given by the spec (analysis/degradation.ts). */
-  degradationPercent: { label: 'P95 degradation', unit: '%', read: undefined },
+  /**
+   * How much latency rose from the run's start to its end, in percent of the start (a fitted trend over
+   * the successes; a change under a floor in ms counts as none): given by the run (analysis/degradation.ts).
+   */
+  degradationPercent: { label: 'Latency degradation', unit: '%', read: undefined },
 } as const satisfies Record<Metric, MetricReading>;
 
 const HOLDS: Record<ThresholdOp, (actual: number, limit: number) => boolean> = {

@@ -43,7 +43,7 @@ describe('thresholds', () => {
       { load },
     );
     expect(missing).toMatchObject({ passed: false, text: 'recovery: P95 latency < 5000 ms (not measured: no run "recovery")' });
-    expect(degraded).toMatchObject({ passed: false, text: 'load: P95 degradation < 50% (not measured)' });
-    expect(describeThreshold({ metric: 'degradationPercent', op: '<', value: 50 })).toBe('P95 degradation < 50%');
+    expect(degraded).toMatchObject({ passed: false, text: 'load: Latency degradation < 50% (not measured)' });
+    expect(describeThreshold({ metric: 'degradationPercent', op: '<', value: 50 })).toBe('Latency degradation < 50%');
   });
 });
