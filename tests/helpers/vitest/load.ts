@@ -34,7 +34,12 @@ export interface LoadPlan extends Omit<
   quiet?: boolean;
   /** With PERF_REPEAT=N the plan runs N times (default); false runs it once (a search that is its own repetition). */
   repeats?: boolean;
+  /** How `run.degradation` is measured: its floor in ms (`floorMs`), windows, significance level. */
+  degradation?: DegradationOptions;
 }
+
+/** How a run's degradation is measured (analyzeDegradation's options: the floor in ms, windows, significance level). */
+type DegradationOptions = NonNullable<Parameters<typeof analyzeDegradation>[1]>;
 
 /** A run's figures under the names thresholds use, with the full results beside them. */
 export interface LoadRun {
@@ -92,6 +97,7 @@ export function figuresOf(
   summary: LoadTestSummary,
   earlier: Sent[],
   runs: LoadRun[] = [],
+  degradationOptions: DegradationOptions = {},
 ): LoadRun {
   let degradation: DegradationAnalysis | undefined;
   const r = summary.responseTimes;
@@ -112,7 +118,7 @@ export function figuresOf(
     earlier,
     runs,
     get degradation() {
-      degradation ??= analyzeDegradation(results);
+      degradation ??= analyzeDegradation(results, degradationOptions);
       return degradation;
     },
   };
@@ -142,7 +148,7 @@ export function phaseBoundMs(plannedMs: number, requestTimeoutMs: number): numbe
 export function createLoad(recorder: SpecRecorder): Load {
   return async function load(plan: LoadPlan): Promise<LoadRun> {
     const { rps, requests } = checkPlan(plan);
-    const { phase = 'load', room = 'plan', quiet = false, repeats = true, rate: _rate, requests: _requests, ...engine } = plan;
+    const { phase = 'load', room = 'plan', quiet = false, repeats = true, degradation, rate: _rate, requests: _requests, ...engine } = plan;
     const { config } = recorder.context;
     const staged = engine.stages !== undefined;
     const planned = staged ? plannedDurationMs(engine.stages!) : plannedDurationMs(requests, rps);
@@ -175,7 +181,7 @@ export function createLoad(recorder: SpecRecorder): Load {
         ticketIdStart: recorder.reserveTickets(staged ? 0 : requests),
       });
       const summary = recorder.addRun(phase, results, { repetition });
-      const run = figuresOf(phase, repetition, results, summary, earlier, runs);
+      const run = figuresOf(phase, repetition, results, summary, earlier, runs, degradation);
       Object.defineProperty(run, RECORDER, { value: recorder });
       runs.push(run);
       if (!quiet) console.log(formatSummary(summary, count > 1 ? `${title}, run ${repetition + 1} of ${count}` : title));
