@@ -1,26 +1,36 @@
-// npm run perf:history [-- --file reports/performance/history.jsonl] [--spec standard] [--last 50]
+// npm run perf:history [-- --file reports/performance/history.jsonl] [--spec standard] [--target TEXT] [--last 50]
 // The trend of every spec over its recorded runs (history.jsonl: one line per spec run, written
-// when the spec's report is), with where P50, P95 and the success rate changed. Exit codes:
-// 0 printed, 1 no history (or no run of the spec asked for), 2 bad usage.
+// when the spec's report is), with where P50, P95 and the success rate changed. A series is one
+// spec's runs of one target (service, provider, PERF_SCALE, RATE_LIMIT, success rule): each is
+// printed on its own, its target named, and no series is compared with another. Exit codes:
+// 0 printed, 1 no history (or no run of the spec or target asked for), 2 bad usage.
 import { parseArgs } from 'node:util';
 import { changePointMethod } from '../tests/helpers/analysis/index.ts';
 import { loadConfig } from '../tests/helpers/config/index.ts';
-import { formatTrend, HISTORY_DISPLAY_LIMIT, historyPathFor, readHistory, trendOf } from '../tests/helpers/report/index.ts';
+import { formatTrend, HISTORY_DISPLAY_LIMIT, historyPathFor, readHistory, seriesOf, trendOf } from '../tests/helpers/report/index.ts';
 
-const HELP = `npm run perf:history -- [--file PATH] [--spec NAME] [--last N]
-  --file  the history file (default: PERF_HISTORY, else $PERF_REPORT_DIR/history.jsonl, else reports/performance/history.jsonl)
-  --spec  only this spec
-  --last  the last N runs of each spec (default ${HISTORY_DISPLAY_LIMIT})`;
+const HELP = `npm run perf:history -- [--file PATH] [--spec NAME] [--target TEXT] [--last N]
+  --file    the history file (default: PERF_HISTORY, else $PERF_REPORT_DIR/history.jsonl, else reports/performance/history.jsonl)
+  --spec    only this spec
+  --target  only the targets whose description contains TEXT (case-insensitive), e.g. a URL, "PERF_SCALE=0.2",
+            "RATE_LIMIT=none" or "embedded"; every target is printed as its own series by default
+  --last    the last N runs of each series (default ${HISTORY_DISPLAY_LIMIT})`;
 
 function fail(code: number, message: string): never {
   console.error(`perf:history: ${message}`);
   process.exit(code);
 }
 
-let values: { file?: string; spec?: string; last?: string; help?: boolean };
+let values: { file?: string; spec?: string; target?: string; last?: string; help?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { file: { type: 'string' }, spec: { type: 'string' }, last: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      file: { type: 'string' },
+      spec: { type: 'string' },
+      target: { type: 'string' },
+      last: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     strict: true,
     allowPositionals: false,
   }));
@@ -64,9 +74,25 @@ if (specs.length === 0) fail(1, `${file} holds no run yet${skipped}`);
 if (values.spec !== undefined && !specs.includes(values.spec))
   fail(1, `no run of spec ${JSON.stringify(values.spec)} in ${file}; it has: ${specs.join(', ')}`);
 
+const wanted = values.target?.toLowerCase();
+const series = seriesOf(history.entries).filter(
+  (s) => (values.spec === undefined || s.spec === values.spec) && (wanted === undefined || s.label.toLowerCase().includes(wanted)),
+);
+if (series.length === 0)
+  fail(
+    1,
+    `no target of ${values.spec === undefined ? 'any spec' : `spec ${JSON.stringify(values.spec)}`} in ${file} matches --target ${JSON.stringify(values.target)}; its targets:\n  ${[
+      ...new Set(seriesOf(history.entries).map((s) => s.label)),
+    ].join('\n  ')}`,
+  );
+
+const targets = new Set(series.map((s) => s.label)).size;
 console.log(`History of runs: ${file}${skipped}`);
+console.log(
+  `Series: ${series.length} (${targets} target${targets === 1 ? '' : 's'}); each is one spec's runs of one target, never compared with another.`,
+);
 console.log(`Change points: ${changePointMethod()}.`);
-for (const spec of values.spec === undefined ? specs : [values.spec]) {
+for (const { spec, target } of series) {
   console.log('');
-  for (const line of formatTrend(trendOf(history.entries, spec, { limit: last }))) console.log(line);
+  for (const line of formatTrend(trendOf(history.entries, spec, { limit: last, target }))) console.log(line);
 }

@@ -26,6 +26,10 @@
 // there are too few samples: not judged), with what to collect to decide. The latency allowance
 // is maxRegressionPercent, but never less than minRiseMs of the baseline figure: an absolute
 // floor, so 2 ms -> 3 ms (+50 %) is no regression. Only a regression fails the spec.
+// A baseline of another target (run-target.ts: service, provider, PERF_SCALE, RATE_LIMIT, success
+// rule) is not compared: the difference would be the target's, not the service's, so the
+// comparison is refused with the reason (a skipped check, the refusal in the report), unless
+// PERF_BASELINE_ANY_TARGET=true, which compares with the difference said first in the verdict.
 // Pure (seeded: the same reports give the same intervals). Finding the baseline's report on
 // disk and saving a baseline are report/baseline-files.ts's, which hands the report in here.
 import { classHasLatency } from '#engine';
@@ -42,6 +46,7 @@ import {
   type Window,
 } from './bootstrap.ts';
 import { phasesOf, runsOf } from './repeats.ts';
+import { runTargetDifferences, runTargetOf } from './run-target.ts';
 
 export interface BaselineOptions {
   /** Largest allowed rise of P50/P95/P99, in percent of the baseline value. */
@@ -64,8 +69,12 @@ export interface BaselineOptions {
   baselineSource: string;
 }
 
-/** What a comparison reads of a report: a SpecReport, or a report-like object (the calibration builds them). */
-export type BaselineReport = Pick<SpecReport, 'spec' | 'scale' | 'startedAt' | 'summaries' | 'timelines' | 'repeats'>;
+/**
+ * What a comparison reads of a report: a SpecReport, or a report-like object (the calibration
+ * builds them). Its provider and config give its target: without them, no target is checked.
+ */
+export type BaselineReport = Pick<SpecReport, 'spec' | 'scale' | 'startedAt' | 'summaries' | 'timelines' | 'repeats'> &
+  Partial<Pick<SpecReport, 'provider' | 'config'>>;
 
 export type BaselineVerdict = 'regression' | 'no change' | 'inconclusive';
 export type BaselineMethod = 'run-level' | 'window-level';
@@ -509,11 +518,35 @@ export interface BaselineSettings {
   /** PERF_BASELINE_RESAMPLES, when the config has it; default 2000. */
   resamples?: number;
   minRiseMs?: number;
+  /** PERF_BASELINE_ANY_TARGET: compare with a baseline of another target too (the difference said first in the verdict). Default false. */
+  anyTarget?: boolean;
 }
+
+/** A baseline of another target, not compared: what the report keeps (extra.baseline) instead of a comparison. */
+export interface BaselineRefusal {
+  kind: 'not compared';
+  spec: string;
+  baselineSource: string;
+  baselineStartedAt: string;
+  /** How the baseline's target differs from this run's, one phrase per field ("PERF_SCALE 0.2 vs 1": this run's first). */
+  differences: string[];
+  /** The refusal in one sentence, with what to do. */
+  verdict: string;
+}
+
+const BASELINE_CHECK = 'no regression against the baseline (PERF_BASELINE)';
 
 export type BaselineCheck =
   | { ran: false; reason: string }
+  /** A baseline of another target: not compared; the check is skipped with the reason. */
+  | { ran: false; reason: string; refused: BaselineRefusal; check: { name: string; outcome: 'skipped'; detail: string } }
   | { ran: true; comparison: BaselineComparison; check: { name: string; outcome: 'passed' | 'failed'; detail: string } };
+
+/** How the baseline's target differs from the report's; empty when the same, or when either does not record one. */
+export function baselineTargetDifferences(report: BaselineReport, baseline: BaselineReport): string[] {
+  if (!report.provider || !report.config || !baseline.provider || !baseline.config) return [];
+  return runTargetDifferences(runTargetOf(report), runTargetOf(baseline));
+}
 
 /** The baseline found for a spec (report/baseline-files.ts loadBaseline): its report and where it came from, or why there is none. */
 export type FoundBaseline = { report: BaselineReport; source: string } | { report: undefined; reason: string };
@@ -525,14 +558,44 @@ export type FoundBaseline = { report: BaselineReport; source: string } | { repor
  */
 export function baselineCheck(report: BaselineReport, found: FoundBaseline, settings: BaselineSettings): BaselineCheck {
   if (found.report === undefined) return { ran: false, reason: found.reason };
-  const { path: _path, ...options } = settings;
-  const comparison = compareWithBaseline(report, found.report, { ...options, baselineSource: found.source });
+  const { path: _path, anyTarget = false, ...options } = settings;
+  const differences = baselineTargetDifferences(report, found.report);
+  if (differences.length > 0 && !anyTarget) {
+    const verdict =
+      `Not compared with the baseline of ${found.report.startedAt} (${found.source}): it measured another target ` +
+      `(this run vs the baseline: ${differences.join('; ')}), so its differences would be the target's, not the service's. ` +
+      'Save a baseline of this target (npm run perf:baseline), or set PERF_BASELINE_ANY_TARGET=true to compare anyway.';
+    return {
+      ran: false,
+      reason: verdict,
+      refused: {
+        kind: 'not compared',
+        spec: report.spec,
+        baselineSource: found.source,
+        baselineStartedAt: found.report.startedAt,
+        differences,
+        verdict,
+      },
+      check: { name: BASELINE_CHECK, outcome: 'skipped', detail: verdict },
+    };
+  }
+  const compared = compareWithBaseline(report, found.report, { ...options, baselineSource: found.source });
+  const across = `Compared across targets (PERF_BASELINE_ANY_TARGET=true; this run vs the baseline: ${differences.join('; ')}): `;
+  const comparison: BaselineComparison =
+    differences.length === 0
+      ? compared
+      : {
+          ...compared,
+          notes: [`the baseline measured another target (${differences.join('; ')})`, ...compared.notes],
+          verdict: `${across}${compared.verdict}`,
+          regressions: compared.regressions.map((r) => `${r} (across targets: ${differences.join('; ')})`),
+        };
   const failed = comparison.kind === 'regression';
   return {
     ran: true,
     comparison,
     check: {
-      name: 'no regression against the baseline (PERF_BASELINE)',
+      name: BASELINE_CHECK,
       outcome: failed ? 'failed' : 'passed',
       detail: failed ? comparison.regressions.join(' | ') : comparison.kind === 'inconclusive' ? comparison.verdict : '',
     },

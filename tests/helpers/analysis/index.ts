@@ -28,6 +28,7 @@ export {
   DEFAULT_MIN_RISE_MS,
   type BaselineComparison,
   type BaselineCheck,
+  type BaselineRefusal,
   type BaselineReport,
   type BaselineSettings,
   type FoundBaseline,
@@ -56,3 +57,4 @@ export {
 export { changePointMethod, changePoints, type ChangePoint, type ChangePointOptions } from './change-points.ts';
 export { formatRepeats, medianRunIndex, ranCount, valuesByRun, repeatsRecord } from './repeats.ts';
 export { memoryGrowth, poolLeftovers, reconcileSuccessCount } from './server-checks.ts';
+export { runTargetDifferences, runTargetKey, runTargetOf, runTargetText, sameRunTarget, type TargetSource } from './run-target.ts';

@@ -38,7 +38,15 @@ export interface PerfConfig {
   /** PERF_HISTORY: '' = `<reportDir>/history.jsonl`, `none` = no history, else a file (report/history.ts). */
   history: string;
   /** Compare each spec with an earlier run's report (PERF_BASELINE); path undefined = no comparison. */
-  baseline: { path: string | undefined; maxRegressionPercent: number; maxSuccessDropPoints: number; confidence: number; resamples: number };
+  baseline: {
+    path: string | undefined;
+    maxRegressionPercent: number;
+    maxSuccessDropPoints: number;
+    confidence: number;
+    resamples: number;
+    /** PERF_BASELINE_ANY_TARGET: compare with a baseline of another target too (analysis/run-target.ts). */
+    anyTarget: boolean;
+  };
   requestTimeoutMs: number;
   /** PERF_TARGETS: the suite's targets, added by toMeet to every phase it judges as `warn` thresholds. */
   targets: Target[];
@@ -458,6 +466,11 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
         "Confidence, percent, of the baseline comparison's bootstrap intervals",
       ),
       resamples: r.int('PERF_BASELINE_RESAMPLES', 2000, 100, 100_000, "Bootstrap resamples of the baseline comparison's intervals"),
+      anyTarget: r.bool(
+        'PERF_BASELINE_ANY_TARGET',
+        false,
+        'Compare with a baseline of another target too (service, provider, PERF_SCALE, RATE_LIMIT or success rule), saying so first in the verdict; false: such a baseline is not compared (a skipped check with the reason)',
+      ),
     },
   };
 

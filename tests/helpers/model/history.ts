@@ -1,7 +1,7 @@
 // One line of the run history (<report dir>/history.jsonl): a spec run's headline figures,
 // settings, machine and git commit, no timelines. report/history.ts builds, appends and reads
 // the lines; the trend (scripts/history.ts, the HTML) reads them. Types and the file's name.
-import type { MachineInfo, RecordedConfig, SpreadRow } from './spec-report.ts';
+import type { MachineInfo, RecordedConfig, RunTarget, SpecVerdict, SpreadRow } from './spec-report.ts';
 import type { StackEndpoints } from './stack.ts';
 
 export const HISTORY_FILE = 'history.jsonl';
@@ -34,8 +34,10 @@ export interface HistoryEntry {
   finishedAt: string;
   /** The report's run status: completed, aborted or error. */
   status: string;
-  /** The verdict the HTML report shows (a failed check makes it failed, whatever the status). */
-  verdict: 'passed' | 'failed' | 'aborted';
+  /** The verdict the HTML report shows (a failed check makes it failed, whatever the status; every check skipped: skipped). */
+  verdict: SpecVerdict;
+  /** What the run measured; absent in entries written before it was recorded (then derived from `config` and `provider`). */
+  target?: RunTarget;
   /** In the report's order: the first is the spec's main phase. */
   phases: PhaseFigures[];
   repeats?: { count: number; runs: number; spread: SpreadRow[]; consistency: string };

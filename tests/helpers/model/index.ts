@@ -5,5 +5,15 @@
 // vitest/ and cli/) without the parts importing each other for their shapes.
 export type { ProviderName, StackEndpoints, Percentiles, ServerMetrics } from './stack.ts';
 export type { Metric, ThresholdOp, ThresholdSeverity, Threshold, ThresholdResult, TargetVerdict } from './judgements.ts';
-export type { MachineInfo, CheckRecord, SpecReport, RunFigures, SpreadRow, RepeatsRecord } from './spec-report.ts';
+export type {
+  MachineInfo,
+  CheckRecord,
+  RecordedConfig,
+  SpecReport,
+  RunFigures,
+  SpreadRow,
+  RepeatsRecord,
+  RunTarget,
+  SpecVerdict,
+} from './spec-report.ts';
 export { HISTORY_FILE, type PhaseFigures, type GitState, type HistoryEntry } from './history.ts';

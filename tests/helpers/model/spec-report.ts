@@ -40,11 +40,43 @@ export interface RecordedConfig {
   [setting: string]: unknown;
 }
 
+/**
+ * What a run measured, so that only runs of one target are compared (trends, change points,
+ * "since the last run", baselines): a change of target is not a change of the service.
+ * analysis/run-target.ts derives it from a report's (or an earlier entry's) recorded fields.
+ */
+export interface RunTarget {
+  /**
+   * The service: an external service's webhook URL as given; for a stack the suite starts (whose
+   * port is picked anew every run) the stack: the embedded reference stack, or the compose files.
+   * '?' when the report did not record it.
+   */
+  service: string;
+  /** The provider: embedded, compose or external ('?' when not recorded). */
+  provider: string;
+  /** PERF_SCALE; null when not recorded. */
+  scale: number | null;
+  /** The declared RATE_LIMIT policy: `100/60s`, `none`, or the recorded policy as JSON; '?' when not recorded. */
+  rateLimit: string;
+  /** What counted as a success (SUCCESS_STATUSES and SUCCESS_BODY), e.g. `200 json-object`; '?' when not recorded. */
+  success: string;
+}
+
+/** A spec's verdict: a spec whose every check was skipped is `skipped`, never `passed`. */
+export type SpecVerdict = 'passed' | 'failed' | 'aborted' | 'skipped';
+
 export interface SpecReport {
   spec: string;
   title: string;
   /** completed: the load ran to its end; aborted: stopped early; error: something threw. */
   status: 'completed' | 'aborted' | 'error';
+  /**
+   * The spec's verdict (report/verdict.ts specVerdict), as written to the JSON file for its
+   * readers; the suite's own readers work it out again from status and checks.
+   */
+  verdict?: SpecVerdict;
+  /** What the run measured (analysis/run-target.ts), as written to the JSON file. */
+  target?: RunTarget;
   error?: string;
   runStartedAt: string;
   startedAt: string;

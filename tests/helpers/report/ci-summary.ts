@@ -6,14 +6,18 @@
 import { readSummaries, type LoadTestSummary } from '#engine';
 import { describeThreshold, failingThresholds, METRICS, ranCount, warningThresholds, type ThresholdResult } from '../analysis/index.ts';
 import type { SpecReport, SpreadRow } from '../model/index.ts';
-import { countChecks, specVerdict } from './verdict.ts';
+import { countChecks, skippedNote, skipReason, specVerdict } from './verdict.ts';
 
 /** What the history says of one spec (tests/helpers/report/history.ts fills it; read loosely). */
 export interface HistoryChange {
-  /** The spec's previous entry in the history, with the same figures of its main phase. */
+  /** The run's target in words: the history compares runs of this target only. */
+  target?: string;
+  /** The spec's previous measured run of the same target in the history, with the same figures of its main phase. */
   previous?: { startedAt?: string; p95Ms?: number; successRatePercent?: number };
-  /** Change points found in the spec's history, as sentences. */
+  /** Change points found in the history of this target, as sentences. */
   changePoints?: readonly string[];
+  /** Earlier runs of the spec against other targets (not compared). */
+  otherTargetRuns?: number;
 }
 
 export interface CiSummaryArtifacts {
@@ -35,9 +39,9 @@ export interface CiSummaryOptions {
   headingLevel?: number;
 }
 
-export type CiVerdict = 'passed' | 'failed' | 'aborted' | 'error';
+export type CiVerdict = 'passed' | 'failed' | 'aborted' | 'skipped' | 'error';
 
-const MARK: Record<CiVerdict, string> = { passed: '✅', failed: '❌', aborted: '⚠️', error: '💥' };
+const MARK: Record<CiVerdict, string> = { passed: '✅', failed: '❌', aborted: '⚠️', skipped: '⏭️', error: '💥' };
 const NONE = '–';
 /** A `<` that could open an HTML tag, comment or declaration. */
 const HTML_START = /<(?=[A-Za-z/!?])/g;
@@ -69,7 +73,7 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 const fixed = (value: unknown, digits: number, unit = ''): string => (isNumber(value) ? `${value.toFixed(digits)}${unit}` : 'n/a');
 const ms = (value: unknown) => fixed(value, 1, ' ms');
 
-/** passed / failed / aborted from specVerdict; a run that threw is `error`. */
+/** passed / failed / aborted / skipped from specVerdict; a run that threw is `error`. */
 export function ciVerdict(report: Pick<SpecReport, 'status' | 'checks'>): CiVerdict {
   if (report.status === 'error') return 'error';
   return specVerdict(report);
@@ -154,9 +158,11 @@ function change(before: unknown, now: unknown, digits: number, unit: string): st
   return `${before.toFixed(digits)} → ${now.toFixed(digits)}${unit}`;
 }
 
-function historyCell(spec: string, summary: LoadTestSummary | undefined, options: CiSummaryOptions): string {
+function historyCell(spec: string, summary: LoadTestSummary | undefined, options: CiSummaryOptions, skipped: boolean): string {
   const parts: string[] = [];
   const history = options.history?.[spec];
+  // A spec that measured nothing has nothing to compare: not a change, not a trend.
+  if (skipped) return history === undefined ? NONE : 'not measured this run';
   const previous = history?.previous;
   if (previous) {
     const p95 = change(previous.p95Ms, summary?.responseTimes?.p95Ms, 1, ' ms');
@@ -166,6 +172,11 @@ function historyCell(spec: string, summary: LoadTestSummary | undefined, options
   }
   const points = Array.isArray(history?.changePoints) ? history.changePoints.filter((p) => typeof p === 'string' && p !== '') : [];
   if (points.length > 0) parts.push(`change points: ${points.join('; ')}`);
+  const others = history?.otherTargetRuns;
+  if (isNumber(others) && others > 0)
+    parts.push(
+      `${previous ? '' : 'first run of this target; '}${others} earlier run${others === 1 ? '' : 's'} of other targets not compared`,
+    );
   return parts.length === 0 ? NONE : parts.join('; ');
 }
 
@@ -180,9 +191,11 @@ function row(report: SpecReport, options: CiSummaryOptions): string {
   const s = main?.summary;
   const r = s?.responseTimes;
   const verdict = ciVerdict(report);
+  const counts = countChecks(report.checks);
+  const note = verdict === 'skipped' ? skipReason(report.checks) : verdict === 'passed' ? skippedNote(counts) : undefined;
   const cells = [
     specCell(report, main?.phase, options.artifacts),
-    `${MARK[verdict]} ${verdict}`,
+    cell(`${MARK[verdict]} ${verdict}${note === undefined ? '' : ` (${note})`}`),
     s ? cell(s.sentRequests) : NONE,
     s ? fixed(s.successRatePercent, 1, ' %') : NONE,
     s ? `${fixed(r?.p50Ms, 1)} / ${fixed(r?.p95Ms, 1)} / ${fixed(r?.p99Ms, 1)} ms` : NONE,
@@ -190,7 +203,7 @@ function row(report: SpecReport, options: CiSummaryOptions): string {
     cell(thresholdsCell(report.thresholds)),
     cell(repeatsCell(report, main?.phase)),
     cell(baselineText(report.extra?.baseline) ?? NONE),
-    cell(historyCell(report.spec, s, options)),
+    cell(historyCell(report.spec, s, options, verdict === 'skipped')),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -200,7 +213,7 @@ function failures(reports: readonly SpecReport[]): string[] {
   const items: string[] = [];
   for (const report of reports) {
     const verdict = ciVerdict(report);
-    if (verdict === 'passed') continue;
+    if (verdict === 'passed' || verdict === 'skipped') continue;
     const failed = (Array.isArray(report.checks) ? report.checks : []).filter((c) => c?.outcome === 'failed');
     const error = typeof report.error === 'string' && report.error !== '' ? report.error.split('\n')[0] : undefined;
     if (error !== undefined) items.push(`- **${line(report.spec)}** (${verdict}): ${line(error)}`);
@@ -239,7 +252,7 @@ export function renderCiSummary(reports: readonly SpecReport[], options: CiSumma
     return out.join('\n');
   }
   const verdicts = reports.map(ciVerdict);
-  const tally = (['passed', 'failed', 'aborted', 'error'] as const)
+  const tally = (['passed', 'failed', 'aborted', 'skipped', 'error'] as const)
     .map((v) => [v, verdicts.filter((x) => x === v).length] as const)
     .filter(([, n]) => n > 0)
     .map(([v, n]) => `${n} ${v}`)
@@ -247,12 +260,13 @@ export function renderCiSummary(reports: readonly SpecReport[], options: CiSumma
   const scales = unique(reports.map((r) => (isNumber(r.scale) && r.scale !== 1 ? `PERF_SCALE=${r.scale}` : undefined)));
   const checks = reports
     .map((r) => countChecks(r.checks))
-    .reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed }), {
+    .reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), {
       passed: 0,
       failed: 0,
+      skipped: 0,
     });
   out.push(
-    `**${reports.length} specs: ${tally}** · checks ${checks.passed} passed, ${checks.failed} failed${scales.length > 0 ? ` · ${scales.join(', ')}` : ''}`,
+    `**${reports.length} specs: ${tally}** · checks ${checks.passed} passed, ${checks.failed} failed, ${checks.skipped} skipped${scales.length > 0 ? ` · ${scales.join(', ')}` : ''}`,
     '',
     '| Spec (main phase) | Verdict | Sent | Success | P50 / P95 / P99 | Rate | Thresholds | Repeats | Baseline | History |',
     '| --- | --- | ---: | ---: | ---: | ---: | --- | --- | --- | --- |',

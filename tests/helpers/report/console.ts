@@ -3,6 +3,8 @@
 // for printProgress, which prints the engine's progress events.
 import { isBusy, subscribeProgress, type GeneratorResources, type ProgressSnapshot } from '#engine';
 import type { LoadTestSummary } from '#engine';
+import type { SpecReport } from '../model/index.ts';
+import { countChecks, skippedNote, skipReason, specVerdict } from './verdict.ts';
 
 const RULE = '='.repeat(60);
 
@@ -120,4 +122,23 @@ export function formatProgress(p: ProgressSnapshot): string {
 /** Prints a progress line (formatProgress) for every snapshot any run publishes; returns the unsubscribe. */
 export function printProgress(): () => void {
   return subscribeProgress((snapshot) => console.log(formatProgress(snapshot)));
+}
+
+/**
+ * Pure: the spec's verdict in one console line, as every overview shows it: "[perf] capacity:
+ * skipped (every check skipped: opt-in ...)", "[perf] sustained: passed (4 checks: 3 passed,
+ * 1 skipped)", "[perf] burst: failed (1 of 5 checks failed)".
+ */
+export function verdictLine(report: Pick<SpecReport, 'spec' | 'status' | 'checks'>): string {
+  const verdict = specVerdict(report);
+  const counts = countChecks(report.checks);
+  const plural = (n: number) => `${n} check${n === 1 ? '' : 's'}`;
+  let detail: string;
+  if (verdict === 'skipped') detail = `every check skipped: ${skipReason(report.checks) ?? 'no reason given'}`;
+  else if (counts.total === 0) detail = 'no checks recorded';
+  else if (counts.failed > 0) detail = `${counts.failed} of ${plural(counts.total)} failed`;
+  else if (skippedNote(counts) !== undefined) detail = `${plural(counts.total)}: ${counts.passed} passed, ${counts.skipped} skipped`;
+  else detail = `${plural(counts.total)} passed`;
+  const status = verdict === 'failed' && report.status !== 'completed' ? `, run ${report.status}` : '';
+  return `[perf] ${report.spec}: ${verdict} (${detail}${status})`;
 }

@@ -1,14 +1,16 @@
 // The history of runs: every spec report appends one small JSON line to
-// <report dir>/history.jsonl (its headline figures, settings, machine and git commit; no
+// <report dir>/history.jsonl (its headline figures, settings, target, machine and git commit; no
 // timelines), so runs can be read as a trend (scripts/history.ts, the HTML trend section).
-// The entry is built as data (pure); reading, appending and asking git are the edges.
+// A trend is one spec's runs of one target (analysis/run-target.ts: the service, provider,
+// PERF_SCALE, RATE_LIMIT and success rule): runs of another target are another series, never
+// a change. The entry is built as data (pure); reading, appending and asking git are the edges.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { readSummaries } from '#engine';
-import { changePoints, type ChangePoint, type ChangePointOptions } from '../analysis/index.ts';
+import { changePoints, runTargetKey, runTargetOf, runTargetText, type ChangePoint, type ChangePointOptions } from '../analysis/index.ts';
 import type { PerfConfig } from '../config/index.ts';
-import { HISTORY_FILE, type GitState, type HistoryEntry, type PhaseFigures, type SpecReport } from '../model/index.ts';
+import { HISTORY_FILE, type GitState, type HistoryEntry, type PhaseFigures, type RunTarget, type SpecReport } from '../model/index.ts';
 import { specVerdict } from './verdict.ts';
 
 // The line's shape and the file's name are the model's (model/history.ts).
@@ -72,6 +74,7 @@ export function historyEntryOf(report: SpecReport, git: GitState | undefined): H
     finishedAt: report.finishedAt,
     status: report.status,
     verdict: specVerdict(report),
+    target: runTargetOf(report),
     phases: Object.entries(summaries).map(([phase, summary]) => phaseFigures(phase, summary)),
     ...(repeats
       ? {
@@ -220,15 +223,28 @@ export function parseHistory(text: string, perSpec = HISTORY_DISPLAY_LIMIT): Omi
   return { entries: latestPerSpec(entries, perSpec), skipped };
 }
 
-/** Pure: the latest `perSpec` entries of every spec, order kept. */
+/**
+ * The target of an entry: the one it recorded, else (an entry written before targets were
+ * recorded) derived from the settings and provider it recorded, so earlier runs still join
+ * their series; a field it lacks makes it a target of its own.
+ */
+export function entryTarget(entry: HistoryEntry): RunTarget {
+  return entry.target ?? runTargetOf(entry);
+}
+
+/** Pure: one key per spec and target: the runs of one series. */
+export const seriesKey = (entry: HistoryEntry): string => `${entry.spec}\u0000${runTargetKey(entryTarget(entry))}`;
+
+/** Pure: the latest `perSpec` entries of every spec and target (every series), order kept. */
 export function latestPerSpec(entries: readonly HistoryEntry[], perSpec = HISTORY_DISPLAY_LIMIT): HistoryEntry[] {
   const kept = new Map<string, number>();
   const out: HistoryEntry[] = [];
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i] as HistoryEntry;
-    const count = kept.get(entry.spec) ?? 0;
+    const key = seriesKey(entry);
+    const count = kept.get(key) ?? 0;
     if (count >= perSpec) continue;
-    kept.set(entry.spec, count + 1);
+    kept.set(key, count + 1);
     out.push(entry);
   }
   return out.reverse();
@@ -271,6 +287,8 @@ export interface TrendChange extends ChangePoint {
 
 export interface Trend {
   spec: string;
+  /** The target every run of the trend measured; undefined: the runs of every target (only for one target's runs). */
+  target?: RunTarget;
   /** Oldest first. */
   runs: HistoryEntry[];
   /** Each run's main phase figures (its first phase), aligned with runs. */
@@ -279,9 +297,20 @@ export interface Trend {
   changes: TrendChange[];
 }
 
-/** Pure: the last `limit` runs of `spec` in `entries`, their main figures and where they changed. */
-export function trendOf(entries: readonly HistoryEntry[], spec: string, options: { limit?: number } & ChangePointOptions = {}): Trend {
-  const all = entries.filter((e) => e.spec === spec);
+/**
+ * Pure: the last `limit` runs of `spec` of `target` in `entries`, their main figures and where
+ * they changed. Without a target: the target of the spec's latest run (a trend never mixes targets).
+ */
+export function trendOf(
+  entries: readonly HistoryEntry[],
+  spec: string,
+  options: { limit?: number; target?: RunTarget } & ChangePointOptions = {},
+): Trend {
+  const ofSpec = entries.filter((e) => e.spec === spec);
+  const latest = ofSpec.at(-1);
+  const target = options.target ?? (latest === undefined ? undefined : entryTarget(latest));
+  const key = target === undefined ? undefined : runTargetKey(target);
+  const all = key === undefined ? ofSpec : ofSpec.filter((e) => runTargetKey(entryTarget(e)) === key);
   const runs = all.slice(Math.max(0, all.length - (options.limit ?? HISTORY_DISPLAY_LIMIT)));
   const main = runs.map((e) => (Array.isArray(e.phases) ? e.phases[0] : undefined));
   const series = Object.fromEntries(TREND_METRICS.map((m) => [m.key, main.map((p) => finite(p?.[m.key]))])) as Trend['series'];
@@ -295,7 +324,32 @@ export function trendOf(entries: readonly HistoryEntry[], spec: string, options:
       entry: runs[c.index] as HistoryEntry,
     })),
   );
-  return { spec, runs, main, series, changes };
+  return { spec, ...(target === undefined ? {} : { target }), runs, main, series, changes };
+}
+
+/** One spec's runs of one target. */
+export interface Series {
+  spec: string;
+  target: RunTarget;
+  /** runTargetText(target). */
+  label: string;
+  /** Runs of the series in `entries`. */
+  runs: number;
+}
+
+/** Pure: every spec and target in `entries` (each a series), in the order of their first run. */
+export function seriesOf(entries: readonly HistoryEntry[]): Series[] {
+  const found = new Map<string, Series>();
+  for (const entry of entries) {
+    const key = seriesKey(entry);
+    const known = found.get(key);
+    if (known) known.runs++;
+    else {
+      const target = entryTarget(entry);
+      found.set(key, { spec: entry.spec, target, label: runTargetText(target), runs: 1 });
+    }
+  }
+  return [...found.values()];
 }
 
 /** "abc1234", "abc1234*" (uncommitted changes) or "-" (no git). */
@@ -326,21 +380,39 @@ export function changeInWords(change: TrendChange): string {
   return `${change.label} ${direction}${by} ${where}: ${figure(change.before, change.unit)} before, ${figure(change.after, change.unit)} after`;
 }
 
+/** What the history says of one spec run (ci-summary.ts HistoryChange reads it). */
+export interface HistoryChanges {
+  /** The run's target, in words. */
+  target: string;
+  /** The spec's last run of the same target before this one that measured something (not skipped), with its main phase's figures. */
+  previous?: { startedAt: string; p95Ms?: number; successRatePercent?: number };
+  changePoints: string[];
+  /** Earlier runs of the spec against other targets: not compared (another series). */
+  otherTargetRuns: number;
+}
+
 /**
  * Pure: per spec of `reports`, what the history says of it, in the shape the CI summary reads
- * (ci-summary.ts HistoryChange): the spec's run before this report, with its main phase's P95 and
- * success rate, and the change points of the trend up to this report, in words.
+ * (ci-summary.ts HistoryChange): the spec's last measured run of the same target before this
+ * report, with its main phase's P95 and success rate, and the change points of that target's
+ * trend up to this report, in words. Runs of other targets are counted, never compared.
  */
 export function historyChangesFor(
   entries: readonly HistoryEntry[],
-  reports: readonly Pick<SpecReport, 'spec' | 'startedAt'>[],
-): Record<string, { previous?: { startedAt: string; p95Ms?: number; successRatePercent?: number }; changePoints: string[] }> {
-  const out: ReturnType<typeof historyChangesFor> = {};
+  reports: readonly Pick<SpecReport, 'spec' | 'startedAt' | 'provider' | 'config' | 'scale'>[],
+): Record<string, HistoryChanges> {
+  const out: Record<string, HistoryChanges> = {};
   for (const report of reports) {
-    const upTo = entries.filter((e) => e.spec === report.spec && e.startedAt <= report.startedAt);
-    const before = upTo.filter((e) => e.startedAt < report.startedAt).at(-1);
+    const target = runTargetOf(report);
+    const key = runTargetKey(target);
+    const ofSpec = entries.filter((e) => e.spec === report.spec && e.startedAt <= report.startedAt);
+    const upTo = ofSpec.filter((e) => runTargetKey(entryTarget(e)) === key);
+    const before = upTo.filter((e) => e.startedAt < report.startedAt && e.verdict !== 'skipped' && (e.phases?.length ?? 0) > 0).at(-1);
     const main = before?.phases?.[0];
     out[report.spec] = {
+      target: runTargetText(target),
+      otherTargetRuns:
+        ofSpec.filter((e) => e.startedAt < report.startedAt).length - upTo.filter((e) => e.startedAt < report.startedAt).length,
       ...(before
         ? {
             previous: {
@@ -350,7 +422,7 @@ export function historyChangesFor(
             },
           }
         : {}),
-      changePoints: trendOf(upTo, report.spec).changes.map(changeInWords),
+      changePoints: trendOf(upTo, report.spec, { target }).changes.map(changeInWords),
     };
   }
   return out;
@@ -363,6 +435,7 @@ const column = (value: number | null | undefined, unit: string) =>
 export function formatTrend(trend: Trend, options: ChangePointOptions = {}): string[] {
   const phase = trend.main.at(-1)?.phase ?? 'n/a';
   const lines = [`${trend.spec} (${trend.runs.length} run${trend.runs.length === 1 ? '' : 's'}; main phase: ${phase})`];
+  if (trend.target !== undefined) lines.push(`  target: ${runTargetText(trend.target)}`);
   lines.push(
     `  ${'run'.padStart(4)}  ${'started'.padEnd(16)}  ${'commit'.padEnd(8)}  ${'verdict'.padEnd(8)}  ${'P50'.padStart(10)}  ${'P95'.padStart(10)}  ${'success'.padStart(8)}`,
   );

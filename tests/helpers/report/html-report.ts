@@ -15,7 +15,7 @@ import {
   type CapacityResult,
   type ThresholdResult,
 } from '../analysis/index.ts';
-import type { BaselineComparison } from '../analysis/index.ts';
+import { runTargetOf, runTargetText, type BaselineComparison, type BaselineRefusal } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import type { HistoryEntry } from './history.ts';
 import { trendSection } from './html-trend.ts';
@@ -249,11 +249,14 @@ export function checkCountsClass(counts: CheckCounts): string {
 
 export { countChecks, specVerdict, type CheckCounts, type SpecVerdict } from './verdict.ts';
 
-/** The verdict badge (coloured by the verdict, never by the run status alone), with the run status. */
+/**
+ * The verdict badge (coloured by the verdict, never by the run status alone), with the run
+ * status; a skipped spec says skipped only (its run "completed" having judged nothing).
+ */
 function verdictBadge(report: SpecReport): string {
   const verdict = specVerdict(report);
   const status = typeof report.status === 'string' ? report.status : 'unknown';
-  const text = verdict === status ? verdict : `${verdict} · ${status}`;
+  const text = verdict === status || verdict === 'skipped' ? verdict : `${verdict} · ${status}`;
   return `<span class="badge ${verdict}" data-verdict="${verdict}" data-run-status="${esc(status)}" title="${esc(`verdict ${verdict}; run ${status}`)}">${esc(text)}</span>`;
 }
 
@@ -323,7 +326,12 @@ export function profileTables(profile: ProfileReport | undefined, http: HttpPhas
  * interval, the allowance and the row's verdict. Reads comparisons of earlier versions (no
  * interval, no verdict per row) too.
  */
-export function baselineSection(comparison: BaselineComparison | undefined): string {
+export function baselineSection(comparison: BaselineComparison | BaselineRefusal | undefined): string {
+  if (comparison?.kind === 'not compared')
+    return (
+      `<h3>Against the baseline (${esc(comparison.baselineSource)})</h3>` +
+      `<p class="inconclusive" data-baseline-verdict="not compared">${esc(comparison.verdict)}</p>`
+    );
   if (!comparison || !Array.isArray(comparison.rows)) return '';
   const signed = (value: unknown, unit: string) => {
     const n = num(value);
@@ -352,7 +360,14 @@ export function baselineSection(comparison: BaselineComparison | undefined): str
       td(row.note ?? ''),
     ];
   });
-  const kind = typeof comparison.kind === 'string' ? comparison.kind : comparison.regressions.length > 0 ? 'regression' : 'no change';
+  // A comparison of an earlier version has no kind: its regressions say it.
+  const regressions = (comparison as { regressions?: unknown }).regressions;
+  const kind =
+    typeof comparison.kind === 'string'
+      ? comparison.kind
+      : Array.isArray(regressions) && regressions.length > 0
+        ? 'regression'
+        : 'no change';
   const verdictClass = kind === 'regression' ? 'fail' : kind === 'inconclusive' ? 'inconclusive' : 'pass';
   const method =
     typeof comparison.method === 'string'
@@ -473,11 +488,12 @@ function specSection(report: SpecReport, defaultPercent: number, history: readon
     `<section class="spec" id="spec-${esc(report.spec)}">`,
     `<h2>${esc(report.title)} ${verdictBadge(report)} ${checksSummary(report.checks)}</h2>`,
     `<p class="meta">${esc(report.spec)} · started ${esc(report.startedAt)} · provider ${esc(report.provider?.provider)} · scale ${esc(report.scale)} · Node ${esc(report.machine?.node)} on ${esc(report.machine?.cpuCount)} CPUs</p>`,
+    `<p class="meta target">Target: ${esc(runTargetText(runTargetOf(report)))}</p>`,
   ];
   if (report.error) parts.push(`<pre class="error">${esc(report.error)}</pre>`);
   parts.push(checksList(report.checks));
   parts.push(repeatsSection(report.repeats));
-  parts.push(baselineSection(extra.baseline as BaselineComparison | undefined));
+  parts.push(baselineSection(extra.baseline as BaselineComparison | BaselineRefusal | undefined));
   if (Array.isArray(report.thresholds) && report.thresholds.length > 0) parts.push(thresholdsTable(report.thresholds));
   if (Array.isArray(report.targets)) parts.push(targetsTable(report.targets));
   const degradation = report.degradation as { verdict?: unknown } | undefined;

@@ -1,9 +1,10 @@
 // The trend of one spec over its recorded runs (history.jsonl), for the HTML report: small
 // inline SVG line charts of P50, P95 and success rate with the change points marked, and a
 // table of the last runs. Pure: entries in, HTML text out; every piece of text escaped.
-import { changePointMethod } from '../analysis/index.ts';
+import { changePointMethod, runTargetKey, runTargetOf, runTargetText } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import {
+  entryTarget,
   HISTORY_DISPLAY_LIMIT,
   historyEntryOf,
   shortCommit,
@@ -118,12 +119,14 @@ export function trendChart(
 const cell = (value: number | null | undefined, unit: string) =>
   `<td>${esc(typeof value === 'number' && Number.isFinite(value) ? `${value.toFixed(1)} ${unit}` : 'n/a')}</td>`;
 
-const VERDICT_CLASS: Record<string, string> = { passed: 'target', failed: 'action', aborted: 'acceptable' };
+const VERDICT_CLASS: Record<string, string> = { passed: 'target', failed: 'action', aborted: 'acceptable', skipped: 'acceptable' };
 
 /**
- * The trend section of `spec`: its runs in `entries` (the latest `limit`), with `current` (the
- * report being rendered) counted even when its line is not written yet, and no run started
- * after it. Fewer than two runs: a note that the trend comes with the second.
+ * The trend section of `spec`: its runs in `entries` of the target of `current` (the report
+ * being rendered; without one, of the spec's latest run), the latest `limit`, with `current`
+ * counted even when its line is not written yet, and no run started after it. Runs of other
+ * targets are another series: not drawn, only counted. Fewer than two runs: a note that the
+ * trend comes with the second.
  */
 export function trendSection(
   entries: readonly HistoryEntry[],
@@ -134,9 +137,23 @@ export function trendSection(
   let own = entries.filter((e) => e.spec === spec && (current === undefined || e.startedAt <= current.startedAt));
   if (current !== undefined && !own.some((e) => e.startedAt === current.startedAt))
     own = [...own, historyEntryOf(current, undefined)].sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-  const trend = trendOf(own, spec, { limit: options.limit ?? HISTORY_DISPLAY_LIMIT });
-  const open = `<section class="trend" data-runs="${trend.runs.length}" data-change-points="${trend.changes.length}"><h3>Trend over runs</h3>`;
-  if (trend.runs.length < 2) return `${open}<p class="muted">One run so far: the trend appears from the second run.</p></section>`;
+  const trend = trendOf(own, spec, {
+    limit: options.limit ?? HISTORY_DISPLAY_LIMIT,
+    ...(current === undefined ? {} : { target: runTargetOf(current) }),
+  });
+  const key = trend.target === undefined ? undefined : runTargetKey(trend.target);
+  const others = key === undefined ? 0 : own.filter((e) => runTargetKey(entryTarget(e)) !== key).length;
+  const targetLine =
+    trend.target === undefined
+      ? ''
+      : `<p class="muted target" data-other-target-runs="${others}">Target: ${esc(runTargetText(trend.target))}${
+          others > 0
+            ? `; ${others} run${others === 1 ? '' : 's'} of other targets not shown (another series: npm run perf:history lists each)`
+            : ''
+        }.</p>`;
+  const open = `<section class="trend" data-runs="${trend.runs.length}" data-change-points="${trend.changes.length}"><h3>Trend over runs</h3>${targetLine}`;
+  if (trend.runs.length < 2)
+    return `${open}<p class="muted">One run of this target so far: the trend appears from the second run.</p></section>`;
   const charts = TREND_METRICS.map(
     (m) =>
       `<figure>${trendChart(
@@ -166,7 +183,7 @@ export function trendSection(
   const more = trend.runs.length > TABLE_ROWS ? ` (the latest ${TABLE_ROWS} of ${trend.runs.length})` : '';
   return (
     open +
-    `<p class="muted">The main phase (each run's first) over the last ${trend.runs.length} runs of this spec; dashed red lines mark change points, found by ${esc(changePointMethod())}. Hollow dots are runs that did not pass.</p>` +
+    `<p class="muted">The main phase (each run's first) over the last ${trend.runs.length} runs of this spec against this target; dashed red lines mark change points, found by ${esc(changePointMethod())}. Hollow dots are runs that did not pass.</p>` +
     `<div class="charts trend-charts" style="grid-template-columns:repeat(auto-fit,minmax(420px,1fr))">${charts}</div>` +
     words +
     `<table class="trend-runs"><caption>Runs, latest first${esc(more)}; * after a commit: uncommitted changes</caption><thead><tr>` +

@@ -2,7 +2,7 @@
 // JSON report per spec, the HTML overview, and the metrics watch line; and the
 // files the analysis judges (a spec's baseline). Reads engine, analysis and model;
 // the vitest part and the CLI call it.
-export { formatSummary, printProgress, defaultTitle } from './console.ts';
+export { formatSummary, printProgress, defaultTitle, verdictLine } from './console.ts';
 export { reportBase, writeSpecReport } from './json-report.ts';
 // The report's data shapes are the model's; kept here for the readers that import them from the report.
 export type { SpecReport, CheckRecord, RepeatsRecord, RunFigures } from '../model/index.ts';
@@ -10,5 +10,14 @@ export { saveBaseline, checkAgainstBaseline } from './baseline-files.ts';
 export { isSpecReport, writeHtmlReport, writeHtmlFrom } from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';
 export { timelineOf } from './timeline.ts';
-export { historyChangesFor, historyPathFor, formatTrend, readHistory, recordHistory, trendOf, HISTORY_DISPLAY_LIMIT } from './history.ts';
+export {
+  historyChangesFor,
+  historyPathFor,
+  formatTrend,
+  readHistory,
+  recordHistory,
+  seriesOf,
+  trendOf,
+  HISTORY_DISPLAY_LIMIT,
+} from './history.ts';
 export { writeCiSummary } from './ci-summary-file.ts';

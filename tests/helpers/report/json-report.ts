@@ -4,8 +4,10 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../files.ts';
+import { runTargetOf } from '../analysis/index.ts';
 import { redactConfig, type PerfConfig } from '../config/index.ts';
 import type { MachineInfo, SpecReport, StackEndpoints } from '../model/index.ts';
+import { specVerdict } from './verdict.ts';
 
 export type { CheckRecord, MachineInfo, RepeatsRecord, RunFigures, SpecReport, SpreadRow } from '../model/index.ts';
 
@@ -41,9 +43,18 @@ export function reportBase(
   };
 }
 
-/** Writes `<dir>/<spec>.json` atomically (a reader never sees half a report); returns the path. */
+/**
+ * Pure: the report as its file holds it: its verdict (specVerdict: `skipped` when every check
+ * was) and its target (analysis/run-target.ts) written beside its status, for the file's readers.
+ */
+export function reportForFile(report: SpecReport): SpecReport {
+  const { spec, title, status, verdict: _verdict, target: _target, ...rest } = report;
+  return { spec, title, status, verdict: specVerdict(report), target: runTargetOf(report), ...rest };
+}
+
+/** Writes `<dir>/<spec>.json` atomically (a reader never sees half a report), verdict and target included; returns the path. */
 export function writeSpecReport(dir: string, report: SpecReport): string {
   const path = join(dir, `${report.spec}.json`);
-  writeFileAtomic(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileAtomic(path, `${JSON.stringify(reportForFile(report), null, 2)}\n`);
   return path;
 }

@@ -22,6 +22,7 @@ import {
   recordHistory,
   reportBase,
   timelineOf,
+  verdictLine,
   writeHtmlReport,
   writeSpecReport,
   type CheckRecord,
@@ -282,6 +283,7 @@ export class SpecRecorder {
     const baseline = await this.compareWithBaseline();
     const report = this.write();
     console.log(`[perf] report: ${this.reportPath}`);
+    console.log(verdictLine(report));
     const history = recordHistory(this.context.config, report);
     if (history !== undefined) console.log(`[perf] history: ${history}`);
     if (baseline === undefined) return { report };
@@ -298,6 +300,11 @@ export class SpecRecorder {
     const result = await checkAgainstBaseline(this.build(), this.context.config.baseline);
     if (!result.ran) {
       if (this.context.config.baseline.path !== undefined) console.log(`[perf] baseline: not compared: ${result.reason}`);
+      // A baseline of another target: the refusal is in the report, its check skipped with the reason.
+      if ('refused' in result) {
+        this.note('baseline', result.refused);
+        this.checks.push(result.check);
+      }
       return undefined;
     }
     this.note('baseline', result.comparison);

@@ -229,8 +229,9 @@ describe('the trend (pure)', () => {
     expect(trend.changes[1]!.changePercent).toBeGreaterThan(30);
     const lines = formatTrend(trend);
     expect(lines[0]).toBe('standard (8 runs; main phase: load)');
-    expect(lines).toHaveLength(2 + 8 + 3);
-    expect(lines[2]).toMatch(/^\s+1 {2}2025-01-01 00:00 {2}a1b2c3d\s+passed\s+\d+\.\d ms\s+\d+\.\d ms\s+100\.0 %$/);
+    expect(lines[1]).toBe('  target: embedded reference stack · PERF_SCALE=1 · RATE_LIMIT=100/60s · success 200 json-object');
+    expect(lines).toHaveLength(3 + 8 + 3);
+    expect(lines[3]).toMatch(/^\s+1 {2}2025-01-01 00:00 {2}a1b2c3d\s+passed\s+\d+\.\d ms\s+\d+\.\d ms\s+100\.0 %$/);
     expect(lines.join('\n')).toMatch(/P95 rose \d+\.\d % at run 5 \(2025-01-01 00:04, a1b2c3d\): \d+\.\d ms before, \d+\.\d ms after/);
     expect(lines.at(-1)).toBe('  success rate: no change point');
   });
@@ -247,7 +248,11 @@ describe('the trend (pure)', () => {
     expect(said.standard!.previous).toMatchObject({ startedAt: entries[6]!.startedAt });
     expect(said.standard!.previous!.p95Ms).toBeCloseTo(entries[6]!.phases[0]!.p95Ms!, 6);
     expect(said.standard!.changePoints).toHaveLength(2);
-    expect(said.burst).toEqual({ changePoints: [] });
+    expect(said.burst).toEqual({
+      target: 'embedded reference stack · PERF_SCALE=1 · RATE_LIMIT=100/60s · success 200 json-object',
+      changePoints: [],
+      otherTargetRuns: 0,
+    });
   });
 
   it('shortens commits and marks uncommitted changes', () => {

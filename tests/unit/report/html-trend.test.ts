@@ -10,7 +10,7 @@ import { GIT, run, stepEntries } from './history-fixtures.ts';
 
 const generatedAt = '2025-01-02T00:00:00.000Z';
 const count = (html: string, needle: string) => html.split(needle).length - 1;
-const ONE_RUN = 'One run so far: the trend appears from the second run.';
+const ONE_RUN = 'One run of this target so far: the trend appears from the second run.';
 
 let dir: string;
 beforeEach(async () => {

@@ -21,7 +21,9 @@ describe('report and baseline variables', () => {
       maxSuccessDropPoints: 5,
       confidence: 95,
       resamples: 2000,
+      anyTarget: false,
     });
+    expect(parseConfig({ ...base, PERF_BASELINE_ANY_TARGET: 'true' }).baseline.anyTarget).toBe(true);
     expect(parseConfig({ ...base, PERF_BASELINE: 'reports/baseline', PERF_BASELINE_MAX_REGRESSION_PERCENT: '20' }).baseline).toMatchObject({
       path: 'reports/baseline',
       maxRegressionPercent: 20,
