@@ -32,8 +32,10 @@
 //   policy, the policy's rate plus the tolerance: the limiter is a capacity limit, and a rate
 //   past the policy is expected to see 429s). The first stage that fails ends the ramp: the
 //   last good rate is `low`, the failing one `high`. A stage the generator fell behind in is
-//   held steady once (a lag spike, e.g. at a process's start, is not the generator's limit);
-//   a ramp that ended below the ceiling without failing goes on up by steady steps.
+//   passed over when a later stage kept its schedule, and otherwise held steady once before
+//   the generator's lag ends the search (a lag spike, e.g. at a process's start, is not the
+//   generator's limit); a ramp that ended below the ceiling without failing goes on up by
+//   steady steps.
 // - Bisection: a steady step at (low + high) / 2 replaces low (it met the SLOs) or high;
 //   until high <= low * (1 + tolerance). A low that only the ramp judged is then confirmed by
 //   a steady step before the search ends (also when the ramp reached the ceiling or the
@@ -459,18 +461,26 @@ export function afterRamp(records: readonly StepRecord[], reachedCeiling: boolea
     recheck: null,
     ceilingReached: false,
   };
+  // A stage the generator fell behind in is not the generator's limit when a later stage kept its schedule.
+  let pendingGenerator: number | null = null;
   for (const record of records) {
     state.records.push(record);
     if (record.verdict.ok) {
       state.low = record.figures.rps;
       state.rampGood.push(record.figures.rps);
+      pendingGenerator = null;
       continue;
     }
-    if (record.verdict.limitedBy === 'generator') state.recheck = record.figures.rps;
-    else {
-      state.high = record.figures.rps;
-      state.highVerdict = record.verdict;
+    if (record.verdict.limitedBy === 'generator') {
+      pendingGenerator ??= record.figures.rps;
+      continue;
     }
+    state.high = record.figures.rps;
+    state.highVerdict = record.verdict;
+    return state;
+  }
+  if (pendingGenerator !== null) {
+    state.recheck = pendingGenerator;
     return state;
   }
   state.ceilingReached = reachedCeiling;

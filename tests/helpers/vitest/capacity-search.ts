@@ -188,17 +188,32 @@ export interface SearchRunner {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The span at the end of a run over which the service's answer rate is measured, ms. */
+export const ANSWER_RATE_SPAN_MS = 2000;
+
 /**
  * How long the service may still be busy with requests a run cancelled (the ramp's stop, a step's
- * bound): the longest any of them had waited, capped at `capMs`. A service works through what it
- * queued whether or not the client is still there, so the next step waits this long, or it would
- * start behind a queue the last one left.
+ * bound): as many as were cancelled, at the rate it answered over the run's last 2 s, capped at
+ * `capMs`. A service works through what it queued whether or not the client is still there, so
+ * the next step waits this long, or it would start behind the queue the last one left.
  */
-export function backlogMs(samples: readonly { errorClass: string | null; responseTimeMs: number }[], capMs: number): number {
-  let longest = 0;
-  for (const s of samples)
-    if (s.errorClass === 'aborted' && Number.isFinite(s.responseTimeMs)) longest = Math.max(longest, s.responseTimeMs);
-  return Math.min(Math.ceil(longest), capMs);
+export function backlogMs(
+  samples: readonly { errorClass: string | null; intendedStartMs: number; responseTimeMs: number }[],
+  capMs: number,
+): number {
+  let cancelled = 0;
+  const ends: number[] = [];
+  for (const s of samples) {
+    if (s.errorClass === 'aborted') cancelled++;
+    else if (Number.isFinite(s.responseTimeMs)) ends.push(s.intendedStartMs + s.responseTimeMs);
+  }
+  if (cancelled === 0) return 0;
+  if (ends.length === 0) return capMs;
+  const last = Math.max(...ends);
+  const first = Math.min(...ends);
+  const spanMs = Math.min(ANSWER_RATE_SPAN_MS, Math.max(1, last - first));
+  const answered = ends.filter((end) => end >= last - spanMs).length;
+  return Math.min(Math.ceil((cancelled / answered) * spanMs), capMs);
 }
 
 /**
@@ -284,7 +299,7 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
     return { kind: 'ramp', figures, verdict: judgeStep(figures, settings) };
   });
   let state: SearchState = afterRamp(records, ramp.reachesCeiling);
-  settleMs = backlogMs(rampResults.samples, drainMs);
+  settleMs = backlogMs(rampResults.samples, 2 * drainMs);
 
   // 2. Steady steps bisecting the bracket.
   let endedBy: EndedBy = 'budget';
@@ -341,7 +356,7 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
       maxDurationMs: Math.max(step.durationMs + goodDrainMs, Math.min(step.durationMs + drainMs, remainingMs)),
     });
     sentSoFar += results.sampleCount;
-    settleMs = backlogMs(results.samples, drainMs);
+    settleMs = backlogMs(results.samples, 2 * drainMs);
     recorder.addRun(phase, results, { cutByDesign: true }); // requests still queued at the bound are cut, and count as slow
     const figures = stepFigures(results.samples, step.rps, { cancelled: 'slow', span: { startMs: 0, endMs: step.durationMs } });
     const record: StepRecord = { kind: 'step', figures, verdict: judgeStep(figures, settings) };

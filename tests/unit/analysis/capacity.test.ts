@@ -368,6 +368,21 @@ describe('capacity search: the bracket', () => {
     expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 15 });
   });
 
+  it('a ramp stage the generator fell behind in is passed over when a later stage kept its schedule', () => {
+    const state = afterRamp(
+      [record('ramp', 10, false, 'generator'), record('ramp', 20, true), record('ramp', 40, false, 'throughput')],
+      true,
+    );
+    expect(state).toMatchObject({ low: 20, high: 40, recheck: null, stopped: null, rampGood: [20] });
+    expect(
+      afterRamp([record('ramp', 10, true), record('ramp', 20, false, 'generator'), record('ramp', 40, false, 'generator')], true),
+    ).toMatchObject({
+      low: 10,
+      high: null,
+      recheck: 20,
+    });
+  });
+
   it('a lag spike in the ramp that a steady step does not repeat is no limit: the search goes on up from there', () => {
     let state = afterRamp([record('ramp', 10, false, 'generator')], true);
     expect(nextStep(state, base)).toMatchObject({ kind: 'step', rps: 10 });

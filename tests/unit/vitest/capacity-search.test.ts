@@ -203,12 +203,14 @@ describe('capacitySearch: the knobs checked together, before any traffic', () =>
 });
 
 describe('backlogMs: the time a service may still spend on what a run cancelled', () => {
-  it('is the longest wait of a cancelled request, capped; answered requests do not count', () => {
-    const answered = { errorClass: null, responseTimeMs: 9000 };
-    const cut = (responseTimeMs: number) => ({ errorClass: 'aborted', responseTimeMs });
-    expect(backlogMs([answered], 10_000)).toBe(0);
-    expect(backlogMs([answered, cut(1200.4), cut(300), cut(Number.NaN)], 10_000)).toBe(1201);
-    expect(backlogMs([cut(60_000)], 10_000)).toBe(10_000);
+  it("is what was cancelled at the rate the service answered over the run's last 2 s, capped; nothing cancelled, nothing to wait", () => {
+    // 50 answers a second for 4 s (intended start + latency = answer time), then 100 cancelled.
+    const answered = Array.from({ length: 200 }, (_, i) => ({ errorClass: null, intendedStartMs: i * 20, responseTimeMs: 500 }));
+    const cut = Array.from({ length: 100 }, () => ({ errorClass: 'aborted', intendedStartMs: 4000, responseTimeMs: 300 }));
+    expect(backlogMs(answered, 30_000)).toBe(0);
+    expect(backlogMs([...answered, ...cut], 30_000)).toBe(1981); // 100 at 101 answers in the last 2 s
+    expect(backlogMs([...answered, ...cut], 1000)).toBe(1000);
+    expect(backlogMs(cut, 1000)).toBe(1000); // nothing answered: the most it may take
   });
 });
 
