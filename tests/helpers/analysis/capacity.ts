@@ -415,10 +415,13 @@ export function judgeStep(f: StepFigures, settings: Pick<CapacitySettings, 'slo'
   }
   const enough = Math.ceil(0.95 * settings.minRequests);
   if (f.judged < enough) return { ok: false, limitedBy: null, text: `only ${f.judged} answers, fewer than ${enough}: too few to judge` };
-  const kept =
-    f.throughputRps === undefined
-      ? ''
-      : `; keeps up: ${fmtRps(f.throughputRps)}/s completed, latency median ${ms(f.firstQuarterMedianMs ?? Number.NaN)} -> ${ms(f.lastQuarterMedianMs ?? Number.NaN)}`;
+  const first = f.firstQuarterMedianMs ?? Number.NaN;
+  const last = f.lastQuarterMedianMs ?? Number.NaN;
+  const medians =
+    Number.isFinite(first) && Number.isFinite(last)
+      ? `, latency median ${ms(first)} -> ${ms(last)}`
+      : `, too few answers per quarter to judge a climb`;
+  const kept = f.throughputRps === undefined ? '' : `; keeps up: ${fmtRps(f.throughputRps)}/s completed${medians}`;
   return { ok: true, limitedBy: null, text: `meets the SLOs: success ${pct(f.successRatePercent)}, P95 ${ms(f.p95Ms)}${kept}` };
 }
 

@@ -140,6 +140,15 @@ describe('capacity search: the verdict of a step', () => {
 
   it('meets the SLOs with enough answers; too few answers are not judged', () => {
     expect(judge(many(100))).toMatchObject({ ok: true, limitedBy: null });
+    const spread = Array.from({ length: 100 }, (_, i) => sample({ intendedStartMs: i * 10, actualStartMs: i * 10 }));
+    expect(judge(spread).text).toContain('keeps up: 100/s completed, latency median 50.0 ms -> 50.0 ms');
+    // 12 answers: 3 a quarter, too few for the climb test, which says so.
+    const twelve = Array.from({ length: 12 }, (_, i) => sample({ intendedStartMs: i * 100, actualStartMs: i * 100 }));
+    const verdict = judgeStep(stepFigures(twelve, 10, { cancelled: 'slow', span: { startMs: 0, endMs: 1200 } }), {
+      ...base,
+      minRequests: 10,
+    });
+    expect(verdict).toMatchObject({ ok: true, text: expect.stringContaining('too few answers per quarter to judge a climb') });
     expect(judge(many(30))).toMatchObject({ ok: false, limitedBy: null, text: expect.stringContaining('too few') });
     expect(judge(many(5, { responseTimeMs: 5000 }))).toMatchObject({ ok: false, limitedBy: null });
   });
