@@ -59,9 +59,8 @@ describe('against the original service (Python stand-in)', () => {
 
   it('a 202 with an empty body, declared with SUCCESS_STATUSES=202 and SUCCESS_BODY=any: every spec passes', async () => {
     target = await startContractTarget({ acceptStatus: 202, rateLimit: '100/10s', processingMs: [20, 60] });
-    // A 202 is answered before the work (about 2 ms): over the 40 requests of PERF_SCALE=0.2 the two
-    // halves' P95 differ by a millisecond or so, which the half-split percentage can call +50 % (seen once
-    // in CI, with the rank-sum verdict "stable"). Degradation is not what this test is about.
+    // A 202 is answered before the work (about 2 ms): a millisecond of noise between the run's start
+    // and end is under the degradation floor (SUSTAINED_DEGRADATION_FLOOR_MS), so no override is needed.
     const run = await runSuite(
       [],
       {
@@ -70,7 +69,6 @@ describe('against the original service (Python stand-in)', () => {
         SUCCESS_STATUSES: '202',
         SUCCESS_BODY: 'any',
         PERF_SCALE: '0.2',
-        SUSTAINED_MAX_DEGRADATION_PERCENT: '10000',
       },
       300_000,
     );
