@@ -47,6 +47,7 @@ export {
   readCapacity,
   steadyStep,
   stepFigures,
+  type CapacityLimit,
   type CapacityResult,
   type CapacitySettings,
   type EndedBy,

@@ -15,7 +15,7 @@ import {
   type CapacityResult,
   type ThresholdResult,
 } from '../analysis/index.ts';
-import { runTargetOf, runTargetText, type BaselineComparison, type BaselineRefusal } from '../analysis/index.ts';
+import { runTargetOf, runTargetText, type BaselineComparison, type BaselineRefusal, type CapacityLimit } from '../analysis/index.ts';
 import { escapeHtml as esc } from './escape.ts';
 import type { HistoryEntry } from './history.ts';
 import { trendSection } from './html-trend.ts';
@@ -387,7 +387,8 @@ export function baselineSection(comparison: BaselineComparison | BaselineRefusal
   );
 }
 
-const LIMITED_BY: Record<string, string> = {
+const LIMITED_BY: Record<CapacityLimit | 'none', string> = {
+  throughput: "the service's throughput (it fell behind what was offered)",
   rate_limiter: 'the rate limiter (429s)',
   latency: 'latency (P95 over the SLO)',
   errors: 'errors (failures other than 429)',
@@ -420,7 +421,7 @@ export function capacitySection(capacity: CapacityResult, ramp?: { summary?: Loa
   const parts = [
     `<section class="capacity" data-capacity-rps="${esc(capacity.rps)}" data-limited-by="${esc(capacity.limitedBy)}">`,
     `<h3>Capacity: ${esc(fmtRps(capacity.rps))} req/s${bound}</h3>`,
-    `<p>Knee ${esc(bracket)}${esc(width)}; limited by <strong>${esc(LIMITED_BY[capacity.limitedBy] ?? capacity.limitedBy)}</strong>; ` +
+    `<p>Knee ${esc(bracket)}${esc(width)}; limited by <strong>${esc(LIMITED_BY[capacity.limitedBy as CapacityLimit | 'none'] ?? capacity.limitedBy)}</strong>; ` +
       `SLOs: success &gt; ${esc(capacity.slo.minSuccessPercent)} %, P95 &lt; ${esc(capacity.slo.maxP95Ms)} ms; ${esc(policy)}; search ceiling ${esc(fmtRps(capacity.ceilingRps))}/s; ended by ${esc(capacity.endedBy)}.</p>`,
     `<p class="muted">${esc(capacity.text)}</p>`,
     `<div class="charts"><figure>${capacityChart(

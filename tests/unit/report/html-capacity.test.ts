@@ -85,6 +85,11 @@ describe('the capacity section', () => {
     expect(html).not.toContain('lower bound');
   });
 
+  it("names a service that fell behind as its throughput's limit", () => {
+    const behind = { ...searched(), limitedBy: 'throughput' as const };
+    expect(capacitySection(behind)).toContain('limited by <strong>the service&#39;s throughput (it fell behind what was offered)</strong>');
+  });
+
   it('a lower bound says so', () => {
     const state = afterRamp([record('ramp', 20, 50), record('ramp', 40, 50)], true);
     const html = capacitySection(capacityResult(state, { ...settings, maxRps: 40 }, 'ceiling'));
