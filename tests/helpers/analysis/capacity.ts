@@ -87,7 +87,7 @@ export const MIN_JUDGED = 10;
 export const RAMP_BUDGET_SHARE = 0.5;
 /** The search never offers less than this, requests per second. */
 export const MIN_RPS = 0.01;
-/** Percent of the requests offered that must be answered with success by the step's end plus its settling time. */
+/** Percent of the requests offered that must be answered (success or an HTTP failure) by the step's end plus its settling time. */
 export const MIN_COMPLETED_PERCENT = 95;
 /** Latency climbs within a step when the last quarter's median is over the first's by more than this percent of it... */
 export const CLIMB_PERCENT = 25;
@@ -322,9 +322,12 @@ function sustainFigures(kept: readonly CapacitySample[], rps: number, options: F
   }
   const settle = percentile(sortedValues(firstQuarter), 0.95);
   const settleMs = Number.isFinite(settle) ? settle : 0;
+  // Completed: answered by the service (a success, or an HTTP failure the errors rule judges on
+  // its own), not a timeout, a cut request or a dropped connection.
   let completed = 0;
   for (const s of kept) {
-    if (s.errorClass === null && s.intendedStartMs + s.responseTimeMs <= span.endMs + settleMs) completed++;
+    const answered = s.errorClass === null || s.errorClass.startsWith('http_') || s.errorClass === 'bad_body';
+    if (answered && s.intendedStartMs + s.responseTimeMs <= span.endMs + settleMs) completed++;
   }
   return {
     spanMs,
@@ -343,7 +346,7 @@ export function fallsBehind(f: StepFigures): string | null {
     if (share < MIN_COMPLETED_PERCENT) {
       return (
         `the service fell behind: ${fmtRps(f.throughputRps)}/s completed of ${fmtRps(f.rps)}/s offered ` +
-        `(${f.completed} of ${f.judged} answered with success by the step's end + ${ms(f.settleMs)}: ${share.toFixed(1)} %, under ${MIN_COMPLETED_PERCENT} %)`
+        `(${f.completed} of ${f.judged} answered by the step's end + ${ms(f.settleMs)}: ${share.toFixed(1)} %, under ${MIN_COMPLETED_PERCENT} %)`
       );
     }
   }

@@ -268,6 +268,10 @@ describe('capacity search: the throughput rule (the service keeps up with the st
       sample({ intendedStartMs: t, actualStartMs: t, ...(i % 10 === 0 ? { status: 500, errorClass: 'http_500' } : {}) }),
     );
     expect(judgeStep(steady(samples, 100, 5000), slo2s).limitedBy).toBe('errors');
+    // Under a lower success SLO the same step meets it: answered failures are not a service that fell behind.
+    const slo90 = { ...slo2s, slo: { minSuccessPercent: 89, maxP95Ms: 2000 } };
+    expect(steady(samples, 100, 5000).completed).toBe(500);
+    expect(judgeStep(steady(samples, 100, 5000), slo90)).toMatchObject({ ok: true, limitedBy: null });
   });
 
   it('a ramp stage is judged by the same rule, over its window', () => {
