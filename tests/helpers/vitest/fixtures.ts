@@ -45,21 +45,29 @@ const withFixtures = base
     recorder.attach(task);
     onCleanup(() => recorder.recordCheck(task.name, task.result));
   })
-  .extend('load', ({ recorder }) => createLoad(recorder));
+  // Each phase must fit in what is left of the test's timeout (from when the test started).
+  .extend('load', ({ recorder, task }) => createLoad(recorder, Date.now() + task.timeout));
 
-/** The time one run of a test's plans may take at most, whatever they are: every load bounds itself well within it. */
+/**
+ * The time one run of a test's plans may take at scale 1, besides its waits for the window. Every
+ * load bounds itself, and refuses to start when it could not finish within what is left.
+ */
 export const TEST_CEILING_MS = 15 * 60_000;
 
 /**
  * A performance test: `perfTest('name', async ({ load }) => { ... })`. Its `load(plan)` runs one
  * phase against the service (vitest/load.ts); each phase bounds its own wait and run from its plan,
- * so a spec gives no timeout: the test's ceiling grows with PERF_REPEAT, since every load then
- * runs its plan that many times.
+ * so a spec gives no timeout: the test's ceiling grows with PERF_SCALE, the rate-limit window and
+ * PERF_REPEAT (every load then runs its plan that many times), and a phase that could not finish
+ * within what is left of it is refused before it sends anything.
  */
 export const perfTest = new Proxy(withFixtures, {
   apply(target, thisArg, args: Parameters<typeof withFixtures>) {
     const [name, fn, options] = args;
-    const ceiling = TEST_CEILING_MS * (inject('perf')?.config.repeat.count ?? 1);
+    const config = inject('perf')?.config;
+    // More requests (PERF_SCALE) take longer; each repetition has its own waits for the window.
+    const windowMs = config?.rateLimit ? config.rateLimit.windowMs + 2000 : 0;
+    const ceiling = (TEST_CEILING_MS * Math.max(1, config?.scale ?? 1) + 3 * windowMs) * (config?.repeat.count ?? 1);
     // A timeout given wins; options without one (a retry, say) keep the ceiling.
     const bounded = typeof options === 'object' && options !== null ? { timeout: ceiling, ...(options as object) } : (options ?? ceiling);
     return Reflect.apply(target, thisArg, [name, fn, bounded]);

@@ -4,8 +4,8 @@
 // run from its plan, records the phase in the spec's report and prints its
 // summary. With PERF_REPEAT=N it runs the plan N times and hands back the median
 // run (by P95), every run kept in `run.runs` and in the report's spread.
-import { plannedDurationMs, runLoadTest, type LoadTestOptions, type LoadTestResults, type LoadTestSummary } from '#engine';
-import { analyzeDegradation, medianRunIndex, type DegradationAnalysis } from '../analysis/index.ts';
+import { plannedDurationMs, planStages, runLoadTest, type LoadTestOptions, type LoadTestResults, type LoadTestSummary } from '#engine';
+import { analyzeDegradation, medianRunIndex, METRICS, type DegradationAnalysis } from '../analysis/index.ts';
 import { formatSummary } from '../report/index.ts';
 import type { Sent } from '../rate-limit/index.ts';
 import type { SpecRecorder } from './recorder.ts';
@@ -112,7 +112,7 @@ export function figuresOf(
     p95Ms: r.p95Ms,
     p99Ms: r.p99Ms,
     maxMs: r.maxMs,
-    throughputPerMinute: summary.durationSeconds > 0 ? (summary.successCount / summary.durationSeconds) * 60 : 0,
+    throughputPerMinute: METRICS.throughputPerMinute.read(summary),
     summary,
     results,
     earlier,
@@ -124,19 +124,26 @@ export function figuresOf(
   };
 }
 
-/** Checks a plan before any traffic; the error names the field and the fix. */
-function checkPlan(plan: LoadPlan): { rps: number | null; requests: number } {
+/**
+ * Checks a plan before any traffic (the error names the field and the fix): how many requests it
+ * sends, at what rate (null: all at once), and the average rate the window must make room for.
+ */
+function checkPlan(plan: LoadPlan): { rps: number | null; requests: number; plannedMs: number; roomRps: number | null } {
   if (plan.stages !== undefined) {
     if (plan.requests !== undefined || plan.rate !== undefined) {
       throw new Error('load(): give either stages, or requests and rate, not both');
     }
-    return { rps: null, requests: 0 };
+    // The stages' requests are the integral of their rates: known before the run, so the window's
+    // room and the ticket ids are planned for exactly those.
+    const { count, durationMs } = planStages(plan.stages, plan.startRps ?? 0);
+    return { rps: null, requests: count, plannedMs: durationMs, roomRps: durationMs > 0 ? count / (durationMs / 1000) : null };
   }
   if (plan.requests === undefined || !Number.isInteger(plan.requests) || plan.requests < 1) {
     throw new Error(`load(): requests must be a whole number of at least 1 (got ${String(plan.requests)})`);
   }
   if (plan.rate === undefined) throw new Error("load(): rate is missing: write 'N/s', 'N/min' or 'burst'");
-  return { rps: parseRate(plan.rate), requests: plan.requests };
+  const rps = parseRate(plan.rate);
+  return { rps, requests: plan.requests, plannedMs: plannedDurationMs(plan.requests, rps), roomRps: rps };
 }
 
 /** The time a phase's run may take at most: its schedule, one request timeout and slack. */
@@ -144,17 +151,22 @@ export function phaseBoundMs(plannedMs: number, requestTimeoutMs: number): numbe
   return Math.ceil(plannedMs + requestTimeoutMs + 10_000);
 }
 
-/** The `load` function of one test, over the spec's recorder. */
-export function createLoad(recorder: SpecRecorder): Load {
+/**
+ * The `load` function of one test, over the spec's recorder. `deadlineMs` is when the test's
+ * timeout runs out: a phase that could not finish by then is refused before it sends anything.
+ */
+export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_INFINITY): Load {
   return async function load(plan: LoadPlan): Promise<LoadRun> {
-    const { rps, requests } = checkPlan(plan);
+    const { rps, requests, plannedMs: planned, roomRps } = checkPlan(plan);
     const { phase = 'load', room = 'plan', quiet = false, repeats = true, degradation, rate: _rate, requests: _requests, ...engine } = plan;
+    recorder.claimPhase(phase);
     const { config } = recorder.context;
     const staged = engine.stages !== undefined;
-    const planned = staged ? plannedDurationMs(engine.stages!) : plannedDurationMs(requests, rps);
     // 'empty window': room for a whole window, i.e. none of the suite's requests left in it.
     const roomFor =
-      room === 'empty window' ? { requests: config.rateLimit?.limit ?? requests, ratePerSecond: null } : { requests, ratePerSecond: rps };
+      room === 'empty window'
+        ? { requests: config.rateLimit?.limit ?? requests, ratePerSecond: null }
+        : { requests, ratePerSecond: roomRps };
     const needs =
       room === 'empty window'
         ? 'the phase judges the limiter, so it waits until none of the suite’s requests is left in the window'
@@ -171,6 +183,14 @@ export function createLoad(recorder: SpecRecorder): Load {
     for (let repetition = 0; repetition < count; repetition++) {
       if (room === 'none') console.log(`[perf] rate limit: ${recorder.spec}/${phase} starts now, past the budget on purpose`);
       else await recorder.awaitRoom(phase, roomFor, needs);
+      const boundMs = engine.maxDurationMs ?? defaults.maxDurationMs!;
+      const leftMs = deadlineMs - Date.now();
+      if (boundMs > leftMs) {
+        throw new Error(
+          `load(): the phase ${phase} may take up to ${(boundMs / 60_000).toFixed(1)} min, and its test has ${(leftMs / 60_000).toFixed(1)} min left ` +
+            `of its timeout: nothing was sent. Give the test a longer one: perfTest(name, fn, { timeout: ms })`,
+        );
+      }
       const earlier = recorder.sent();
       const results = await runLoadTest({
         ...recorder.answerRules(),
@@ -178,7 +198,7 @@ export function createLoad(recorder: SpecRecorder): Load {
         ...engine,
         ...(staged ? {} : { totalRequests: requests }),
         ...(rps === null ? {} : { requestsPerSecond: rps }),
-        ticketIdStart: recorder.reserveTickets(staged ? 0 : requests),
+        ticketIdStart: recorder.reserveTickets(requests),
       });
       const summary = recorder.addRun(phase, results, { repetition });
       const run = figuresOf(phase, repetition, results, summary, earlier, runs, degradation);

@@ -119,18 +119,30 @@ export class SpecRecorder {
 
   /**
    * The first of `count` ticket ids of this spec's block that nothing else of this run uses: each
-   * call takes the next ones, so phases and repetitions never send the same id twice (0: a staged
-   * run whose count is known only as it runs, given a million).
+   * call takes the next ones, so phases and repetitions never send the same id twice.
    */
   reserveTickets(count: number): number {
     const start = this.reserved;
-    this.reserved += Math.ceil(Math.max(count, 1) / 1000) * 1000 + (count === 0 ? 1_000_000 : 0);
+    this.reserved += Math.ceil(Math.max(count, 1) / 1000) * 1000;
     if (this.reserved > TICKET_BLOCK) {
       throw new Error(
         `the spec ${this.spec} sent more than its block of ${TICKET_BLOCK} ticket ids in this run: split it into several spec files`,
       );
     }
     return this.ticketId(start);
+  }
+
+  /** The phases load() ran in this spec: each name once, so the report never replaces one phase with another. */
+  private readonly phases = new Set<string>();
+
+  /** Takes `phase` for a load(); a name already taken is refused before any traffic, naming the fix. */
+  claimPhase(phase: string): void {
+    if (this.phases.has(phase)) {
+      throw new Error(
+        `load(): the spec ${this.spec} already ran a phase named "${phase}": give each load its own, e.g. load({ phase: 'warm-up', ... })`,
+      );
+    }
+    this.phases.add(phase);
   }
 
   /** How many times load() runs each plan: PERF_REPEAT (a spec that repeats is then reported with its spread). */

@@ -8,6 +8,7 @@ import { parseConfig } from '../../helpers/config/settings.ts';
 import { createLoad, parseRate } from '../../helpers/vitest/load.ts';
 import '../../helpers/vitest/matchers.ts';
 import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
+import type { PhasePlan } from '../../helpers/rate-limit/index.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
@@ -91,6 +92,31 @@ describe('load(plan)', () => {
     expect(new Set(tickets).size).toBe(24);
     expect(server.maxActive).toBe(20);
     expect(burst.summary.schedule.targetRps).toBeNull();
+  });
+
+  it('a staged plan asks the window for room for the requests its stages send, and reserves exactly those ids', async () => {
+    const { server, tickets } = await serverKeepingTickets();
+    const recorder = recorderFor(server.url);
+    const asked: PhasePlan[] = [];
+    const awaitRoom = recorder.awaitRoom.bind(recorder);
+    recorder.awaitRoom = (phase, plan, needs) => (asked.push(plan), awaitRoom(phase, plan, needs));
+    const run = await createLoad(recorder)({ phase: 'ramp', stages: [{ durationMs: 1000, targetRps: 40 }], quiet: true });
+    expect(asked).toEqual([{ requests: 20, ratePerSecond: 20 }]); // 0 -> 40/s over 1 s: 20 requests, 20/s on average
+    expect(run.sent).toBe(20);
+    expect(new Set(tickets).size).toBe(20);
+    expect(recorder.reserveTickets(1) - recorder.ticketId()).toBe(1000); // the next phase starts past them
+  });
+
+  it('refuses a second phase of the same name, and a phase that could not finish before the test times out', async () => {
+    const { server, tickets } = await serverKeepingTickets();
+    const recorder = recorderFor(server.url);
+    await createLoad(recorder)({ requests: 2, rate: '50/s', quiet: true });
+    await expect(createLoad(recorder)({ requests: 2, rate: '50/s', quiet: true })).rejects.toThrow(/already ran a phase named "load"/);
+    const late = createLoad(recorderFor(server.url), Date.now() + 5000); // 5 s left of the test's timeout
+    await expect(late({ requests: 100, rate: '1/s', quiet: true })).rejects.toThrow(
+      /may take up to 2\.\d min, and its test has 0\.1 min left.*nothing was sent/,
+    );
+    expect(tickets).toHaveLength(2);
   });
 
   it('with PERF_REPEAT=3 runs the plan three times with fresh ids and returns the median run by P95', async () => {
