@@ -52,7 +52,7 @@ function meet(run: LoadRun, criteria: Criteria): ThresholdResult[] | string[] {
     const which = ` [median run ${run.repetition + 1} of ${run.runs.length}]`;
     results = results.map((r) => ({ ...r, text: r.text + which }));
   }
-  return recorder === undefined ? results : recorder.keepThresholds(results, run.repetition, degradation);
+  return recorder === undefined ? results : recorder.keepThresholds(results, degradation);
 }
 
 /**

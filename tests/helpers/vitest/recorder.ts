@@ -43,7 +43,6 @@ interface AnySuite {
 interface RunRecord {
   summaries: Record<string, LoadTestSummary>;
   timelines: Record<string, unknown>;
-  degradation?: DegradationAnalysis;
 }
 
 const emptyRun = (): RunRecord => ({ summaries: {}, timelines: {} });
@@ -69,6 +68,8 @@ export class SpecRecorder {
   private readonly checks: CheckRecord[] = [];
   private readonly thresholdResults: ThresholdResult[] = [];
   private readonly extra: Record<string, unknown> = {};
+  /** How latency moved over the run toMeet judged degradation on. */
+  private degradation: DegradationAnalysis | undefined;
   /** The service's own metrics around the spec's load (every repetition of it). */
   private metrics: NonNullable<SpecReport['serverMetrics']> = {};
   private aborted = false;
@@ -208,14 +209,15 @@ export class SpecRecorder {
   }
 
   /**
-   * Keeps one evaluation of thresholds (toMeet) for the report and prints it. The first repeated
-   * phase judged picks the median run of a repeated spec; `repetition` is the run judged.
+   * Keeps one evaluation of thresholds (toMeet) for the report and prints it, with the degradation
+   * of the run judged when it was asked for. The first repeated phase judged picks the median run
+   * of a repeated spec.
    */
-  keepThresholds(results: ThresholdResult[], repetition: number, degradation?: DegradationAnalysis): ThresholdResult[] {
+  keepThresholds(results: ThresholdResult[], degradation?: DegradationAnalysis): ThresholdResult[] {
     const phase = results[0]?.phase;
     if (phase !== undefined && this.repeatedPhases().includes(phase)) this.judgedPhase ??= phase;
     if (degradation !== undefined) {
-      this.runAt(repetition).degradation = degradation;
+      this.degradation = degradation; // of the run judged (with PERF_REPEAT, the median one)
       console.log(`Degradation: ${degradation.verdict}`);
     }
     this.thresholdResults.push(...results);
@@ -309,7 +311,13 @@ export class SpecRecorder {
 
   /** With PERF_BASELINE set: compares the report with the baseline's and keeps the outcome as a check. */
   private async compareWithBaseline() {
-    const result = await checkAgainstBaseline(this.build(), this.context.config.baseline);
+    const report = this.build();
+    // A spec that measured nothing (every check skipped) has nothing to compare: it stays skipped.
+    if (Object.keys(report.summaries).length === 0) {
+      if (this.context.config.baseline.path !== undefined) console.log('[perf] baseline: not compared: this spec measured nothing');
+      return undefined;
+    }
+    const result = await checkAgainstBaseline(report, this.context.config.baseline);
     if (!result.ran) {
       if (this.context.config.baseline.path !== undefined) console.log(`[perf] baseline: not compared: ${result.reason}`);
       // A baseline of another target: the refusal is in the report, its check skipped with the reason.
@@ -392,7 +400,7 @@ export class SpecRecorder {
       status: this.aborted ? 'aborted' : 'completed',
       finishedAt: new Date().toISOString(),
       summaries: main.summaries,
-      ...(main.degradation === undefined ? {} : { degradation: main.degradation }),
+      ...(this.degradation === undefined ? {} : { degradation: this.degradation }),
       ...(this.thresholdResults.length > 0 ? { thresholds: this.thresholdResults } : {}),
       serverMetrics: this.metrics,
       checks: this.checks,
@@ -402,5 +410,3 @@ export class SpecRecorder {
     };
   }
 }
-
-export { sleep } from './rate-window.ts';

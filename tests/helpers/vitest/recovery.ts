@@ -4,7 +4,8 @@
 import { request } from 'undici';
 import { judgeRetryAfter, retryAfterWaitS, type RateLimitPolicy } from '../rate-limit/index.ts';
 import type { LoadRun } from './load.ts';
-import { sleep, type SpecRecorder } from './recorder.ts';
+import { sleep } from './rate-window.ts';
+import type { SpecRecorder } from './recorder.ts';
 
 /**
  * Waits the longest Retry-After that the 429 answers of `runs` (every repetition) carried, when

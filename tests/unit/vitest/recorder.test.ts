@@ -113,3 +113,21 @@ describe('SpecRecorder with PERF_REPEAT and a phase run once', () => {
     expect(report.summaries.burst).toBe(report.repeats!.runs[1]!.summaries.burst);
   });
 });
+
+describe('SpecRecorder with a baseline, for a spec that measured nothing', () => {
+  it('does not compare: the spec stays skipped, not passed by an empty comparison', async () => {
+    reportDir = mkdtempSync(join(tmpdir(), 'spec-run-'));
+    const baselineDir = join(reportDir, 'baseline');
+    const first = new SpecRecorder('custom', contextFor('http://127.0.0.1:1/webhook', baselineDir), 'opt-in');
+    first.recordCheck('runs when asked', { state: 'skip', note: 'opt-in' });
+    await first.finish(); // the baseline: a report of a skipped spec, as perf:baseline would save it
+    const context = contextFor('http://127.0.0.1:1/webhook', join(reportDir, 'now'));
+    context.config.baseline = { ...context.config.baseline, path: baselineDir };
+    const again = new SpecRecorder('custom', context, 'opt-in');
+    again.recordCheck('runs when asked', { state: 'skip', note: 'opt-in' });
+    const { report, regression } = await again.finish();
+    expect(regression).toBeUndefined();
+    expect(report.checks.map((c) => c.outcome)).toEqual(['skipped']);
+    expect(JSON.parse(readFileSync(again.reportPath, 'utf8')).verdict).toBe('skipped');
+  });
+});

@@ -192,7 +192,7 @@ describe('profileService', () => {
     // The first ids of the spec's block, reserved: the next phase starts past them.
     expect(tickets).toEqual([0, 1, 2, 3].map((i) => String(recorder.ticketId(i))));
     expect(recorder.reserveTickets(1)).toBeGreaterThan(recorder.ticketId(3));
-    expect(await recorder.sent()).toHaveLength(3);
+    expect(recorder.sent()).toHaveLength(3);
     const { report } = await recorder.finish();
     expect(report.extra).toMatchObject({
       profileStatuses: [200, 200, 429, 200],
