@@ -6,7 +6,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config/settings.ts';
 import { ErrorCode } from '../../helpers/engine/errors.ts';
 import type { LoadTestOptions } from '../../helpers/engine/options.ts';
 import { LoadTestResults } from '../../helpers/engine/results.ts';
@@ -22,8 +21,8 @@ import {
   type CapacityRecorder,
   type CapacitySearch,
 } from '../../helpers/vitest/capacity-search.ts';
-import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
+import { specContext } from './spec-context.ts';
 
 /** The reliability test's small bounds: 3 s steps, a 200 ms P95 SLO, a 50 s budget. */
 const SMALL: CapacityKnobs = {
@@ -346,19 +345,11 @@ describe('findCapacity into the spec report', () => {
   it('the report keeps the result and the ramp (not a phase) and every steady step as a phase; it is completed', async () => {
     reportDir = mkdtempSync(join(tmpdir(), 'capacity-search-'));
     const url = 'http://127.0.0.1:1/webhook';
-    const config = parseConfig({
-      WEBHOOK_SECRET: 's',
-      WEBHOOK_STACK: 'external',
-      WEBHOOK_URL: url,
-      PERF_REPORT_DIR: reportDir,
-      RATE_LIMIT: 'none',
-    });
-    const stack = { provider: 'external', reason: 'unit test', webhookUrl: url, healthUrl: url, metricsUrl: url, details: {} };
-    const context = { config, stack, ticketIdBase: 1000, specSlots: { capacity: 1 }, runStartedAt: new Date().toISOString() };
-    const recorder = new SpecRecorder('capacity', context as unknown as PerfContext, 'Capacity');
+    const context = specContext({ url, reportDir, spec: 'capacity', settings: { RATE_LIMIT: 'none' } });
+    const recorder = new SpecRecorder('capacity', context, 'Capacity');
     const clock = { ms: 0 };
     const engine = simulated({ slots: 5, serviceMs: 50 }, clock);
-    const result = await findCapacity(recorder, capacitySearch(SMALL, config), {
+    const result = await findCapacity(recorder, capacitySearch(SMALL, context.config), {
       run: engine.run,
       now: () => clock.ms,
       log: () => undefined,

@@ -4,12 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config/settings.ts';
 import { createLoad, parseRate } from '../../helpers/vitest/load.ts';
 import '../../helpers/vitest/matchers.ts';
-import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
 import type { PhasePlan } from '../../helpers/rate-limit/index.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
+import { specContext } from './spec-context.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
 let server: TestServer | undefined;
@@ -23,20 +22,9 @@ afterEach(async () => {
 
 function recorderFor(url: string, settings: Record<string, string> = {}): SpecRecorder {
   reportDir = mkdtempSync(join(tmpdir(), 'load-'));
-  const config = parseConfig({
-    WEBHOOK_SECRET: 's',
-    WEBHOOK_STACK: 'external',
-    WEBHOOK_URL: url,
-    PERF_REPORT_DIR: reportDir,
-    RATE_LIMIT: 'none',
-    PERF_HISTORY: 'none',
-    // The spec's own criteria only: toMeet's warn rows of the suite's targets are tested in analysis/targets.test.ts.
-    PERF_TARGETS: 'none',
-    ...settings,
-  });
-  const stack = { provider: 'external', reason: 'unit test', webhookUrl: url, healthUrl: url, metricsUrl: url, details: {} };
-  const context = { config, stack, ticketIdBase: 1000, specSlots: { custom: 1 }, runStartedAt: new Date().toISOString() };
-  return new SpecRecorder('custom', context as unknown as PerfContext, 'load test');
+  // The spec's own criteria only: toMeet's warn rows of the suite's targets are tested in analysis/targets.test.ts.
+  const defaults = { RATE_LIMIT: 'none', PERF_HISTORY: 'none', PERF_TARGETS: 'none' };
+  return new SpecRecorder('custom', specContext({ url, reportDir, settings: { ...defaults, ...settings } }), 'load test');
 }
 
 /** A server that answers the contract's JSON after `delayMs(arrival)` and keeps every ticket id it saw. */

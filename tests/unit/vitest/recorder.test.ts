@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config/settings.ts';
 import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
 import { createLoad } from '../../helpers/vitest/load.ts';
 import '../../helpers/vitest/matchers.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
+import { specContext } from './spec-context.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
 let server: TestServer | undefined;
@@ -22,9 +22,7 @@ afterEach(async () => {
 });
 
 function contextFor(url: string, dir: string): PerfContext {
-  const config = parseConfig({ WEBHOOK_SECRET: 's', WEBHOOK_STACK: 'external', WEBHOOK_URL: url, PERF_REPORT_DIR: dir });
-  const stack = { provider: 'external', reason: 'unit test', webhookUrl: url, healthUrl: url, metricsUrl: url, details: {} };
-  return { config, stack, ticketIdBase: 1000, specSlots: { custom: 1 }, runStartedAt: new Date().toISOString() } as unknown as PerfContext;
+  return specContext({ url, reportDir: dir });
 }
 
 describe('SpecRecorder.addRun', () => {

@@ -5,13 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../helpers/config/settings.ts';
 import type { MetricsResult } from '../../helpers/service/index.ts';
 import type { LoadRun } from '../../helpers/vitest/load.ts';
 import '../../helpers/vitest/matchers-server.ts';
-import type { PerfContext } from '../../helpers/vitest/perf-context.ts';
 import { profileService } from '../../helpers/vitest/profile.ts';
 import { SpecRecorder } from '../../helpers/vitest/recorder.ts';
+import { specContext } from './spec-context.ts';
 import { metricsMissing, withServerMetrics, type ServerMetricsAround } from '../../helpers/vitest/server-metrics.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
@@ -34,10 +33,7 @@ async function metricsServer(doc: { current: unknown; status?: number }): Promis
 
 function recorderFor(webhookUrl: string, metricsUrl: string): SpecRecorder {
   reportDir = mkdtempSync(join(tmpdir(), 'server-metrics-'));
-  const config = parseConfig({ WEBHOOK_SECRET: 's', WEBHOOK_STACK: 'external', WEBHOOK_URL: webhookUrl, PERF_REPORT_DIR: reportDir });
-  const stack = { provider: 'external', reason: 'unit test', webhookUrl, healthUrl: null, metricsUrl, details: {} };
-  const context = { config, stack, ticketIdBase: 1000, specSlots: { custom: 1 }, runStartedAt: new Date().toISOString() };
-  return new SpecRecorder('custom', context as unknown as PerfContext, 'server metrics');
+  return new SpecRecorder('custom', specContext({ url: webhookUrl, reportDir, healthUrl: null, metricsUrl }), 'server metrics');
 }
 
 const doc = (successCount: number, rssMb: number, pool?: object) => ({
