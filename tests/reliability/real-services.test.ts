@@ -119,7 +119,7 @@ describe('against the reference stack configured unlike the declared policy', ()
     const run = await runSuite(BURST, embedded(strict), 120_000);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(
-      /Rate limiting: sent \d+ past the budget: admitted \d+, refused \d+ with 429; the policy 100 requests per 10 s allows/,
+      /Rate limiting: sent \d+ past the budget: admitted \d+, refused \d+ with 429; the policy 100 requests per 10 s \(RATE_LIMIT=100\/10s\) allows/,
     );
     const report = JSON.parse(readFileSync(join(run.reportDir, 'burst.json'), 'utf8'));
     expect(report.extra.limiter.ok).toBe(true);
@@ -133,7 +133,7 @@ describe('against the reference stack configured unlike the declared policy', ()
       const run = await runSuite(BURST, embedded(webhookEnv), 120_000);
       expect(run.code, run.output).not.toBe(0);
       expect(run.output).toMatch(
-        /the limiter admitted too many: admitted \d+ within 10 s .*the declared policy is 100 requests per 10 s \(RATE_LIMIT\)/,
+        /the limiter admitted too many: admitted \d+ within 10 s .*the declared policy is 100 requests per 10 s \(RATE_LIMIT=100\/10s\)/,
       );
     }, 150_000);
   }

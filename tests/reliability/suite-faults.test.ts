@@ -97,6 +97,7 @@ describe('target hangs', () => {
         healthStatus: 0,
         healthMs: 0,
         probeStatus: 0,
+        probeRateLimitHeaders: {},
         probeMs: 0,
         metrics: { available: false, reason: 'not asked' },
         warnings: [],

@@ -12,6 +12,7 @@
 // it: like a new deployment at the same URL, it is the service changing, which the history and
 // a baseline are there to show (a slowed Freshdesk mock is how the docs show a regression). A
 // field the record lacks is '?' (null for the scale), which matches no target a current report has.
+import { formatPolicy } from '../rate-limit/index.ts';
 import type { RecordedConfig, RunTarget, StackEndpoints } from '../model/index.ts';
 
 /** What a target is derived from: a spec report or a history entry. */
@@ -49,15 +50,19 @@ function serviceOf(provider: string, source: TargetSource): string {
   return typeof url === 'string' && url !== '' ? url : UNKNOWN;
 }
 
-/** `100/60s` for a {limit, windowMs} policy, `none` for null; any other recorded policy as canonical JSON. */
+/**
+ * A recorded policy as RATE_LIMIT writes it (`100/60s`, `fixed:100/60s`, `bucket:20@2/s`; where
+ * auto read it from is left out), `none` for null; anything else as canonical JSON.
+ */
 function policyText(policy: unknown): string {
   if (policy === undefined) return UNKNOWN;
   if (policy === null) return 'none';
-  if (isRecord(policy)) {
-    const keys = Object.keys(policy).sort().join(',');
-    const { limit, windowMs } = policy;
-    if (keys === 'limit,windowMs' && typeof limit === 'number' && typeof windowMs === 'number')
-      return windowMs % 1000 === 0 ? `${limit}/${windowMs / 1000}s` : `${limit}/${windowMs}ms`;
+  if (isRecord(policy) && typeof policy.limit === 'number' && typeof policy.windowMs === 'number') {
+    const { algorithm, refillPerSecond } = policy;
+    if (algorithm === undefined || algorithm === 'sliding' || algorithm === 'fixed')
+      return formatPolicy({ algorithm, limit: policy.limit, windowMs: policy.windowMs });
+    if (algorithm === 'bucket' && typeof refillPerSecond === 'number')
+      return formatPolicy({ algorithm, limit: policy.limit, windowMs: policy.windowMs, refillPerSecond });
   }
   return canonical(policy);
 }

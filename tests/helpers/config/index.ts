@@ -1,6 +1,7 @@
 // The suite's configuration: every variable of .env.test, typed, validated once and described
 // (docs.ts writes the reference from the declarations).
 export {
+  autoRateLimit,
   loadConfig,
   parseConfig,
   configVariables,

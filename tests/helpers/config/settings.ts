@@ -7,7 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import dotenv from 'dotenv';
 import { DEFAULT_TARGETS, METRICS, parseTargets, type Target } from '../analysis/index.ts';
-import { parseRateLimit, type RateLimitPolicy } from '../rate-limit/index.ts';
+import {
+  isAutoRateLimit,
+  parseRateLimit,
+  policyFromHeaders,
+  RATE_LIMIT_FORMS,
+  type DeclaredRateLimit,
+  type RateLimitPolicy,
+} from '../rate-limit/index.ts';
 import { composeInterpolations, findTypos, type SeenVariable } from './typos.ts';
 
 export const STACK_CHOICES = ['auto', 'embedded', 'compose', 'external'] as const;
@@ -28,6 +35,8 @@ export interface PerfConfig {
   };
   /** The service's declared rate-limit policy (RATE_LIMIT); null = the service does not limit. */
   rateLimit: RateLimitPolicy | null;
+  /** RATE_LIMIT=auto: the global setup reads the policy from the service's headers into rateLimit (null until then). */
+  rateLimitAuto: boolean;
   /** What counts as a successful answer, everywhere the suite judges one. */
   success: SuccessRule;
   secret: string;
@@ -313,6 +322,24 @@ const RETIRED: Record<string, (value: string) => string> = {
   ),
 };
 
+/**
+ * RATE_LIMIT=auto resolved from the rate-limit headers of the service's answer to a signed probe,
+ * or a ConfigError (before any load) saying what the headers lacked and how to declare the policy.
+ */
+export function autoRateLimit(probeHeaders: Readonly<Record<string, string>>, webhookUrl: string): RateLimitPolicy {
+  const policy = policyFromHeaders(probeHeaders);
+  if (typeof policy !== 'string') return policy;
+  throw new ConfigError([
+    `RATE_LIMIT=auto reads the policy from the service's headers, but ${webhookUrl}: ${policy}. ` +
+      `Declare it instead: RATE_LIMIT=${RATE_LIMIT_FORMS} (docs/rate-limits.md)`,
+  ]);
+}
+
+/** RATE_LIMIT as the config keeps it: auto is resolved by the global setup. */
+function declaredRateLimit(declared: DeclaredRateLimit): Pick<PerfConfig, 'rateLimit' | 'rateLimitAuto'> {
+  return isAutoRateLimit(declared) ? { rateLimit: null, rateLimitAuto: true } : { rateLimit: declared, rateLimitAuto: false };
+}
+
 function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
   const r = new EnvReader(env);
   const config: PerfConfig = {
@@ -364,12 +391,15 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
       ),
     },
     secret: r.string('WEBHOOK_SECRET', '', 'The HMAC-SHA256 key the service verifies X-Freshdesk-Signature with (required)'),
-    rateLimit: r.pattern(
-      'RATE_LIMIT',
-      '100/60s',
-      parseRateLimit,
-      { bad: '100 per minute', accepts: 'LIMIT/WINDOW (window units ms, s, m, h), or none' },
-      "The service's rate-limit policy, a sliding window per client: every spec waits for room in it, burst checks the limiter against it; none: the service does not limit",
+    ...declaredRateLimit(
+      r.pattern(
+        'RATE_LIMIT',
+        '100/60s',
+        parseRateLimit,
+        { bad: '100 per minute', accepts: RATE_LIMIT_FORMS },
+        "The service's rate-limit policy per client: every spec waits for room in it, burst checks the limiter against it " +
+          '(docs/rate-limits.md); auto: read from its RateLimit-Policy/RateLimit or X-RateLimit-* headers; none: the service does not limit',
+      ),
     ),
     success: {
       statuses: r.pattern(

@@ -15,9 +15,17 @@
 // the clocks of the two processes are read at slightly different moments. A
 // time later than now (a clock stepped back) counts as now, so a wait is never
 // longer than the window and the margin.
+//
+// A fixed window is planned as a sliding one: its current window holds a subset
+// of the sliding span's requests, so a plan with room in the sliding span has
+// room in it too (it may wait up to a window longer than it had to). A token
+// bucket is planned on its tokens: counted from our past requests (as late as
+// they can have been taken, plus the margin), the phase starts when the bucket
+// holds what the phase's plan needs.
 
 import { dueTimeMs } from '#engine';
-import type { RateLimitPolicy } from './policy.ts';
+import { bucketNeeds, tokensAt, whenTokens } from './bucket.ts';
+import { algorithmOf, type RateLimitPolicy } from './policy.ts';
 
 /** Extra time a past request is assumed to stay in the service's window. */
 export const EDGE_MARGIN_MS = 1000;
@@ -61,6 +69,7 @@ export function planWait(
   marginMs = EDGE_MARGIN_MS,
 ): WaitPlan {
   if (policy === null) return { startAtMs: nowMs, waitMs: 0, inWindowNow: 0, overLimitByPlan: 0, atEdge: false };
+  if (algorithmOf(policy) === 'bucket') return planBucketWait(policy, pastMs, plan, nowMs, marginMs);
   const { limit, windowMs } = policy;
   const recentFirst = pastMs
     .map((t) => Math.min(t, nowMs))
@@ -90,5 +99,22 @@ export function planWait(
     inWindowNow: recentFirst.filter((t) => t <= nowMs).length,
     overLimitByPlan,
     atEdge,
+  };
+}
+
+/** planWait for a token bucket. */
+function planBucketWait(policy: RateLimitPolicy, pastMs: readonly number[], plan: PhasePlan, nowMs: number, marginMs: number): WaitPlan {
+  const recent = pastMs.map((t) => Math.min(t + marginMs, nowMs)).filter((t) => t > nowMs - policy.windowMs - marginMs);
+  const tokensNow = tokensAt(policy, recent, nowMs);
+  const needs = bucketNeeds(policy, offsetsOf(plan));
+  const startAtMs = whenTokens(policy, tokensNow, needs.tokens, nowMs);
+  // Less than the margin's refill to spare from a full bucket: a request at the edge may be refused.
+  const atEdge = needs.overLimitByPlan === 0 && needs.tokens > policy.limit - (marginMs / 1000) * policy.refillPerSecond!;
+  return {
+    startAtMs,
+    waitMs: startAtMs - nowMs,
+    inWindowNow: Math.max(0, Math.round(policy.limit - tokensNow)),
+    overLimitByPlan: needs.overLimitByPlan,
+    atEdge: atEdge && needs.tokens > 1,
   };
 }

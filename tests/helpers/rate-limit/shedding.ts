@@ -4,9 +4,11 @@
 // has room, no more than it allows past the budget, the rest refused with 429).
 // Also the size of a phase that goes past the budget on purpose. Pure: counts,
 // summaries and ledger entries in, verdicts with their reasons out.
+import { tokensAt } from './bucket.ts';
+import { earlierInFixedWindow } from './fixed-window.ts';
 import { sentTimes, type Sent } from './ledger.ts';
 import { EDGE_MARGIN_MS, inWindow } from './planner.ts';
-import { describePolicy, type RateLimitPolicy } from './policy.ts';
+import { algorithmOf, describePolicy, type RateLimitPolicy } from './policy.ts';
 import { judgeLimiter, type LimiterVerdict, type PhaseOutcome } from './verdict.ts';
 
 /** Error classes of a request that got no HTTP answer. */
@@ -141,15 +143,28 @@ export interface ActivationPlan {
 }
 
 /**
- * A phase that surely goes past the budget: the room left in the window at `nowMs`, counted from
- * our earlier send times (the fewest that can still be in it), plus max(10, limit / 5).
+ * A phase that surely goes past the budget: the most room the policy can have at `nowMs` after our
+ * earlier requests (counted from their send times: the fewest still in the window, the most tokens
+ * back in a bucket), plus max(10, limit / 5).
  */
 export function activationPlan(policy: RateLimitPolicy, earlier: readonly Sent[], nowMs = Date.now()): ActivationPlan {
   const overshoot = Math.max(10, Math.ceil(policy.limit / 5));
-  const requests = Math.max(0, policy.limit - inWindow(sentTimes(earlier), nowMs, policy, 0)) + overshoot;
+  const requests = Math.max(0, roomAt(policy, earlier, nowMs)) + overshoot;
   if (requests <= MAX_ACTIVATION_REQUESTS) return { requests, overshoot };
   const tooLarge = `the policy (${describePolicy(policy)}) would need ${requests} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`;
   return { requests, overshoot, tooLarge };
+}
+
+/** The most requests the policy can still admit at once at `nowMs`, after our earlier requests. */
+function roomAt(policy: RateLimitPolicy, earlier: readonly Sent[], nowMs: number): number {
+  switch (algorithmOf(policy)) {
+    case 'sliding':
+      return policy.limit - inWindow(sentTimes(earlier), nowMs, policy, 0);
+    case 'fixed':
+      return policy.limit - earlierInFixedWindow(policy, earlier, { startMs: nowMs, endMs: nowMs }, 0);
+    case 'bucket':
+      return Math.floor(tokensAt(policy, sentTimes(earlier), nowMs, false));
+  }
 }
 
 /** How the limiter verdict's tolerance reads in reports. */

@@ -8,9 +8,18 @@
 // was sent after (phase end - window + margin), and possibly in at some moment
 // when it was answered after (phase start - window - margin). The ones between
 // may free a place, or not: each widens the admitted range by one.
+//
+// A fixed window holds a subset of the sliding span: no more of our earlier
+// requests than a sliding window could (the same fewest admissions), but only
+// those since its start count against the phase (fixed-window.ts). A token
+// bucket's bounds are its tokens: the most with our earlier requests taken as
+// early as they can have been, plus the refill over the phase; the fewest with
+// them taken as late as they can have been.
+import { tokensAt } from './bucket.ts';
+import { earlierInFixedWindow } from './fixed-window.ts';
 import type { Sent } from './ledger.ts';
 import { EDGE_MARGIN_MS } from './planner.ts';
-import { describePolicy, type RateLimitPolicy } from './policy.ts';
+import { algorithmOf, describePolicy, formatPolicy, type RateLimitPolicy } from './policy.ts';
 
 export interface PhaseOutcome {
   /** Wall ms the phase's first request left, and its last answer came. */
@@ -46,26 +55,24 @@ export function judgeLimiter(
   phase: PhaseOutcome,
   marginMs = EDGE_MARGIN_MS,
 ): LimiterVerdict {
-  const { limit, windowMs } = policy;
-  const before = earlier.filter(([sent]) => sent <= phase.startMs);
-  const surelyIn = before.filter(([sent]) => sent > phase.endMs - windowMs + marginMs).length;
-  const possiblyIn = before.filter(([, answered]) => answered > phase.startMs - windowMs - marginMs).length;
-  const expectedMax = Math.min(phase.sent, Math.max(0, limit - surelyIn));
-  const expectedMin = Math.min(phase.sent, Math.max(0, limit - possiblyIn));
-  const policyText = describePolicy(policy);
-  const windowText = `${windowMs / 1000} s`;
+  const { surelyIn, possiblyIn, expectedMin, expectedMax } = bounds(policy, earlier, phase, marginMs);
+  const policyText = `${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`;
   const problems: string[] = [];
   if (phase.admitted > expectedMax) {
+    const what =
+      algorithmOf(policy) === 'bucket'
+        ? `admitted ${phase.admitted} of ${phase.sent} sent at once while its bucket held at most ${expectedMax} tokens ` +
+          `(${surelyIn} taken by earlier requests of this suite, its refill over the phase included)`
+        : `admitted ${surelyIn + phase.admitted} within ${policy.windowMs / 1000} s ` +
+          `(${phase.admitted} of ${phase.sent} sent at once, after ${surelyIn} earlier requests of this suite still in the window)`;
     problems.push(
-      `the limiter admitted too many: admitted ${surelyIn + phase.admitted} within ${windowText} ` +
-        `(${phase.admitted} of ${phase.sent} sent at once, after ${surelyIn} earlier requests of this suite still in the window); ` +
-        `the declared policy is ${policyText} (RATE_LIMIT), so at most ${expectedMax} of these could be admitted`,
+      `the limiter admitted too many: ${what}; the declared policy is ${policyText}, so at most ${expectedMax} of these could be admitted`,
     );
   }
   if (phase.admitted < expectedMin) {
     problems.push(
-      `the limiter fired early: admitted ${phase.admitted} of ${phase.sent} while the declared policy (${policyText}) left room for ` +
-        `${expectedMin} (${possiblyIn} earlier requests of this suite in the window); is RATE_LIMIT right, or does other traffic share this client's window?`,
+      `the limiter fired early: admitted ${phase.admitted} of ${phase.sent} while the declared policy ${policyText} left room for ` +
+        `${expectedMin} (${possiblyIn} earlier requests of this suite counted); is RATE_LIMIT right, or does other traffic share this client's limit?`,
     );
   }
   if (phase.noAnswer > 0)
@@ -83,7 +90,7 @@ export function judgeLimiter(
   const summary =
     `sent ${phase.sent} past the budget: admitted ${phase.admitted}, refused ${phase.refused429} with 429` +
     (phase.noAnswer > 0 ? `, ${phase.noAnswer} unanswered` : '') +
-    `; the policy ${policyText} allows ${range} (${surelyIn} earlier requests in the window, tolerance ${possiblyIn - surelyIn} at its edge)`;
+    `; the policy ${policyText} allows ${range} (${surelyIn} earlier requests counted, tolerance ${possiblyIn - surelyIn} at its edge)`;
   return {
     ok: problems.length === 0,
     expectedMin,
@@ -93,4 +100,48 @@ export function judgeLimiter(
     problems,
     summary,
   };
+}
+
+interface Bounds {
+  /** Earlier requests of ours surely, and possibly, counted against the phase. */
+  surelyIn: number;
+  possiblyIn: number;
+  expectedMin: number;
+  expectedMax: number;
+}
+
+/** The fewest and most admissions a correct limiter of the policy's kind gives the phase. */
+function bounds(policy: RateLimitPolicy, earlier: readonly Sent[], phase: PhaseOutcome, marginMs: number): Bounds {
+  const { limit, windowMs } = policy;
+  const cap = (n: number) => Math.min(phase.sent, Math.max(0, Math.floor(n)));
+  const before = earlier.filter(([sent]) => sent <= phase.startMs);
+  if (algorithmOf(policy) === 'bucket') {
+    // Most tokens: earlier requests taken when sent (less the margin), the refill over the phase and the margin.
+    const most = tokensAt(
+      policy,
+      before.map(([sent]) => sent - marginMs),
+      phase.startMs,
+      false,
+    );
+    const refill = ((phase.endMs - phase.startMs + marginMs) / 1000) * policy.refillPerSecond!;
+    // Fewest: taken when answered (plus the margin), no refill.
+    const fewest = tokensAt(
+      policy,
+      before.map(([, answered]) => Math.min(answered + marginMs, phase.startMs)),
+      phase.startMs,
+    );
+    return {
+      surelyIn: Math.max(0, Math.round(limit - most)),
+      possiblyIn: Math.max(0, Math.round(limit - fewest)),
+      expectedMin: cap(fewest),
+      expectedMax: cap(Math.min(limit, most) + refill),
+    };
+  }
+  const surelySliding = before.filter(([sent]) => sent > phase.endMs - windowMs + marginMs).length;
+  const possiblyIn = before.filter(([, answered]) => answered > phase.startMs - windowMs - marginMs).length;
+  const fixed = algorithmOf(policy) === 'fixed';
+  const surelyIn = fixed ? Math.min(surelySliding, earlierInFixedWindow(policy, before, phase, marginMs)) : surelySliding;
+  // A fixed window may restart during a phase longer than it: each restart admits another limit.
+  const restarts = fixed ? Math.floor((phase.endMs - phase.startMs + marginMs) / windowMs) : 0;
+  return { surelyIn, possiblyIn, expectedMin: cap(limit - possiblyIn), expectedMax: cap(limit - surelyIn + restarts * limit) };
 }

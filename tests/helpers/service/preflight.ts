@@ -7,7 +7,15 @@ import { fetchMetrics, type MetricsResult } from './metrics-client.ts';
 import { LOAD_TEST_DEFAULTS as DEFAULTS } from '#engine';
 import { flatPayload } from '#engine';
 import type { StackEndpoints } from '../providers/index.ts';
-import { answerTimes, formatPolicy, planWait, waitMessage, type RateLedger, type RateLimitPolicy } from '../rate-limit/index.ts';
+import {
+  answerTimes,
+  formatPolicy,
+  planWait,
+  RATE_LIMIT_HEADERS,
+  waitMessage,
+  type RateLedger,
+  type RateLimitPolicy,
+} from '../rate-limit/index.ts';
 import { signBody } from '#engine';
 
 const SIGNATURE_HEADER = DEFAULTS.signatureHeader.toLowerCase();
@@ -19,6 +27,8 @@ export interface PreflightResult {
   /** How long the signed probe took (the readiness check when there is no health URL). */
   probeMs: number;
   probeStatus: number;
+  /** The signed probe's rate-limit headers (RATE_LIMIT_HEADERS), for RATE_LIMIT=auto. */
+  probeRateLimitHeaders: Record<string, string>;
   metrics: MetricsResult;
   warnings: string[];
 }
@@ -96,7 +106,10 @@ async function timed(url: string, init: Parameters<typeof request>[1], timeoutMs
   const started = performance.now();
   const response = await request(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.body.text();
-  return { status: response.statusCode, text, ms: performance.now() - started };
+  const headers = Object.fromEntries(
+    Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])),
+  );
+  return { status: response.statusCode, text, ms: performance.now() - started, headers };
 }
 
 export interface PreflightOptions {
@@ -156,6 +169,7 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
     healthMs: health?.ms ?? null,
     probeStatus: probe.status,
     probeMs: probe.ms,
+    probeRateLimitHeaders: Object.fromEntries(Object.entries(probe.headers).filter(([name]) => RATE_LIMIT_HEADERS.includes(name))),
     metrics,
     warnings,
   };

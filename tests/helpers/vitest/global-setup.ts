@@ -10,7 +10,8 @@
 // sends anything (perfContext), JUnit records those failures, and the reporter prints it last.
 import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadConfig, specDeclaredNames } from '../config/index.ts';
+import { autoRateLimit, loadConfig, specDeclaredNames } from '../config/index.ts';
+import { describePolicy, formatPolicy } from '../rate-limit/index.ts';
 import { ledgerFor, PREFLIGHT, setupFailureOf, specSlots, ticketIdBaseFor, ticketIdStart, type PerfContext } from './perf-context.ts';
 import { specNameOf } from './spec-names.ts';
 import { orderSpecFiles } from './spec-order.ts';
@@ -51,6 +52,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
       success: config.success,
       rateLimit: { policy: config.rateLimit, ledger: ledgerFor({ config, stack: endpoints }) },
     });
+    // RATE_LIMIT=auto: the policy the probe's answer states, before any load (a ConfigError when it states none).
+    if (config.rateLimitAuto) {
+      config.rateLimit = autoRateLimit(checked.probeRateLimitHeaders, endpoints.webhookUrl);
+      console.log(
+        `[perf] RATE_LIMIT=auto: ${formatPolicy(config.rateLimit)} (${describePolicy(config.rateLimit)}), read from ${config.rateLimit.readFrom}`,
+      );
+    }
     for (const warning of checked.warnings) console.warn(`[perf] preflight: ${warning}`);
     console.log(
       checked.healthMs === null

@@ -126,7 +126,8 @@ export function reportPathFor(config: Pick<PerfConfig, 'reportDir'>, spec: strin
 /** The ledger of the run's service, beside the reports. */
 export function ledgerFor(context: Pick<PerfContext, 'config' | 'stack'>): RateLedger {
   const { config, stack } = context;
-  // Keep a minute beyond the window: enough for any wait, small enough to stay a few KB.
-  const keepMs = (config.rateLimit?.windowMs ?? 60_000) + 60_000;
+  // Two windows and a minute: enough for any wait and to follow a fixed window's starts along our
+  // requests (rate-limit/fixed-window.ts), small enough to stay a few KB.
+  const keepMs = 2 * (config.rateLimit?.windowMs ?? 60_000) + 60_000;
   return new RateLedger(join(resolve(config.reportDir), LEDGER_FILE), stack.webhookUrl, keepMs);
 }

@@ -61,7 +61,7 @@ describe('config', () => {
   it(".env.test parses to the contract's defaults", () => {
     const config = parseConfig(valid);
     expect(config.secret).toBe('test_secret_key_12345');
-    expect(config.rateLimit).toEqual({ limit: 100, windowMs: 60_000 });
+    expect(config.rateLimit).toEqual({ algorithm: 'sliding', limit: 100, windowMs: 60_000 });
     expect(config.success).toEqual({ statuses: [200], body: 'json-object' });
     expect(config.targets).toEqual(parseTargets(DEFAULT_TARGETS));
     expect(config.stack.choice).toBe('auto');
@@ -148,10 +148,10 @@ describe('config', () => {
 
   it('reads the rate-limit policy, success statuses and body; refuses what it cannot read', () => {
     expect(parseConfig({ ...valid, RATE_LIMIT: 'none' }).rateLimit).toBeNull();
-    expect(parseConfig({ ...valid, RATE_LIMIT: '1000/1m' }).rateLimit).toEqual({ limit: 1000, windowMs: 60_000 });
-    expect(parseConfig({ ...valid, RATE_LIMIT: '5/500ms' }).rateLimit).toEqual({ limit: 5, windowMs: 500 });
+    expect(parseConfig({ ...valid, RATE_LIMIT: '1000/1m' }).rateLimit).toEqual({ algorithm: 'sliding', limit: 1000, windowMs: 60_000 });
+    expect(parseConfig({ ...valid, RATE_LIMIT: '5/500ms' }).rateLimit).toEqual({ algorithm: 'sliding', limit: 5, windowMs: 500 });
     expect(problemsOf({ ...valid, RATE_LIMIT: '100 per minute' })[0]).toMatch(
-      /^RATE_LIMIT="100 per minute": expected LIMIT\/WINDOW such as 100\/60s/,
+      /^RATE_LIMIT="100 per minute": expected 100\/60s or sliding:100\/60s \(a sliding window\), fixed:100\/60s/,
     );
     expect(problemsOf({ ...valid, RATE_LIMIT: '0/60s' })[0]).toContain('RATE_LIMIT="0/60s": the limit must be a whole number from 1');
     expect(parseConfig({ ...valid, SUCCESS_STATUSES: '200, 202' }).success.statuses).toEqual([200, 202]);

@@ -90,7 +90,7 @@ describe('judgeShedding', () => {
     expect(verdict).toMatchObject({ kind: 'past the budget', ok: true, problems: [] });
     expect(verdict.limiter).toMatchObject({ expectedMin: 50, expectedMax: 50, earlierInWindow: 50 });
     expect(verdict.summary).toMatch(
-      /^sent 70 past the budget: admitted 50, refused 20 with 429; the policy 100 requests per 60 s allows 50/,
+      /^sent 70 past the budget: admitted 50, refused 20 with 429; the policy 100 requests per 60 s \(RATE_LIMIT=100\/60s\) allows 50/,
     );
   });
 
@@ -98,7 +98,7 @@ describe('judgeShedding', () => {
     const verdict = judgeShedding(policy, burstOf50, phase(70));
     expect(verdict.ok).toBe(false);
     expect(verdict.problems[0]).toMatch(
-      /^the limiter admitted too many: admitted 120 within 60 s .*the declared policy is 100 requests per 60 s \(RATE_LIMIT\)/,
+      /^the limiter admitted too many: admitted 120 within 60 s .*the declared policy is 100 requests per 60 s \(RATE_LIMIT=100\/60s\)/,
     );
   });
 

@@ -22,7 +22,7 @@ describe('judgeLimiter', () => {
     const verdict = judgeLimiter(policy, burstOf50, phase(50));
     expect(verdict).toMatchObject({ ok: true, expectedMin: 50, expectedMax: 50, earlierInWindow: 50, edgeTolerance: 0, problems: [] });
     expect(verdict.summary).toBe(
-      'sent 70 past the budget: admitted 50, refused 20 with 429; the policy 100 requests per 60 s allows 50 (50 earlier requests in the window, tolerance 0 at its edge)',
+      'sent 70 past the budget: admitted 50, refused 20 with 429; the policy 100 requests per 60 s (RATE_LIMIT=100/60s) allows 50 (50 earlier requests counted, tolerance 0 at its edge)',
     );
   });
 
@@ -37,7 +37,7 @@ describe('judgeLimiter', () => {
     const verdict = judgeLimiter(policy, burstOf50, phase(30));
     expect(verdict.problems).toHaveLength(1);
     expect(verdict.problems[0]).toMatch(
-      /^the limiter fired early: admitted 30 of 70 while the declared policy \(100 requests per 60 s\) left room for 50/,
+      /^the limiter fired early: admitted 30 of 70 while the declared policy 100 requests per 60 s \(RATE_LIMIT=100\/60s\) left room for 50/,
     );
   });
 
