@@ -27,6 +27,8 @@ export interface PerfConfig {
     /** WEBHOOK_HEALTH_URL: undefined = derived from the webhook URL; null = none (no health check). */
     healthUrl: string | null | undefined;
     metricsUrl: string | undefined;
+    /** WEBHOOK_PROMETHEUS_URL: the service's Prometheus text endpoint (its memory and CPU); undefined = none. */
+    prometheusUrl: string | undefined;
     composeFiles: string[];
     /** Extra environment for the embedded stack's Freshdesk mock (e.g. a raised FRESHDESK_LATENCY_MS). */
     embeddedMockEnv: Record<string, string>;
@@ -359,6 +361,10 @@ function parse(env: Env): { config: PerfConfig; reader: EnvReader } {
         "The service's health endpoint; empty: derived from WEBHOOK_URL; none: there is none (the preflight's signed probe is the readiness check)",
       ),
       metricsUrl: r.url('WEBHOOK_METRICS_URL', "The service's metrics endpoint; empty: derived from WEBHOOK_URL"),
+      prometheusUrl: r.url(
+        'WEBHOOK_PROMETHEUS_URL',
+        "The service's Prometheus text endpoint (e.g. http://127.0.0.1:9100/metrics): its memory and CPU (process_resident_memory_bytes, process_cpu_seconds_total) when the metrics document has no process.rss_bytes; empty: none",
+      ),
       composeFiles: r.list(
         'WEBHOOK_COMPOSE_FILES',
         ['docker-compose.yml'],

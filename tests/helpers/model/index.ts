@@ -3,7 +3,7 @@
 // judgements a report records). Types and constants only: it imports no other part, and
 // every part may import it, so data flows one way (engine -> analysis -> report, wired by
 // vitest/ and cli/) without the parts importing each other for their shapes.
-export type { ProviderName, StackEndpoints, Percentiles, ServerMetrics } from './stack.ts';
+export type { ProviderName, StackEndpoints, Percentiles, ServerMetrics, ResourceFigures, ServerResources } from './stack.ts';
 export type { Metric, ThresholdOp, ThresholdSeverity, Threshold, ThresholdResult, TargetVerdict } from './judgements.ts';
 export type {
   MachineInfo,

@@ -2,7 +2,7 @@
 // and the CLI write (report/json-report.ts), and what the analysis (baseline comparison,
 // repeats) and the report (HTML, CI summary, history) read back. Types only: reading and
 // writing the files is report/'s, judging the figures analysis/'s.
-import type { ServerMetrics, StackEndpoints } from './stack.ts';
+import type { ServerMetrics, ServerResources, StackEndpoints } from './stack.ts';
 import type { TargetVerdict, ThresholdResult } from './judgements.ts';
 
 export interface MachineInfo {
@@ -93,6 +93,8 @@ export interface SpecReport {
   /** The spec's thresholds, evaluated once (analysis/thresholds.ts): what its assertions judged. */
   thresholds?: ThresholdResult[];
   serverMetrics?: { before?: ServerMetrics; after?: ServerMetrics; unavailableReason?: string };
+  /** The service's memory and CPU around its load, and where they were read (absent in earlier reports). */
+  serverResources?: ServerResources;
   checks: CheckRecord[];
   /** Per-request timelines by phase, columnar (one array per field) to stay compact. */
   timelines: Record<string, unknown>;

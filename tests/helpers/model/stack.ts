@@ -15,6 +15,12 @@ export interface StackEndpoints {
   metricsUrl: string;
   /** Provider specifics for reports: container ids, log files, compose files. */
   details: Record<string, string | string[]>;
+  /** WEBHOOK_PROMETHEUS_URL: the service's Prometheus text endpoint, a source of its memory and CPU. */
+  prometheusUrl?: string;
+  /** embedded: the webhook service's pid (its memory and CPU are read from the OS). */
+  servicePid?: number;
+  /** compose: the webhook service's container id (its memory and CPU are read from Docker's stats). */
+  serviceContainerId?: string;
 }
 
 export interface Percentiles {
@@ -37,4 +43,23 @@ export interface ServerMetrics {
   pool?: { connected?: number; pending?: number; running?: number; size?: number };
   /** Dotted paths of contract fields the document lacks. */
   missing: string[];
+}
+
+/** The service's memory (resident set, bytes) and, where the source has it, its CPU time so far. */
+export interface ResourceFigures {
+  rssBytes: number;
+  cpuSeconds?: number;
+}
+
+/**
+ * The service's memory and CPU around a load, from the first source that had them (service/
+ * resource-sources.ts): `source` names it (`metrics document <url>`, `prometheus <url>`,
+ * `container <id>`, `process <pid>`). Without `source` (or without a figure), `missing` says
+ * why, one reason per source tried.
+ */
+export interface ServerResources {
+  source?: string;
+  before?: ResourceFigures;
+  after?: ResourceFigures;
+  missing?: string[];
 }

@@ -22,7 +22,14 @@ export async function chooseProvider(config: PerfConfig): Promise<ProviderChoice
   return { name: 'compose', reason: `auto: ${engine.detail} with ${compose.detail}` };
 }
 
+/** Starts (or finds) the stack; a Prometheus endpoint (WEBHOOK_PROMETHEUS_URL) goes with any provider's endpoints. */
 export async function startProvider(config: PerfConfig, choice: ProviderChoice, root: string): Promise<RunningStack> {
+  const stack = await startChosen(config, choice, root);
+  if (config.stack.prometheusUrl !== undefined) stack.endpoints.prometheusUrl = config.stack.prometheusUrl;
+  return stack;
+}
+
+function startChosen(config: PerfConfig, choice: ProviderChoice, root: string): Promise<RunningStack> | RunningStack {
   switch (choice.name) {
     case 'external':
       if (!config.stack.webhookUrl) throw new Error('WEBHOOK_STACK=external needs WEBHOOK_URL');

@@ -84,6 +84,8 @@ export async function composeStack(options: ComposeOptions): Promise<RunningStac
         composeFiles: options.composeFiles,
         containerIds: containers.map((container) => container.getId()),
       },
+      // The worker running a spec reads the service's memory and CPU from Docker's stats of it.
+      serviceContainerId: webhook.getId(),
     },
     async saveLogs(dir) {
       await mkdir(dir, { recursive: true });

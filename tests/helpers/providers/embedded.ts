@@ -20,6 +20,8 @@ export async function embeddedStack(
       healthUrl: stack.healthUrl,
       metricsUrl: stack.metricsUrl,
       details: { pids: [String(stack.pids.webhook), String(stack.pids.mock)], logFiles },
+      // The worker running a spec reads the service's memory and CPU from the OS by this pid.
+      servicePid: stack.pids.webhook,
     },
     async saveLogs(dir) {
       await mkdir(dir, { recursive: true });

@@ -20,7 +20,7 @@ import { escapeHtml as esc } from './escape.ts';
 import type { HistoryEntry } from './history.ts';
 import { trendSection } from './html-trend.ts';
 import { repeatsSection } from './html-repeats.ts';
-import { resourcesTable } from './html-resources.ts';
+import { resourcesTable, serverResourcesNote } from './html-resources.ts';
 import type { SpecReport, TargetVerdict } from '../model/index.ts';
 import { countChecks, specVerdict, type CheckCounts } from './verdict.ts';
 import {
@@ -158,10 +158,11 @@ function phaseSection(
   phase: string,
   summary: LoadTestSummary | undefined,
   timeline: unknown,
-  serverMetrics?: SpecReport['serverMetrics'],
+  server?: Pick<SpecReport, 'serverMetrics' | 'serverResources'>,
 ): string {
   const parts = [`<section class="phase"><h3>Phase: ${esc(phase)}</h3>`];
-  if (summary && typeof summary === 'object') parts.push(summaryTable(summary), resourcesTable(summary, serverMetrics));
+  if (summary && typeof summary === 'object')
+    parts.push(summaryTable(summary), resourcesTable(summary, server?.serverMetrics, server?.serverResources));
   if (isTimeline(timeline)) {
     const data = chartData(timeline);
     const r = summary?.responseTimes;
@@ -509,10 +510,10 @@ function specSection(report: SpecReport, defaultPercent: number, history: readon
   const summaries = readSummaries(report.summaries);
   const timelines = (report.timelines ?? {}) as Record<string, unknown>;
   for (const phase of new Set([...Object.keys(summaries), ...Object.keys(timelines)])) {
-    parts.push(phaseSection(phase, summaries[phase], timelines[phase], report.serverMetrics));
+    parts.push(phaseSection(phase, summaries[phase], timelines[phase], report));
   }
   parts.push(profileTables(extra.profile as ProfileReport | undefined, extra.httpPhases as HttpPhaseReport | undefined, thresholdPercent));
-  parts.push(metricsTable(report.serverMetrics));
+  parts.push(metricsTable(report.serverMetrics), serverResourcesNote(report.serverResources));
   parts.push(
     history === null
       ? '<section class="trend" data-runs="0"><h3>Trend over runs</h3><p class="muted">No history is kept (PERF_HISTORY=none): no trend.</p></section>'

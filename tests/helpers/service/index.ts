@@ -10,3 +10,14 @@ export {
   type ServerMetrics,
 } from './metrics-client.ts';
 export { preflight, PreflightError, type PreflightResult } from './preflight.ts';
+export {
+  chooseResourceSource,
+  resourceSources,
+  resourcesAround,
+  resourcesMissing,
+  SOURCE_READERS,
+  type ResourceChoice,
+  type ResourceReaders,
+  type ResourceSource,
+  type SourceRead,
+} from './resource-sources.ts';

@@ -72,6 +72,8 @@ export class SpecRecorder {
   private degradation: DegradationAnalysis | undefined;
   /** The service's own metrics around the spec's load (every repetition of it). */
   private metrics: NonNullable<SpecReport['serverMetrics']> = {};
+  /** The server's memory and CPU around the spec's load, with their source. */
+  private resources: SpecReport['serverResources'];
   private aborted = false;
   /** Set by SIGINT/SIGTERM: every write from then on also updates the history line and the HTML index. */
   private interrupted = false;
@@ -248,6 +250,11 @@ export class SpecRecorder {
     if (reason) this.metrics.unavailableReason = reason;
   }
 
+  /** The server's memory and CPU around the spec's load, and where they were read (or why not). */
+  serverResources(resources: NonNullable<SpecReport['serverResources']>): void {
+    this.resources = resources;
+  }
+
   note(key: string, value: unknown): void {
     this.extra[key] = value;
   }
@@ -403,6 +410,7 @@ export class SpecRecorder {
       ...(this.degradation === undefined ? {} : { degradation: this.degradation }),
       ...(this.thresholdResults.length > 0 ? { thresholds: this.thresholdResults } : {}),
       serverMetrics: this.metrics,
+      ...(this.resources === undefined ? {} : { serverResources: this.resources }),
       checks: this.checks,
       timelines: main.timelines,
       extra: { ...this.extra, ...(Object.keys(settings).length > 0 ? { specSettings: settings } : {}) },

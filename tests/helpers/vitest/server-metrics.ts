@@ -4,9 +4,23 @@
 // the `metricsSeries` note) and read by the server matchers
 // (matchers-server.ts). A service without a metrics endpoint, or without a
 // field, is a reason to skip the check that needs it (metricsMissing), never a
-// silent pass.
-import { fetchSettledMetrics, formatMetricsBlock, pollMetrics, type MetricsResult, type ServerMetrics } from '../service/index.ts';
+// silent pass. The server's memory (and CPU) is read from the first source that has it
+// (service/resource-sources.ts: the metrics document, Prometheus, the container, the process),
+// named wherever it is shown.
+import {
+  chooseResourceSource,
+  fetchSettledMetrics,
+  formatMetricsBlock,
+  pollMetrics,
+  resourceSources,
+  resourcesAround,
+  resourcesMissing,
+  SOURCE_READERS,
+  type MetricsResult,
+  type ServerMetrics,
+} from '../service/index.ts';
 import { memoryGrowth, poolLeftovers } from '../analysis/index.ts';
+import type { ServerResources } from '../model/index.ts';
 import type { SpecRecorder } from './recorder.ts';
 
 /** What the service said of itself around a load. */
@@ -16,16 +30,18 @@ export interface ServerMetricsAround {
   after: MetricsResult;
   /** The document polled while the load ran (with `series`), each with its ms since the before snapshot. */
   series: { atMs: number; metrics: ServerMetrics }[];
+  /** The server's memory and CPU before and after, and the source they were read from (or why none). */
+  resources: ServerResources;
 }
 
-/** The fields the server checks read, by where the metrics document keeps them. */
+/** The fields the server checks read from the metrics document only, by where it keeps them. */
 const FIELDS = {
   successCount: { doc: 'webhook_metrics.success_count', snapshots: ['before', 'after'] },
-  rssBytes: { doc: 'process.rss_bytes', snapshots: ['before', 'after'] },
   pool: { doc: 'freshdesk_pool', snapshots: ['after'] },
 } as const satisfies Record<string, { doc: string; snapshots: readonly ('before' | 'after')[] }>;
 
-export type CheckedField = keyof typeof FIELDS;
+/** What a server check needs: a field of the metrics document, or the server's memory (`rssBytes`, from any source). */
+export type CheckedField = keyof typeof FIELDS | 'rssBytes';
 
 /**
  * Takes the service's metrics before `send` and after it (and, with `series`, every
@@ -40,6 +56,10 @@ export async function withServerMetrics<T>(
 ): Promise<{ result: T; server: ServerMetricsAround }> {
   const { metricsUrl } = recorder.context.stack;
   const before = await fetchSettledMetrics(metricsUrl);
+  // The metrics document's memory is the snapshot's: read once, around the load.
+  let latest = before;
+  const sources = resourceSources(recorder.context.stack, { ...SOURCE_READERS, metricsDocument: async () => latest });
+  const choice = await chooseResourceSource(sources);
   const poll = series ? pollMetrics(metricsUrl, everyMs) : undefined;
   let polled: ServerMetricsAround['series'];
   let result: T;
@@ -51,20 +71,33 @@ export async function withServerMetrics<T>(
   }
   // load() has put the requests in the ledger already: the metrics never hold the ledger up.
   const after = await fetchSettledMetrics(metricsUrl);
+  latest = after;
+  const resources = resourcesAround(choice, await choice.source?.read());
   recorder.serverMetrics(before, after);
-  const server: ServerMetricsAround = { metricsUrl, before, after, series: polled };
+  recorder.serverResources(resources);
+  const server: ServerMetricsAround = { metricsUrl, before, after, series: polled, resources };
   console.log(describeServer(server));
   return { result, server };
 }
 
-/** The metrics after the load, and the server's memory and pool when the document has them. */
-export function describeServer({ before, after }: ServerMetricsAround): string {
-  if (!after.available) return `Server metrics unavailable: ${after.reason}`;
-  const lines = [formatMetricsBlock(after.metrics)];
-  const rss = [before.available ? before.metrics.rssBytes : undefined, after.metrics.rssBytes];
-  if (rss[0] !== undefined && rss[1] !== undefined) lines.push(memoryGrowth(rss[0], rss[1]).text);
-  if (after.metrics.pool !== undefined) lines.push(`${poolLeftovers(after.metrics.pool).text} (after the run)`);
+/** The metrics after the load, the server's memory (and CPU) with its source, and the pool when the document has it. */
+export function describeServer({ after, resources }: ServerMetricsAround): string {
+  const lines = [after.available ? formatMetricsBlock(after.metrics) : `Server metrics unavailable: ${after.reason}`];
+  lines.push(describeResources(resources));
+  if (after.available && after.metrics.pool !== undefined) lines.push(`${poolLeftovers(after.metrics.pool).text} (after the run)`);
   return lines.join('\n');
+}
+
+/** `Server RSS: 80.1 MB -> 84.3 MB (+4.2 MB); CPU 3.2 s over the load (from prometheus http://…)`, or why there is none. */
+export function describeResources(resources: ServerResources): string {
+  const missing = resourcesMissing(resources);
+  if (missing !== undefined) return `Server memory not read: ${missing.replace(/^needs /, 'it needs ')}`;
+  const { before, after, source } = resources;
+  const cpu =
+    before?.cpuSeconds !== undefined && after?.cpuSeconds !== undefined
+      ? `; CPU ${(after.cpuSeconds - before.cpuSeconds).toFixed(1)} s over the load`
+      : '';
+  return `${memoryGrowth(before!.rssBytes, after!.rssBytes).text}${cpu} (from ${source})`;
 }
 
 /**
@@ -73,6 +106,11 @@ export function describeServer({ before, after }: ServerMetricsAround): string {
  * load that should have taken the snapshots did not finish.
  */
 export function metricsMissing(server: ServerMetricsAround | undefined, field: CheckedField): string | undefined {
+  if (field === 'rssBytes') {
+    return server === undefined
+      ? "needs the server's memory: the load around which it is read did not finish"
+      : resourcesMissing(server.resources);
+  }
   const { doc, snapshots } = FIELDS[field];
   if (server === undefined) return `needs ${doc}: the load around which the metrics are read did not finish`;
   for (const which of snapshots) {

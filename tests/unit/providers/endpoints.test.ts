@@ -3,6 +3,7 @@ import { parseConfig } from '../../helpers/config/settings.ts';
 import { startProvider } from '../../helpers/providers/choose.ts';
 import { composeFailureFix } from '../../helpers/providers/compose.ts';
 import { deriveEndpointUrls, externalStack } from '../../helpers/providers/external.ts';
+import { readProcess } from '../../helpers/service/process-stats.ts';
 
 describe('health and metrics URLs of an external service', () => {
   it("replace the webhook path's last segment (a sibling of it), whatever the path is", () => {
@@ -35,6 +36,31 @@ describe('health and metrics URLs of an external service', () => {
     );
     expect(derived.endpoints.healthUrl).toBe('http://127.0.0.1:9/hooks/health');
   });
+});
+
+describe("the server's other memory sources reach the specs with the endpoints", () => {
+  it('WEBHOOK_PROMETHEUS_URL goes with any provider; unset, there is none', async () => {
+    const url = 'http://127.0.0.1:9/hooks/fd';
+    const set = parseConfig({ WEBHOOK_SECRET: 's', WEBHOOK_URL: url, WEBHOOK_PROMETHEUS_URL: 'http://127.0.0.1:9/metrics' });
+    expect((await startProvider(set, { name: 'external', reason: 'test' }, '.')).endpoints.prometheusUrl).toBe(
+      'http://127.0.0.1:9/metrics',
+    );
+    const unset = parseConfig({ WEBHOOK_SECRET: 's', WEBHOOK_URL: url });
+    expect((await startProvider(unset, { name: 'external', reason: 'test' }, '.')).endpoints.prometheusUrl).toBeUndefined();
+    expect(() => parseConfig({ WEBHOOK_SECRET: 's', WEBHOOK_PROMETHEUS_URL: 'localhost:9/metrics' })).toThrow(/WEBHOOK_PROMETHEUS_URL=/);
+  });
+
+  it("embedded: the webhook service's pid, a live process whose memory can be read", async () => {
+    const stack = await startProvider(parseConfig({ WEBHOOK_SECRET: 's' }), { name: 'embedded', reason: 'test' }, '.');
+    try {
+      const { servicePid, details } = stack.endpoints;
+      expect(servicePid).toBe(Number(details.pids?.[0]));
+      const read = await readProcess(servicePid!);
+      expect(read.ok && read.figures.rssBytes).toBeGreaterThan(10 * 2 ** 20);
+    } finally {
+      await stack.stop();
+    }
+  }, 30_000);
 });
 
 describe('compose failures say what to set', () => {

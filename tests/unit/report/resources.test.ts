@@ -5,7 +5,7 @@ import { generatorVerdict, type GeneratorResources, type MeasuredResources } fro
 import type { LoadTestSummary } from '../../helpers/engine/summary.ts';
 import { formatSummary, generatorLines } from '../../helpers/report/console.ts';
 import { renderHtmlReport } from '../../helpers/report/html-report.ts';
-import { resourcesTable, serverRss } from '../../helpers/report/html-resources.ts';
+import { resourcesTable, serverResourcesNote, serverRss } from '../../helpers/report/html-resources.ts';
 import type { SpecReport } from '../../helpers/report/json-report.ts';
 import type { ServerMetrics } from '../../helpers/service/metrics-client.ts';
 import { latencies, legacyReport, makeReport, resultsOf } from './fixtures.ts';
@@ -78,6 +78,28 @@ describe('html: resourcesTable', () => {
     expect(serverRss({})).toBe('not read');
     expect(serverRss({ unavailableReason: 'answered 404' })).toBe('unavailable');
     expect(serverRss({ after: metrics(64) })).toBe('n/a → 64.0 MB');
+  });
+
+  it('names the source of the memory; without one, says so and lists each reason', () => {
+    const fromPrometheus = {
+      source: 'prometheus http://127.0.0.1:9/metrics',
+      before: { rssBytes: 50 * MB, cpuSeconds: 1 },
+      after: { rssBytes: 52.5 * MB, cpuSeconds: 3.5 },
+    };
+    // The readings win over the document's figures (the document may lack them).
+    expect(resourcesTable(summaryWith(headroom), { before: metrics(), after: metrics() }, fromPrometheus)).toContain(
+      '<td>50.0 → 52.5 MB (+2.5 MB), prometheus http://127.0.0.1:9/metrics</td>',
+    );
+    expect(serverResourcesNote(fromPrometheus)).toBe(
+      '<p class="server-resources" data-source="prometheus http://127.0.0.1:9/metrics"><strong>Server memory</strong> ' +
+        '(from prometheus http://127.0.0.1:9/metrics): 50.0 → 52.5 MB (+2.5 MB); CPU 2.5 s over the load</p>',
+    );
+    const none = { missing: ['prometheus: WEBHOOK_PROMETHEUS_URL is not set', 'process: the service is no process this run started'] };
+    expect(serverRss({ unavailableReason: 'answered 404' }, none)).toBe('no source');
+    expect(serverResourcesNote(none)).toBe(
+      '<p class="muted">Server memory not read, no source had it: prometheus: WEBHOOK_PROMETHEUS_URL is not set; process: the service is no process this run started</p>',
+    );
+    expect(serverResourcesNote(undefined)).toBe('');
   });
 
   it('marks a generator-limited run, and a busy one that kept pace', () => {

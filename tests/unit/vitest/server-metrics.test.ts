@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerMetrics, ServerResources } from '../../helpers/model/index.ts';
 import type { MetricsResult } from '../../helpers/service/index.ts';
 import type { LoadRun } from '../../helpers/vitest/load.ts';
 import '../../helpers/vitest/matchers-server.ts';
@@ -44,8 +45,27 @@ const doc = (successCount: number, rssMb: number, pool?: object) => ({
 
 const snapshot = (metrics: object): MetricsResult => ({ available: true, metrics: { missing: [], ...metrics } });
 
-function around(before: object, after: object): ServerMetricsAround {
-  return { metricsUrl: 'http://127.0.0.1:1/webhook/metrics', before: snapshot(before), after: snapshot(after), series: [] };
+const METRICS_URL = 'http://127.0.0.1:1/webhook/metrics';
+
+/** Snapshots around a load; the memory is the metrics document's, as withServerMetrics reads it when the document has it. */
+function around(before: Partial<ServerMetrics>, after: Partial<ServerMetrics>, resources?: ServerResources): ServerMetricsAround {
+  const documentResources = (): ServerResources =>
+    before.rssBytes === undefined
+      ? { missing: [`metrics document ${METRICS_URL}: the document lacks process.rss_bytes`] }
+      : after.rssBytes === undefined
+        ? {
+            source: `metrics document ${METRICS_URL}`,
+            before: { rssBytes: before.rssBytes },
+            missing: [`metrics document ${METRICS_URL}: the document lacks process.rss_bytes (after the load)`],
+          }
+        : { source: `metrics document ${METRICS_URL}`, before: { rssBytes: before.rssBytes }, after: { rssBytes: after.rssBytes } };
+  return {
+    metricsUrl: METRICS_URL,
+    before: snapshot(before),
+    after: snapshot(after),
+    series: [],
+    resources: resources ?? documentResources(),
+  };
 }
 
 describe('withServerMetrics', () => {
@@ -72,6 +92,40 @@ describe('withServerMetrics', () => {
     expect(server).toReconcileWith(20);
     expect(server).toShowNoMemoryGrowth(64);
     expect(server).toLeaveFreshdeskPoolIdle();
+    // The document had the memory: it is the source, read from the snapshots around the load.
+    expect(report.serverResources).toEqual({
+      source: `metrics document ${metricsUrl}`,
+      before: { rssBytes: 80 * 2 ** 20 },
+      after: { rssBytes: 82 * 2 ** 20 },
+    });
+  });
+
+  it('a document without memory: the next source that has it is read before and after, and named', async () => {
+    const prometheus = { text: 'process_resident_memory_bytes 10485760\nprocess_cpu_seconds_total 1.5\n' };
+    const server = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(prometheus.text);
+    });
+    servers.push(server);
+    const promUrl = server.url.replace('/webhook/freshdesk', '/metrics');
+    const metricsUrl = await metricsServer({ current: {}, status: 404 });
+    const recorder = recorderFor('http://127.0.0.1:1/webhook/freshdesk', metricsUrl);
+    recorder.context.stack.prometheusUrl = promUrl;
+    const { server: around } = await withServerMetrics(recorder, async () => {
+      prometheus.text = 'process_resident_memory_bytes 115343360\nprocess_cpu_seconds_total 4\n';
+    });
+    expect(around.resources).toEqual({
+      source: `prometheus ${promUrl}`,
+      before: { rssBytes: 10 * 2 ** 20, cpuSeconds: 1.5 },
+      after: { rssBytes: 110 * 2 ** 20, cpuSeconds: 4 },
+    });
+    expect(metricsMissing(around, 'rssBytes')).toBeUndefined();
+    expect(metricsMissing(around, 'successCount')).toContain('answered 404');
+    expect(() => expect(around).toShowNoMemoryGrowth(64)).toThrow(
+      `expected the server's memory (RSS, from prometheus ${promUrl}) to grow by less than 64 MB over the load: Server RSS: 10.0 MB -> 110.0 MB (+100.0 MB)`,
+    );
+    expect(around).toShowNoMemoryGrowth(101);
+    const { report } = await recorder.finish();
+    expect(report.serverResources?.source).toBe(`prometheus ${promUrl}`);
   });
 
   it('a service without metrics: the report says why, and every check has a reason to skip', async () => {
@@ -81,9 +135,19 @@ describe('withServerMetrics', () => {
     const { report } = await recorder.finish();
     expect(report.serverMetrics?.unavailableReason).toContain('answered 404');
     expect(report.extra?.metricsSeries).toBeUndefined();
-    for (const field of ['successCount', 'rssBytes', 'pool'] as const) {
+    for (const field of ['successCount', 'pool'] as const) {
       expect(metricsMissing(server, field)).toContain(`from ${metricsUrl}: ${metricsUrl} answered 404`);
     }
+    // The memory has other sources; with none of them there, every one says why.
+    expect(metricsMissing(server, 'rssBytes')).toBe(
+      "needs the server's memory, and no source had it: " +
+        `metrics document ${metricsUrl}: ${metricsUrl} answered 404: the service has no metrics endpoint; ` +
+        'prometheus: WEBHOOK_PROMETHEUS_URL is not set; ' +
+        'container: the service runs in no container of this run (provider external); ' +
+        'process: the service is no process this run started (provider external)',
+    );
+    expect(report.serverResources?.source).toBeUndefined();
+    expect(report.serverResources?.missing).toHaveLength(4);
   });
 });
 
@@ -92,7 +156,7 @@ describe('metricsMissing', () => {
     const server = around({ successCount: 1 }, { successCount: 2 });
     expect(metricsMissing(server, 'successCount')).toBeUndefined();
     expect(metricsMissing(server, 'rssBytes')).toBe(
-      'needs process.rss_bytes from http://127.0.0.1:1/webhook/metrics: the document lacks process.rss_bytes (before the load)',
+      "needs the server's memory, and no source had it: metrics document http://127.0.0.1:1/webhook/metrics: the document lacks process.rss_bytes",
     );
     expect(metricsMissing(server, 'pool')).toBe(
       'needs freshdesk_pool from http://127.0.0.1:1/webhook/metrics: the document lacks freshdesk_pool (after the load)',
@@ -103,7 +167,12 @@ describe('metricsMissing', () => {
     const server = around({}, { successCount: 2, rssBytes: 1, pool: { pending: 0, running: 0 } });
     expect(metricsMissing(server, 'pool')).toBeUndefined();
     expect(metricsMissing(server, 'successCount')).toContain('(before the load)');
-    expect(metricsMissing(server, 'rssBytes')).toContain('(before the load)');
+    expect(metricsMissing(server, 'rssBytes')).toContain('no source had it');
+    // A source that answered before the load and not after it cannot judge either, and says so.
+    expect(metricsMissing(around({ rssBytes: 1 }, {}), 'rssBytes')).toBe(
+      "needs the server's memory from metrics document http://127.0.0.1:1/webhook/metrics: " +
+        'metrics document http://127.0.0.1:1/webhook/metrics: the document lacks process.rss_bytes (after the load)',
+    );
   });
 
   it('no snapshots at all: the load did not finish', () => {
@@ -148,12 +217,23 @@ describe('toShowNoMemoryGrowth', () => {
   it('passes below the bound, fails at or above it with both figures', () => {
     expect(around({ rssBytes: 80 * mb }, { rssBytes: 143 * mb })).toShowNoMemoryGrowth(64);
     expect(() => expect(around({ rssBytes: 80 * mb }, { rssBytes: 144 * mb })).toShowNoMemoryGrowth(64)).toThrow(
-      /process.rss_bytes from http:\/\/127.0.0.1:1\/webhook\/metrics\) to grow by less than 64 MB over the load: Server RSS: 80.0 MB -> 144.0 MB \(\+64.0 MB\)/,
+      /RSS, from metrics document http:\/\/127.0.0.1:1\/webhook\/metrics\) to grow by less than 64 MB over the load: Server RSS: 80.0 MB -> 144.0 MB \(\+64.0 MB\)/,
     );
   });
 
+  it('judges the source it is handed, and names it', () => {
+    const fromProcess: ServerResources = { source: 'process 4242', before: { rssBytes: 50 * mb }, after: { rssBytes: 130 * mb } };
+    expect(() => expect(around({}, {}, fromProcess)).toShowNoMemoryGrowth(64)).toThrow(
+      /RSS, from process 4242\) to grow by less than 64 MB/,
+    );
+    expect(around({}, {}, fromProcess)).toShowNoMemoryGrowth(81);
+  });
+
   it('a snapshot without RSS fails with the reason rather than pass', () => {
-    expect(() => expect(around({ rssBytes: 1 }, {})).toShowNoMemoryGrowth(64)).toThrow(/cannot judge: needs process.rss_bytes/);
+    expect(() => expect(around({ rssBytes: 1 }, {})).toShowNoMemoryGrowth(64)).toThrow(
+      /cannot judge: needs the server's memory from metrics document/,
+    );
+    expect(() => expect(around({}, {})).toShowNoMemoryGrowth(64)).toThrow(/cannot judge: needs the server's memory, and no source had it/);
   });
 });
 
