@@ -100,3 +100,46 @@ export function policyFromHeaders(headers: Readonly<Record<string, string>>, now
   if (limit > 1_000_000 || windowMs < 1 || windowMs > 86_400_000) return `its headers state a policy out of range (${said})`;
   return { algorithm: 'fixed', limit, windowMs, readFrom: `${said} (window from ${from})` };
 }
+
+/** What a service's answer said of the client's window: how many it will still admit, and when that resets. */
+export interface ServiceSays {
+  remaining: number;
+  /** Wall ms the window resets (now + the reset's seconds). */
+  resetAtMs: number;
+  /** The headers as sent, for messages. */
+  said: string;
+}
+
+/** `remaining` and `reset` from RateLimit (draft-7, draft-8+), RateLimit-Remaining/-Reset or X-RateLimit-*; undefined without both. */
+export function serviceSays(headers: Readonly<Record<string, string>>, nowMs = Date.now()): ServiceSays | undefined {
+  const h = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const field = rateLimitField(h.ratelimit ?? '');
+  const remaining = field.remaining ?? int(h['ratelimit-remaining']) ?? int(h['x-ratelimit-remaining']);
+  const resetS = field.resetS ?? int(h['ratelimit-reset']) ?? resetSecondsOf(h['x-ratelimit-reset'], nowMs);
+  if (remaining === undefined || resetS === undefined) return undefined;
+  const said = RATE_LIMIT_HEADERS.filter((name) => h[name] !== undefined && name !== 'ratelimit-policy')
+    .map((name) => `${name}: ${h[name]}`)
+    .join('; ');
+  return { remaining, resetAtMs: nowMs + resetS * 1000, said };
+}
+
+/** A run's answers with their captured headers (structural: the engine's results fit). */
+export interface HeardAnswers {
+  info: { startedAt: string };
+  capturedHeaders: ReadonlyMap<number, Readonly<Record<string, string>>>;
+  sample(index: number): { endMs: number };
+}
+
+/**
+ * The service's last word on the window over a run: the fewest `remaining` any answer stated,
+ * with the reset that answer named (counted from when it came); undefined when none stated both.
+ */
+export function lastWord(results: HeardAnswers): ServiceSays | undefined {
+  const startedAt = Date.parse(results.info.startedAt);
+  let fewest: ServiceSays | undefined;
+  for (const [index, headers] of results.capturedHeaders) {
+    const said = serviceSays(headers, startedAt + results.sample(index).endMs);
+    if (said !== undefined && (fewest === undefined || said.remaining < fewest.remaining)) fewest = said;
+  }
+  return fewest;
+}

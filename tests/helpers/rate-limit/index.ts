@@ -14,9 +14,9 @@ export {
   type RateLimitAlgorithm,
   type RateLimitPolicy,
 } from './policy.ts';
-export { planWait, type PhasePlan, type WaitPlan } from './planner.ts';
+export { EDGE_MARGIN_MS, planWait, type PhasePlan, type WaitPlan } from './planner.ts';
 export { admittedSends, answerTimes, LEDGER_FILE, RateLedger, type Sent } from './ledger.ts';
 export { waitMessage } from './messages.ts';
 export { absorptionProblems, activationPlan, EDGE_TOLERANCE, judgeShedding, outcomeOf } from './shedding.ts';
 export { judgeRetryAfter, retryAfterWaitS } from './retry-after.ts';
-export { policyFromHeaders, RATE_LIMIT_HEADERS } from './headers.ts';
+export { lastWord, policyFromHeaders, RATE_LIMIT_HEADERS, serviceSays, type ServiceSays } from './headers.ts';

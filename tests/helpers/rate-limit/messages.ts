@@ -16,6 +16,8 @@ export function waitMessage(name: string, policy: RateLimitPolicy | null, plan: 
     `the policy is ${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`,
     needs ?? `the phase sends ${shape}`,
   ];
+  if (wait.serviceSaid !== undefined)
+    notes.push(`the service's last answer said less remains (${wait.serviceSaid}): waiting for its reset`);
   if (wait.overLimitByPlan > 0)
     notes.push(
       bucket

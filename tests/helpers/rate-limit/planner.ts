@@ -25,6 +25,7 @@
 
 import { dueTimeMs } from '#engine';
 import { bucketNeeds, tokensAt, whenTokens } from './bucket.ts';
+import type { ServiceSays } from './headers.ts';
 import { algorithmOf, type RateLimitPolicy } from './policy.ts';
 
 /** Extra time a past request is assumed to stay in the service's window. */
@@ -46,6 +47,8 @@ export interface WaitPlan {
   overLimitByPlan: number;
   /** The phase's own plan leaves less than the margin at some request (e.g. exactly `limit` per window): refusals at the edge are possible. */
   atEdge: boolean;
+  /** The service's own word made the wait longer: it said so in these headers (its `remaining` and `reset`). */
+  serviceSaid?: string;
 }
 
 /** Offsets of the phase's requests from its start, in ms. */
@@ -61,12 +64,33 @@ export function inWindow(pastMs: readonly number[], atMs: number, policy: RateLi
   return count;
 }
 
+/**
+ * When the phase may start: from our own requests and the policy's algorithm, and no earlier than
+ * the reset the service's last answer named (`said`) when the phase needs more before it than the
+ * service said remained (other traffic in the window shows there).
+ */
 export function planWait(
   policy: RateLimitPolicy | null,
   pastMs: readonly number[],
   plan: PhasePlan,
   nowMs: number,
   marginMs = EDGE_MARGIN_MS,
+  said?: ServiceSays,
+): WaitPlan {
+  const wait = planOwnWait(policy, pastMs, plan, nowMs, marginMs);
+  if (policy === null || said === undefined || said.resetAtMs <= wait.startAtMs) return wait;
+  const dueBeforeReset = offsetsOf(plan).filter((d) => wait.startAtMs + d < said.resetAtMs).length;
+  if (dueBeforeReset <= said.remaining) return wait;
+  const startAtMs = said.resetAtMs + marginMs;
+  return { ...wait, startAtMs, waitMs: startAtMs - nowMs, serviceSaid: said.said };
+}
+
+function planOwnWait(
+  policy: RateLimitPolicy | null,
+  pastMs: readonly number[],
+  plan: PhasePlan,
+  nowMs: number,
+  marginMs: number,
 ): WaitPlan {
   if (policy === null) return { startAtMs: nowMs, waitMs: 0, inWindowNow: 0, overLimitByPlan: 0, atEdge: false };
   if (algorithmOf(policy) === 'bucket') return planBucketWait(policy, pastMs, plan, nowMs, marginMs);

@@ -7,7 +7,7 @@
 import { plannedDurationMs, planStages, runLoadTest, type LoadTestOptions, type LoadTestResults, type LoadTestSummary } from '#engine';
 import { analyzeDegradation, medianRunIndex, METRICS, type DegradationAnalysis } from '../analysis/index.ts';
 import { formatSummary } from '../report/index.ts';
-import type { Sent } from '../rate-limit/index.ts';
+import { RATE_LIMIT_HEADERS, type Sent } from '../rate-limit/index.ts';
 import type { SpecRecorder } from './recorder.ts';
 
 /** `'2/s'`, `'100/min'`, or `'burst'` (every request due at once). */
@@ -151,6 +151,9 @@ export function phaseBoundMs(plannedMs: number, requestTimeoutMs: number): numbe
   return Math.ceil(plannedMs + requestTimeoutMs + 10_000);
 }
 
+/** Phases up to this size keep the service's rate-limit headers of every answer (lastWord). */
+const MAX_HEARD_REQUESTS = 10_000;
+
 /**
  * The `load` function of one test, over the spec's recorder. `deadlineMs` is when the test's
  * timeout runs out: a phase that could not finish by then is refused before it sends anything.
@@ -172,6 +175,11 @@ export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_
         ? 'the phase judges the limiter, so it waits until none of the suite’s requests is left in the window'
         : undefined;
     const defaults: Partial<LoadTestOptions> = {
+      // What the service says of its window (remaining, reset), for the next phase's wait; kept per
+      // answer, so only for phases of a size a spec's report holds anyway.
+      ...(config.rateLimit !== null && requests <= MAX_HEARD_REQUESTS
+        ? { captureHeaders: [...RATE_LIMIT_HEADERS, ...(engine.captureHeaders ?? [])] }
+        : {}),
       timeoutMs: config.requestTimeoutMs,
       maxDurationMs: phaseBoundMs(planned, engine.timeoutMs ?? config.requestTimeoutMs),
       // A burst: every request due at once, all in flight together (up to 256 connections).
@@ -196,6 +204,7 @@ export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_
         ...recorder.answerRules(),
         ...defaults,
         ...engine,
+        ...(defaults.captureHeaders === undefined ? {} : { captureHeaders: defaults.captureHeaders }),
         ...(staged ? {} : { totalRequests: requests }),
         ...(rps === null ? {} : { requestsPerSecond: rps }),
         ticketIdStart: recorder.reserveTickets(requests),

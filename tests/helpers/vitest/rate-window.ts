@@ -2,7 +2,17 @@
 // the service (the ledger beside the reports, shared by every spec and by a run
 // started within a minute of the last), the waits for room before each phase,
 // and the requests each phase may have added to the window.
-import { answerTimes, planWait, waitMessage, type PhasePlan, type RateLedger, type Sent, type WaitPlan } from '../rate-limit/index.ts';
+import {
+  answerTimes,
+  EDGE_MARGIN_MS,
+  planWait,
+  waitMessage,
+  type PhasePlan,
+  type RateLedger,
+  type Sent,
+  type ServiceSays,
+  type WaitPlan,
+} from '../rate-limit/index.ts';
 import { ledgerFor, type PerfContext } from './perf-context.ts';
 
 /** One wait, as the report keeps it. */
@@ -12,6 +22,8 @@ export class RateWindow {
   readonly ledger: RateLedger;
   /** Every wait of the spec so far, in order. */
   readonly waits: WaitRecord[] = [];
+  /** What the service's answers last said of the window (its `remaining` and `reset`), when they say it. */
+  private said: ServiceSays | undefined;
 
   constructor(
     private readonly context: Pick<PerfContext, 'config' | 'stack'>,
@@ -27,12 +39,17 @@ export class RateWindow {
    */
   async awaitRoom(phase: string, plan: PhasePlan, signal: AbortSignal, needs?: string): Promise<WaitRecord> {
     const policy = this.context.config.rateLimit;
-    const wait = planWait(policy, answerTimes(this.sent()), plan, Date.now());
+    const wait = planWait(policy, answerTimes(this.sent()), plan, Date.now(), EDGE_MARGIN_MS, this.said);
     const record = { ...wait, phase, requests: plan.requests, message: waitMessage(`${this.spec}/${phase}`, policy, plan, wait, needs) };
     console.log(`[perf] rate limit: ${record.message}`);
     this.waits.push(record);
     if (wait.waitMs > 0) await sleep(wait.waitMs, signal);
     return record;
+  }
+
+  /** Keeps what a run's answers said of the window, for the next wait (`undefined` keeps the last word). */
+  heard(said: ServiceSays | undefined): void {
+    if (said !== undefined) this.said = said;
   }
 
   /** The suite's requests to the service still in the ledger, this spec's included. */

@@ -15,7 +15,7 @@ import {
   type ThresholdResult,
 } from '../analysis/index.ts';
 import { settingsRead } from '../config/index.ts';
-import { admittedSends, type PhasePlan, type Sent } from '../rate-limit/index.ts';
+import { admittedSends, lastWord, type PhasePlan, type Sent } from '../rate-limit/index.ts';
 import {
   checkAgainstBaseline,
   historyPathFor,
@@ -201,6 +201,7 @@ export class SpecRecorder {
     { cutByDesign = false, repetition = 0 }: { cutByDesign?: boolean; repetition?: number } = {},
   ): LoadTestSummary {
     this.recordSent(admittedSends(results));
+    this.window.heard(lastWord(results));
     const summary = results.getSummary();
     const run = this.runAt(repetition);
     run.summaries[phase] = summary;
