@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { isSuiteConsole, PerfConsoleReporter } from './tests/helpers/vitest/console-reporter.ts';
 import { InterruptReporter } from './tests/helpers/vitest/interrupt-reporter.ts';
 import { JUnitPerProjectReporter } from './tests/helpers/vitest/junit-per-project.ts';
 import { PerfHtmlReporter } from './tests/helpers/vitest/reporter.ts';
@@ -11,7 +12,10 @@ export default defineConfig({
     // (reports/junit-<project>.xml, or --outputFile.junit with {project} in it), and the HTML
     // overview of the performance specs (written only when a spec handed over its report).
     // On Ctrl-C, InterruptReporter writes what it can synchronously before Vitest exits.
-    reporters: ['default', new JUnitPerProjectReporter(), new PerfHtmlReporter(), new InterruptReporter()],
+    // The performance specs' console lines are the suite's to print (PerfConsoleReporter: no
+    // Vitest header above them, progress as one live line per phase in a terminal).
+    reporters: ['default', new PerfConsoleReporter(), new JUnitPerProjectReporter(), new PerfHtmlReporter(), new InterruptReporter()],
+    onConsoleLog: (_log, _stream, entity) => !isSuiteConsole(entity),
     // The performance specs in a fixed order (standard, sustained, burst, profile, custom,
     // then any other by name), not in the order Vitest's cache would choose.
     sequence: { sequencer: SpecOrderSequencer },

@@ -128,6 +128,8 @@ class LoadRun {
   private checkBodyThrew = false;
   /** Corrected latencies completed since the last progress snapshot (only when progress is on). */
   private progressWindow: number[] | null;
+  /** When the last progress snapshot was made (ms since the start). */
+  private lastSnapshotMs = 0;
   private t0 = 0;
   /** The generator's CPU and event loop, read at the start and the end only (no per-request cost). */
   private readonly meter = new ResourceMeter();
@@ -448,8 +450,11 @@ class LoadRun {
   private readonly reportProgress = (): void => {
     const window = this.progressWindow ?? [];
     this.progressWindow = [];
+    const elapsedMs = this.now();
+    const windowMs = elapsedMs - this.lastSnapshotMs;
+    this.lastSnapshotMs = elapsedMs;
     const snapshot: ProgressSnapshot = {
-      elapsedMs: this.now(),
+      elapsedMs,
       plannedRequests: this.o.totalRequests,
       sent: this.store.sent,
       completed: this.store.completed,
@@ -458,6 +463,8 @@ class LoadRun {
       failed: this.failed,
       currentP95Ms: percentile(sortedValues(window), 0.95),
       windowCount: window.length,
+      windowMs,
+      plannedMs: this.o.plannedMs,
     };
     if (this.o.schedule instanceof StagedSchedule) snapshot.stageIndex = this.o.schedule.stageAt(snapshot.elapsedMs);
     publishProgress(snapshot);

@@ -19,6 +19,10 @@ export interface ProgressSnapshot {
   currentP95Ms: number;
   /** How many completions `currentP95Ms` covers. */
   windowCount: number;
+  /** The span `currentP95Ms` covers: ms since the previous snapshot (or the start). */
+  windowMs: number;
+  /** How long the schedule runs, ms from the start (the last request's due time). */
+  plannedMs: number;
   /** Staged runs only: the index of the stage whose window holds elapsedMs. */
   stageIndex?: number;
 }
@@ -120,6 +124,8 @@ export interface ResolvedOptions {
   captureHeaders: string[];
   onProgress: ((snapshot: ProgressSnapshot) => void) | null;
   progressIntervalMs: number;
+  /** When the schedule's last request is due, ms from the start. */
+  plannedMs: number;
   /** Emit progress snapshots (resolved from `progress`, onProgress and the planned duration). */
   progress: boolean;
 }
@@ -366,6 +372,7 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     captureHeaders: captureHeaders.map((name: string) => name.toLowerCase()),
     onProgress,
     progressIntervalMs,
+    plannedMs,
     progress: emitsProgress,
   };
 }

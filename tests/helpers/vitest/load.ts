@@ -9,6 +9,7 @@ import { analyzeDegradation, medianRunIndex, METRICS, type DegradationAnalysis }
 import { formatSummary } from '../report/index.ts';
 import { RATE_LIMIT_HEADERS, type Sent } from '../rate-limit/index.ts';
 import type { SpecRecorder } from './recorder.ts';
+import { setRunningPhase } from './running-phase.ts';
 
 /** `'2/s'`, `'100/min'`, or `'burst'` (every request due at once). */
 export type Rate = `${number}/s` | `${number}/min` | 'burst';
@@ -189,8 +190,10 @@ export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_
     const count = repeats ? recorder.repeatLoads() : 1;
     const runs: LoadRun[] = [];
     for (let repetition = 0; repetition < count; repetition++) {
-      if (room === 'none') console.log(`[perf] rate limit: ${recorder.spec}/${phase} starts now, past the budget on purpose`);
-      else await recorder.awaitRoom(phase, roomFor, needs);
+      if (room === 'none') {
+        setRunningPhase(recorder.spec, phase);
+        console.log(`[perf] rate limit: ${recorder.spec}/${phase} starts now, past the budget on purpose`);
+      } else await recorder.awaitRoom(phase, roomFor, needs);
       const boundMs = engine.maxDurationMs ?? defaults.maxDurationMs!;
       const leftMs = deadlineMs - Date.now();
       if (boundMs > leftMs) {

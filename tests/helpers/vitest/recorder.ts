@@ -32,6 +32,7 @@ import {
 import type { MetricsResult, ServerMetrics } from '../service/index.ts';
 import { reportPathFor, TICKET_BLOCK, ticketIdStart, type PerfContext } from './perf-context.ts';
 import { RateWindow, type WaitRecord } from './rate-window.ts';
+import { setRunningPhase } from './running-phase.ts';
 
 /** A Vitest suite, as far as the title needs it. */
 interface AnySuite {
@@ -174,6 +175,7 @@ export class SpecRecorder {
 
   /** Waits until the rate-limit window has room for the phase (RateWindow.awaitRoom); kept in the report. */
   async awaitRoom(phase: string, plan: PhasePlan, needs?: string): Promise<WaitRecord> {
+    setRunningPhase(this.spec, phase);
     const wait = await this.window.awaitRoom(phase, plan, this.signal, needs);
     this.extra.rateLimitWaits = this.window.waits;
     return wait;

@@ -75,6 +75,8 @@ const snapshot: ProgressSnapshot = {
   failed: 5,
   currentP95Ms: 234.54,
   windowCount: 500,
+  windowMs: 5000,
+  plannedMs: 60_000,
 };
 const line = '[12.0 s] sent 1200/3000, completed 1195 (5 failed), in flight 5, current P95 234.5 ms over 500';
 

@@ -100,6 +100,8 @@ function simulated(service: Service, clock: { ms: number }) {
         failed,
         currentP95Ms: window.length > 0 ? window[Math.ceil(0.95 * window.length) - 1]! : Number.NaN,
         windowCount: window.length,
+        windowMs: 5000,
+        plannedMs: 60_000,
       });
       if (options.signal?.aborted) stopAt = p;
       if (sent.length === count && done.length === count) break;
