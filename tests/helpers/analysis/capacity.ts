@@ -44,6 +44,7 @@
 //   the low end was judged by the ramp only).
 // - The capacity is `low`, the highest rate a step showed meeting the SLOs; its uncertainty
 //   is the bracket [low, high]. `limitedBy` is the verdict of the step at `high`.
+import { sustainedPerSecond, type RateLimitPolicy } from '../rate-limit/index.ts';
 import { classHasLatency, percentile, sortedValues } from '#engine';
 
 export type CapacityLimit = 'throughput' | 'rate_limiter' | 'latency' | 'errors' | 'generator';
@@ -73,7 +74,7 @@ export interface CapacitySettings {
   /** Schedule lag P99 above this makes a step the generator's, not the service's, ms. */
   maxLagMs: number;
   /** The declared rate-limit policy (RATE_LIMIT), or null for none. */
-  policy: { limit: number; windowMs: number } | null;
+  policy: RateLimitPolicy | null;
   /** Bounds of the whole search: time (waits and drains included) and requests. */
   maxDurationMs: number;
   maxRequests: number;
@@ -99,9 +100,9 @@ export const CLIMB_MIN_SAMPLES = 5;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const pct = (value: number) => `${value.toFixed(2)} %`;
 
-/** The policy's sustained rate, requests per second. */
+/** The policy's sustained rate, requests per second (a bucket's refill). */
 export function policyRps(policy: CapacitySettings['policy']): number | null {
-  return policy === null ? null : (policy.limit * 1000) / policy.windowMs;
+  return policy === null ? null : sustainedPerSecond(policy);
 }
 
 /** The highest rate the search offers: maxRps, or with a policy the policy's rate plus the tolerance if lower. */
@@ -116,7 +117,11 @@ export function stepDurationMs(rps: number, settings: CapacitySettings): number 
   let duration = Math.max(settings.minDurationMs, (settings.minRequests * 1000) / rps);
   const policy = policyRps(settings.policy);
   if (policy !== null && settings.policy !== null && rps > policy * (1 + 1e-9)) {
-    duration = Math.max(duration, settings.policy.windowMs + POLICY_FILL_MARGIN_MS);
+    // Past the policy long enough to meet the limiter: a window fills in one window; a bucket
+    // empties at the surplus over its refill.
+    const fillMs =
+      settings.policy.refillPerSecond === undefined ? settings.policy.windowMs : (settings.policy.limit / (rps - policy)) * 1000;
+    duration = Math.max(duration, fillMs + POLICY_FILL_MARGIN_MS);
   }
   return Math.ceil(duration);
 }

@@ -6,20 +6,31 @@
 // for the edge): after a silence longer than a window the next request surely
 // starts one; a request surely after a window's end starts the next; a request
 // that may fall either side leaves the windows unknown until the next silence.
-// Unknown counts as no earlier request in the phase's window: a verdict may
-// accept a limiter that admitted a little more, never fail a correct one. Pure.
+// Unknown counts as no earlier request in the phase's window, and as a window
+// that may end during the phase: a verdict may then accept a limiter that
+// admitted more, never fail a correct one. Pure.
 import type { Sent } from './ledger.ts';
 import type { RateLimitPolicy } from './policy.ts';
 
-/** How many of `earlier` (sent before the phase) surely count in the fixed window the whole phase falls in. */
+export interface FixedWindowAtPhase {
+  /** Earlier requests surely counted in the window the phase starts in. */
+  count: number;
+  /** The window's end is unknown, or may fall within the phase: a new window may begin during it. */
+  mayRestart: boolean;
+}
+
+/** How many of `earlier` (sent before the phase) surely count in the fixed window the phase starts in, and whether it may end during the phase. */
 export function earlierInFixedWindow(
   policy: RateLimitPolicy,
   earlier: readonly Sent[],
   phase: { startMs: number; endMs: number },
   marginMs: number,
-): number {
+): FixedWindowAtPhase {
   const { windowMs } = policy;
   const sorted = [...earlier].sort((a, b) => a[0] - b[0]);
+  const lastAnsweredOfAll = Math.max(Number.NEGATIVE_INFINITY, ...sorted.map(([, answered]) => answered));
+  // After a silence longer than a window, the phase's own first request starts one.
+  if (phase.startMs >= lastAnsweredOfAll + windowMs + marginMs) return { count: 0, mayRestart: false };
   /** Index of the request that started the current window, when known. */
   let start: number | undefined;
   let lastAnswered = Number.NEGATIVE_INFINITY;
@@ -34,8 +45,11 @@ export function earlierInFixedWindow(
     }
     lastAnswered = Math.max(lastAnswered, answered);
   });
-  if (start === undefined) return 0;
-  const [startSent] = sorted[start]!;
+  if (start === undefined) return { count: 0, mayRestart: true };
+  const [startSent, startAnswered] = sorted[start]!;
   // The whole phase inside that window: every request since its start counts.
-  return phase.endMs < startSent + windowMs - marginMs ? sorted.length - start : 0;
+  if (phase.endMs < startSent + windowMs - marginMs) return { count: sorted.length - start, mayRestart: false };
+  // The window surely ended before the phase: the phase's first request starts the next.
+  if (phase.startMs >= startAnswered + windowMs + marginMs) return { count: 0, mayRestart: false };
+  return { count: 0, mayRestart: true };
 }

@@ -4,6 +4,7 @@
 // Retry-After asked for.
 export {
   algorithmOf,
+  declaredAs,
   describePolicy,
   formatPolicy,
   isAutoRateLimit,

@@ -81,7 +81,8 @@ export function planWait(
   if (policy === null || said === undefined || said.resetAtMs <= wait.startAtMs) return wait;
   const dueBeforeReset = offsetsOf(plan).filter((d) => wait.startAtMs + d < said.resetAtMs).length;
   if (dueBeforeReset <= said.remaining) return wait;
-  const startAtMs = said.resetAtMs + marginMs;
+  // A correct service's reset is within its window: a longer one (a daily quota) is waited for no longer.
+  const startAtMs = Math.max(wait.startAtMs, Math.min(said.resetAtMs, nowMs + policy.windowMs) + marginMs);
   return { ...wait, startAtMs, waitMs: startAtMs - nowMs, serviceSaid: said.said };
 }
 
@@ -126,12 +127,16 @@ function planOwnWait(
   };
 }
 
-/** planWait for a token bucket. */
+/**
+ * planWait for a token bucket: our requests replayed from a full bucket (all the ledger keeps), as
+ * taken when answered plus the margin. A bucket is full a window (its refill time) after it was
+ * empty, so no wait is longer than that and the margin.
+ */
 function planBucketWait(policy: RateLimitPolicy, pastMs: readonly number[], plan: PhasePlan, nowMs: number, marginMs: number): WaitPlan {
-  const recent = pastMs.map((t) => Math.min(t + marginMs, nowMs)).filter((t) => t > nowMs - policy.windowMs - marginMs);
-  const tokensNow = tokensAt(policy, recent, nowMs);
+  const taken = pastMs.map((t) => Math.min(t + marginMs, nowMs));
+  const tokensNow = tokensAt(policy, taken, nowMs);
   const needs = bucketNeeds(policy, offsetsOf(plan));
-  const startAtMs = whenTokens(policy, tokensNow, needs.tokens, nowMs);
+  const startAtMs = Math.min(whenTokens(policy, tokensNow, needs.tokens, nowMs), nowMs + policy.windowMs + marginMs);
   // Less than the margin's refill to spare from a full bucket: a request at the edge may be refused.
   const atEdge = needs.overLimitByPlan === 0 && needs.tokens > policy.limit - (marginMs / 1000) * policy.refillPerSecond!;
   return {

@@ -81,6 +81,9 @@ function bucketPolicy(burst: number, rate: number, perMs: number): RateLimitPoli
 
 const seconds = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
 const round3 = (n: number) => Math.round(n * 1000) / 1000;
+/** A bucket's rate as RATE_LIMIT writes it: per second, or per minute when seconds would round it (`1/min`). */
+const rateText = (perSecond: number) =>
+  Math.abs(round3(perSecond) - perSecond) > 1e-9 ? `${round3(perSecond * 60)}/min` : `${round3(perSecond)}/s`;
 
 /** The form parseRateLimit reads back (`100/60s`, `fixed:100/60s`, `bucket:20@2/s`), or `none`. */
 export function formatPolicy(policy: RateLimitPolicy | null): string {
@@ -92,8 +95,13 @@ export function formatPolicy(policy: RateLimitPolicy | null): string {
     case 'fixed':
       return `fixed:${limit}/${seconds(windowMs)}`;
     case 'bucket':
-      return `bucket:${limit - 1}@${round3(policy.refillPerSecond!)}/s`;
+      return `bucket:${limit - 1}@${rateText(policy.refillPerSecond!)}`;
   }
+}
+
+/** `RATE_LIMIT=100/60s`, or `RATE_LIMIT=auto, read as fixed:100/60s` for a policy read from the service's headers. */
+export function declaredAs(policy: RateLimitPolicy): string {
+  return `RATE_LIMIT=${policy.readFrom === undefined ? '' : 'auto, read as '}${formatPolicy(policy)}`;
 }
 
 /** "100 requests per 60 s", "a fixed window of 100 per 60 s", "a token bucket of 21 refilled at 2/s", for messages. */
@@ -105,6 +113,6 @@ export function describePolicy(policy: RateLimitPolicy): string {
     case 'fixed':
       return `a fixed window of ${policy.limit} requests per ${window}`;
     case 'bucket':
-      return `a token bucket of ${policy.limit} (burst ${policy.limit - 1}) refilled at ${round3(policy.refillPerSecond!)}/s`;
+      return `a token bucket of ${policy.limit} (burst ${policy.limit - 1}) refilled at ${rateText(policy.refillPerSecond!)}`;
   }
 }

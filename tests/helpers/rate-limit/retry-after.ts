@@ -2,7 +2,7 @@
 // client to wait (RFC 9110 §10.2.3), whether the values one phase got are sane for
 // the declared policy, and how long a client that honours them waits afterwards.
 // Pure: answers and captured headers in, a judgement out.
-import { describePolicy, type RateLimitPolicy } from './policy.ts';
+import { algorithmOf, describePolicy, type RateLimitPolicy } from './policy.ts';
 
 /** Retry-After in seconds (delta-seconds or an HTTP date, RFC 9110 §10.2.3), or NaN when unreadable. */
 export function retryAfterSeconds(value: string, nowMs = Date.now()): number {
@@ -63,7 +63,7 @@ export function judgeRetryAfter(
   if (insane.length > 0) {
     const policyText = policy === null ? 'no policy' : describePolicy(policy);
     problems.push(
-      `Retry-After values that are not whole seconds or a date within the window (${policyText}): ${[...new Set(insane)].slice(0, 10).join(', ')}`,
+      `Retry-After values that are not whole seconds or a date within ${policy !== null && algorithmOf(policy) === 'bucket' ? "the bucket's refill time" : 'the window'} (${policyText}): ${[...new Set(insane)].slice(0, 10).join(', ')}`,
     );
   }
   if (required && missing > 0) {

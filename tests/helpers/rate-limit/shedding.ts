@@ -148,7 +148,9 @@ export interface ActivationPlan {
  * back in a bucket), plus max(10, limit / 5).
  */
 export function activationPlan(policy: RateLimitPolicy, earlier: readonly Sent[], nowMs = Date.now()): ActivationPlan {
-  const overshoot = Math.max(10, Math.ceil(policy.limit / 5));
+  // A bucket refills while the phase is answered: past what 2 s of refill could admit as well.
+  const refill = policy.refillPerSecond === undefined ? 0 : Math.ceil(2 * policy.refillPerSecond);
+  const overshoot = Math.max(10, Math.ceil(policy.limit / 5)) + refill;
   const requests = Math.max(0, roomAt(policy, earlier, nowMs)) + overshoot;
   if (requests <= MAX_ACTIVATION_REQUESTS) return { requests, overshoot };
   const tooLarge = `the policy (${describePolicy(policy)}) would need ${requests} requests at once, over this spec's bound of ${MAX_ACTIVATION_REQUESTS}`;
@@ -161,7 +163,7 @@ function roomAt(policy: RateLimitPolicy, earlier: readonly Sent[], nowMs: number
     case 'sliding':
       return policy.limit - inWindow(sentTimes(earlier), nowMs, policy, 0);
     case 'fixed':
-      return policy.limit - earlierInFixedWindow(policy, earlier, { startMs: nowMs, endMs: nowMs }, 0);
+      return policy.limit - earlierInFixedWindow(policy, earlier, { startMs: nowMs, endMs: nowMs }, EDGE_MARGIN_MS).count;
     case 'bucket':
       return Math.floor(tokensAt(policy, sentTimes(earlier), nowMs, false));
   }

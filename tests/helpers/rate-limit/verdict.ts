@@ -19,7 +19,7 @@ import { tokensAt } from './bucket.ts';
 import { earlierInFixedWindow } from './fixed-window.ts';
 import type { Sent } from './ledger.ts';
 import { EDGE_MARGIN_MS } from './planner.ts';
-import { algorithmOf, describePolicy, formatPolicy, type RateLimitPolicy } from './policy.ts';
+import { algorithmOf, declaredAs, describePolicy, type RateLimitPolicy } from './policy.ts';
 
 export interface PhaseOutcome {
   /** Wall ms the phase's first request left, and its last answer came. */
@@ -56,7 +56,7 @@ export function judgeLimiter(
   marginMs = EDGE_MARGIN_MS,
 ): LimiterVerdict {
   const { surelyIn, possiblyIn, expectedMin, expectedMax } = bounds(policy, earlier, phase, marginMs);
-  const policyText = `${describePolicy(policy)} (RATE_LIMIT=${formatPolicy(policy)})`;
+  const policyText = `${describePolicy(policy)} (${declaredAs(policy)})`;
   const problems: string[] = [];
   if (phase.admitted > expectedMax) {
     const what =
@@ -116,14 +116,15 @@ function bounds(policy: RateLimitPolicy, earlier: readonly Sent[], phase: PhaseO
   const cap = (n: number) => Math.min(phase.sent, Math.max(0, Math.floor(n)));
   const before = earlier.filter(([sent]) => sent <= phase.startMs);
   if (algorithmOf(policy) === 'bucket') {
-    // Most tokens: earlier requests taken when sent (less the margin), the refill over the phase and the margin.
+    // Most tokens: earlier requests taken when sent (less the margin), and the refill while the limiter
+    // may have been deciding on the phase's requests (from its first send to its last answer).
     const most = tokensAt(
       policy,
       before.map(([sent]) => sent - marginMs),
       phase.startMs,
       false,
     );
-    const refill = ((phase.endMs - phase.startMs + marginMs) / 1000) * policy.refillPerSecond!;
+    const refill = ((phase.endMs - phase.startMs) / 1000) * policy.refillPerSecond!;
     // Fewest: taken when answered (plus the margin), no refill.
     const fewest = tokensAt(
       policy,
@@ -139,9 +140,13 @@ function bounds(policy: RateLimitPolicy, earlier: readonly Sent[], phase: PhaseO
   }
   const surelySliding = before.filter(([sent]) => sent > phase.endMs - windowMs + marginMs).length;
   const possiblyIn = before.filter(([, answered]) => answered > phase.startMs - windowMs - marginMs).length;
-  const fixed = algorithmOf(policy) === 'fixed';
-  const surelyIn = fixed ? Math.min(surelySliding, earlierInFixedWindow(policy, before, phase, marginMs)) : surelySliding;
-  // A fixed window may restart during a phase longer than it: each restart admits another limit.
-  const restarts = fixed ? Math.floor((phase.endMs - phase.startMs + marginMs) / windowMs) : 0;
+  if (algorithmOf(policy) !== 'fixed') {
+    return { surelyIn: surelySliding, possiblyIn, expectedMin: cap(limit - possiblyIn), expectedMax: cap(limit - surelySliding) };
+  }
+  const window = earlierInFixedWindow(policy, before, phase, marginMs);
+  const surelyIn = Math.min(surelySliding, window.count);
+  // A window that may end during the phase admits another limit after it; so does every window a
+  // phase longer than one may start.
+  const restarts = (window.mayRestart ? 1 : 0) + Math.floor((phase.endMs - phase.startMs + marginMs) / windowMs);
   return { surelyIn, possiblyIn, expectedMin: cap(limit - possiblyIn), expectedMax: cap(limit - surelyIn + restarts * limit) };
 }

@@ -118,8 +118,8 @@ export interface PreflightOptions {
   probeTicketId: number;
   /** What counts as success (SUCCESS_STATUSES, SUCCESS_BODY). Default: 200 with a JSON object. */
   success?: SuccessRule;
-  /** The declared policy and the ledger: the probes wait for room and are recorded. */
-  rateLimit?: { policy: RateLimitPolicy | null; ledger: RateLedger };
+  /** The declared policy and the ledger: the probes wait for room and are recorded. `auto`: the policy is read from the probe's answer, so the probe cannot wait for room. */
+  rateLimit?: { policy: RateLimitPolicy | null; ledger: RateLedger; auto?: boolean };
   timeoutMs?: number;
 }
 
@@ -150,10 +150,11 @@ export async function preflight(endpoints: StackEndpoints, options: PreflightOpt
 
   // Up to two probes: they count against the service's rate-limit window like any request.
   if (options.rateLimit) {
-    const { policy, ledger } = options.rateLimit;
+    const { policy, ledger, auto = false } = options.rateLimit;
     const plan = { requests: 2, ratePerSecond: null };
     const wait = planWait(policy, answerTimes(await ledger.sent()), plan, Date.now());
-    console.log(`[perf] rate limit: ${waitMessage('preflight probes', policy, plan, wait)}`);
+    if (auto) console.log('[perf] rate limit: the preflight probe starts now: RATE_LIMIT=auto reads the policy from its answer');
+    else console.log(`[perf] rate limit: ${waitMessage('preflight probes', policy, plan, wait)}`);
     if (wait.waitMs > 0) await new Promise((done) => setTimeout(done, wait.waitMs));
   }
   const probe = await signedProbe(endpoints, options, options.secret, options.probeTicketId, timeoutMs);
@@ -234,7 +235,8 @@ async function explainFailedProbe(
   if (probe.status === 429) {
     return (
       `The signed probe to ${url} was refused with 429 (rate limited) although this suite's own requests leave room in the window ` +
-      `(RATE_LIMIT=${formatPolicy(options.rateLimit?.policy ?? null)}): other traffic from this machine shares the service's window, ` +
+      `(RATE_LIMIT=${options.rateLimit?.auto === true ? 'auto, not read yet: the probe is what it reads from' : formatPolicy(options.rateLimit?.policy ?? null)}): ` +
+      `other traffic from this machine shares the service's window, ` +
       `or RATE_LIMIT is not the service's policy. Wait for the window to pass and retry, or set RATE_LIMIT. ${noLoad}`
     );
   }

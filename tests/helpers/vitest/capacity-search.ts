@@ -127,7 +127,7 @@ export function capacitySearch(
       minRequests: knobs.stepMinRequests,
       minDurationMs: knobs.stepMinSeconds * 1000,
       maxLagMs: knobs.maxLagMs,
-      policy: policy === null ? null : { limit: policy.limit, windowMs: policy.windowMs },
+      policy,
       maxDurationMs: knobs.maxSeconds * 1000,
       maxRequests: knobs.maxRequests,
     },

@@ -50,7 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       secret: config.secret,
       probeTicketId: ticketIdStart({ ticketIdBase, specSlots: slots }, PREFLIGHT),
       success: config.success,
-      rateLimit: { policy: config.rateLimit, ledger: ledgerFor({ config, stack: endpoints }) },
+      rateLimit: { policy: config.rateLimit, ledger: ledgerFor({ config, stack: endpoints }), auto: config.rateLimitAuto },
     });
     // RATE_LIMIT=auto: the policy the probe's answer states, before any load (a ConfigError when it states none).
     if (config.rateLimitAuto) {

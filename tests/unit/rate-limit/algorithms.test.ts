@@ -121,35 +121,58 @@ describe('judgeLimiter for a token bucket', () => {
     const earlier = at(START - 2000, 21, 50); // emptied 2 s before: 4 tokens back, and the phase's refill
     const verdict = judgeLimiter(nginx, earlier, phase(4, 20));
     expect(verdict.ok).toBe(true);
-    // At most: taken 1 s earlier still (the margin), refilled over the phase and the margin: 6 + 2.4.
-    expect(verdict).toMatchObject({ expectedMin: 1, expectedMax: 8 });
+    // At most: taken 1 s earlier still (the margin), refilled over the phase's 200 ms: 6 + 0.4.
+    expect(verdict).toMatchObject({ expectedMin: 1, expectedMax: 6 });
     expect(judgeLimiter(nginx, earlier, phase(15, 20)).ok).toBe(false);
   });
 
   it('the burst spec: a burst over the bucket is judged past the budget, and an activation sized on the tokens back', () => {
     expect(judgeShedding(nginx, [], phase(21, 50))).toMatchObject({ kind: 'past the budget', ok: true });
     expect(judgeShedding(nginx, [], phase(50, 50))).toMatchObject({ kind: 'past the budget', ok: false });
-    expect(activationPlan(nginx, at(START - 1000, 21), START).requests).toBe(2 + 10);
+    // 2 tokens back, max(10, 21 / 5), and 2 s of refill: past what the bucket can admit while it is answered.
+    expect(activationPlan(nginx, at(START - 1000, 21), START).requests).toBe(2 + 10 + 4);
   });
 });
 
 describe('a fixed window', () => {
   it('counts our earlier requests since the window started: after a silence, the first request starts it', () => {
     const earlier = [...at(START - 200_000, 5), ...at(START - 1000, 50)]; // a silence of over a window, then 50
-    expect(earlierInFixedWindow(fixed, earlier, { startMs: START, endMs: START + 200 }, 1000)).toBe(50);
-    // The phase after that window ended: a new window, nothing of ours in it.
-    expect(earlierInFixedWindow(fixed, earlier, { startMs: START + 60_000, endMs: START + 60_200 }, 1000)).toBe(0);
-    // The first entry of the ledger is not known to start a window: unknown counts as none.
-    expect(earlierInFixedWindow(fixed, at(START - 1000, 50), { startMs: START, endMs: START + 200 }, 1000)).toBe(0);
+    expect(earlierInFixedWindow(fixed, earlier, { startMs: START, endMs: START + 200 }, 1000)).toEqual({ count: 50, mayRestart: false });
+    // The phase surely after that window ended: a new window, nothing of ours in it.
+    expect(earlierInFixedWindow(fixed, earlier, { startMs: START + 61_000, endMs: START + 61_200 }, 1000)).toEqual({
+      count: 0,
+      mayRestart: false,
+    });
+    // The phase at the window's end: it may end during the phase.
+    expect(earlierInFixedWindow(fixed, earlier, { startMs: START + 58_800, endMs: START + 59_200 }, 1000)).toEqual({
+      count: 0,
+      mayRestart: true,
+    });
+    // The first entry of the ledger is not known to start a window: unknown counts as none, and may restart.
+    expect(earlierInFixedWindow(fixed, at(START - 1000, 50), { startMs: START, endMs: START + 200 }, 1000)).toEqual({
+      count: 0,
+      mayRestart: true,
+    });
+    // After a silence longer than a window, the phase starts one.
+    expect(earlierInFixedWindow(fixed, at(START - 100_000, 50), { startMs: START, endMs: START + 200 }, 1000)).toEqual({
+      count: 0,
+      mayRestart: false,
+    });
   });
 
   it('follows the windows along continuous traffic, and gives up (counts none) at a request either side of an end', () => {
     const probe = at(START - 300_000, 1);
     const first = at(START - 100_000, 30); // starts a window at -100 s, ending at -40 s
     const second = at(START - 30_000, 20); // surely after it: starts the next, ending at +30 s
-    expect(earlierInFixedWindow(fixed, [...probe, ...first, ...second], { startMs: START, endMs: START + 200 }, 1000)).toBe(20);
+    expect(earlierInFixedWindow(fixed, [...probe, ...first, ...second], { startMs: START, endMs: START + 200 }, 1000)).toEqual({
+      count: 20,
+      mayRestart: false,
+    });
     const edge = at(START - 40_300, 1); // within the margin of the first window's end
-    expect(earlierInFixedWindow(fixed, [...probe, ...first, ...edge, ...second], { startMs: START, endMs: START + 200 }, 1000)).toBe(0);
+    expect(earlierInFixedWindow(fixed, [...probe, ...first, ...edge, ...second], { startMs: START, endMs: START + 200 }, 1000)).toEqual({
+      count: 0,
+      mayRestart: true,
+    });
   });
 
   it('judgeLimiter: the same window admits the rest of the limit; a sliding limiter passes it too; 2x the limit fails', () => {
@@ -163,5 +186,13 @@ describe('a fixed window', () => {
     const restarted = judgeLimiter(fixed, old, phase(100, 120, 2000));
     expect(restarted).toMatchObject({ ok: true, expectedMax: 100 });
     expect(judgeLimiter(policyOf('100/60s'), old, phase(100, 120, 2000)).ok).toBe(false);
+  });
+
+  it('a window that may end during the phase: a correct limiter admitting the rest and a new window passes', () => {
+    // 50 sent at once, the window begun by them; 120 sent right at its end: 50 + up to 100 more.
+    const earlier = [...at(START - 200_000, 1), ...at(START - 60_000 + 100, 50, 300)];
+    const verdict = judgeLimiter(fixed, earlier, phase(120, 120, 300));
+    expect(verdict).toMatchObject({ ok: true });
+    expect(verdict.expectedMax).toBeGreaterThanOrEqual(120);
   });
 });

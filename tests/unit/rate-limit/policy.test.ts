@@ -33,7 +33,7 @@ describe('parseRateLimit', () => {
   });
 
   it('formats back to the form it reads, and describes each kind', () => {
-    for (const text of ['100/60s', '5/250ms', 'fixed:100/60s', 'bucket:20@2/s', 'bucket:5@0.5/s']) {
+    for (const text of ['100/60s', '5/250ms', 'fixed:100/60s', 'bucket:20@2/s', 'bucket:5@0.5/s', 'bucket:20@1/min']) {
       const policy = parseRateLimit(text);
       expect(typeof policy === 'object' && policy !== null && policy.algorithm !== 'auto' ? formatPolicy(policy) : policy).toBe(text);
     }
