@@ -96,6 +96,13 @@ export interface SpecReport {
   /** The service's memory and CPU around its load, and where they were read (absent in earlier reports). */
   serverResources?: ServerResources;
   checks: CheckRecord[];
+  /**
+   * Every warning of the spec, in order: repeated at the end of the run, in summary.md and in the
+   * HTML (absent in earlier reports and when there was none).
+   */
+  warnings?: string[];
+  /** The run's set-up warnings (settings that look mistyped, the preflight's), in every spec's report. */
+  setupWarnings?: string[];
   /** Per-request timelines by phase, columnar (one array per field) to stay compact. */
   timelines: Record<string, unknown>;
   extra?: Record<string, unknown>;

@@ -3,6 +3,7 @@
 // main phase's figures, the thresholds, the repeats' spread, the baseline and
 // history verdicts, then the failures named and links to the artifacts. Pure:
 // reports in, Markdown out. Every piece of report text goes through `cell`.
+import { runWarnings, warningLine } from './warnings.ts';
 import { readSummaries, type LoadTestSummary } from '#engine';
 import { describeThreshold, failingThresholds, METRICS, ranCount, warningThresholds, type ThresholdResult } from '../analysis/index.ts';
 import type { SpecReport, SpreadRow } from '../model/index.ts';
@@ -275,6 +276,8 @@ export function renderCiSummary(reports: readonly SpecReport[], options: CiSumma
   );
   const failed = failures(reports);
   if (failed.length > 0) out.push(`${level}# Failures`, '', ...failed, '');
+  const warnings = runWarnings(reports);
+  if (warnings.length > 0) out.push(`${level}# Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ${line(warningLine(w))}`), '');
   const links = artifactLinks(options.artifacts);
   if (links !== undefined) out.push(links, '');
   return out.join('\n');

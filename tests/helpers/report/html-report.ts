@@ -1,6 +1,7 @@
 // reports/performance/index.html: one self-contained page (inline CSS and SVG,
 // no script, no network) built from the specs' JSON reports. Pure: data in,
 // HTML text out. Every piece of report text is escaped.
+import { runWarnings, warningLine } from './warnings.ts';
 import type { ProfileReport } from '#engine';
 import type { HttpPhaseReport } from '#engine';
 import { classHasLatency } from '#engine';
@@ -554,13 +555,21 @@ p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
 td.median-run{font-weight:600;background:#ebf8ff}
 `;
 
+/** Every warning of the run in one list under the overview; nothing when there was none. */
+function warningsSection(reports: readonly SpecReport[]): string {
+  const warnings = runWarnings(reports);
+  if (warnings.length === 0) return '';
+  const items = warnings.map((w) => `<li>${esc(warningLine(w))}</li>`).join('');
+  return `<section class="run-warnings"><h2>Warnings (${warnings.length})</h2><ul class="warnings">${items}</ul></section>`;
+}
+
 /** Pure: the whole page for `reports` (in the given order). */
 export function renderHtmlReport(reports: readonly SpecReport[], options: HtmlReportOptions): string {
   const threshold = options.bottleneckPercent ?? DEFAULT_BOTTLENECK_PERCENT;
   const body =
     reports.length === 0
       ? '<p>No spec reports were found: run <code>npx vitest run tests/performance</code> first.</p>'
-      : overview(reports) + reports.map((r) => specSection(r, threshold, options.history)).join('');
+      : overview(reports) + warningsSection(reports) + reports.map((r) => specSection(r, threshold, options.history)).join('');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

@@ -22,3 +22,4 @@ export {
   HISTORY_DISPLAY_LIMIT,
 } from './history.ts';
 export { writeCiSummary } from './ci-summary-file.ts';
+export { runWarnings, warningLine, warningsBlock, type RunWarning } from './warnings.ts';

@@ -26,7 +26,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // Every spec file of the project gets its own ticket-id block, by name (no registry to edit).
     const { testFiles } = await project.globTestFiles();
     // The spec files' own variables (setting()) are settings too: read on purpose, and typo-checked.
-    const config = loadConfig(root, process.env, { declared: specDeclaredNames(testFiles) }); // ConfigError before any traffic
+    const setupWarnings: string[] = [];
+    const warn = (message: string) => {
+      setupWarnings.push(message);
+      console.warn(`[perf] ${message}`);
+    };
+    const config = loadConfig(root, process.env, {
+      declared: specDeclaredNames(testFiles),
+      warn: (message) => warn(`config: ${message}`),
+    }); // ConfigError before any traffic
     reportDir = resolve(root, config.reportDir);
     const choice = await chooseProvider(config);
     console.log(`[perf] stack provider: ${choice.name} (${choice.reason}); scale ${config.scale}`);
@@ -59,13 +67,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
         `[perf] RATE_LIMIT=auto: ${formatPolicy(config.rateLimit)} (${describePolicy(config.rateLimit)}), read from ${config.rateLimit.readFrom}`,
       );
     }
-    for (const warning of checked.warnings) console.warn(`[perf] preflight: ${warning}`);
+    for (const warning of checked.warnings) warn(`preflight: ${warning}`);
     console.log(
       checked.healthMs === null
         ? `[perf] ${endpoints.webhookUrl} is ready: the signed probe answered ${checked.probeStatus} (${checked.probeMs.toFixed(0)} ms)`
         : `[perf] ${endpoints.webhookUrl} is healthy (${checked.healthMs.toFixed(0)} ms, ${endpoints.healthUrl})`,
     );
-    const context: PerfContext = { config, stack: endpoints, preflight: checked, runStartedAt, ticketIdBase, specSlots: slots };
+    const context: PerfContext = {
+      config,
+      stack: endpoints,
+      preflight: checked,
+      runStartedAt,
+      ticketIdBase,
+      specSlots: slots,
+      setupWarnings,
+    };
     project.provide('perfSetupFailure', null);
     project.provide('perf', context);
   } catch (error) {

@@ -101,7 +101,7 @@ expect.extend({
       recorder.note(`${run.phase}RetryAfter`, { refused, present, missing, insane, values });
       if (refused > 0) console.log(judged.summary);
       if (judged.advice !== undefined) {
-        console.log(`[perf] recommendation: ${judged.advice}`);
+        recorder.warn(`recommendation: ${judged.advice}`);
         recorder.note('recommendations', [judged.advice]);
       }
     }

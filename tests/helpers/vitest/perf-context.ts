@@ -17,6 +17,8 @@ export interface PerfContext {
   ticketIdBase: number;
   /** Each spec file's ticket-id block (by name, from the files of the project): see specSlots. */
   specSlots: Record<string, number>;
+  /** The set-up's warnings (settings that look mistyped, the preflight's): every spec's report repeats them. */
+  setupWarnings?: string[];
 }
 
 /**

@@ -67,6 +67,8 @@ export class SpecRecorder {
   /** The phase whose P95 picks the median run: the first one judged. */
   private judgedPhase: string | undefined;
   private readonly checks: CheckRecord[] = [];
+  /** Every warning of the spec (warn); the set-up's are the context's. */
+  private readonly warnings: string[];
   private readonly thresholdResults: ThresholdResult[] = [];
   private readonly extra: Record<string, unknown> = {};
   /** How latency moved over the run toMeet judged degradation on. */
@@ -92,6 +94,7 @@ export class SpecRecorder {
     title?: string,
   ) {
     this.reportPath = reportPathFor(context.config, spec);
+    this.warnings = [];
     this.window = new RateWindow(context, spec);
     this.title = title ?? spec;
   }
@@ -177,6 +180,8 @@ export class SpecRecorder {
   async awaitRoom(phase: string, plan: PhasePlan, needs?: string): Promise<WaitRecord> {
     setRunningPhase(this.spec, phase);
     const wait = await this.window.awaitRoom(phase, plan, this.signal, needs);
+    if (wait.overLimitByPlan > 0 || wait.atEdge || wait.serviceSaid !== undefined)
+      this.warn(`rate limit: ${wait.message}`, { printed: true });
     this.extra.rateLimitWaits = this.window.waits;
     return wait;
   }
@@ -205,6 +210,9 @@ export class SpecRecorder {
     this.recordSent(admittedSends(results));
     this.window.heard(lastWord(results));
     const summary = results.getSummary();
+    // Printed with the phase's summary; kept for the end of the run.
+    for (const warning of summary.warnings) this.warn(`${phase}: ${warning}`, { printed: true });
+    if (summary.generator?.limited === true) this.warn(`${phase}: GENERATOR-LIMITED: ${summary.generator.note}`, { printed: true });
     const run = this.runAt(repetition);
     run.summaries[phase] = summary;
     run.timelines[phase] = timelineOf(results);
@@ -231,12 +239,24 @@ export class SpecRecorder {
     return results;
   }
 
+  /**
+   * A warning of the spec: printed now, kept in its report and repeated at the end of the run, in
+   * summary.md and in the HTML, so it does not scroll away. The same text is kept once. `printed`:
+   * the console has it already (a run's summary, a wait's line).
+   */
+  warn(text: string, { printed = false }: { printed?: boolean } = {}): void {
+    if (!printed) console.warn(`[perf] ${this.spec}: ${text}`);
+    if (this.warnings.includes(text)) return;
+    this.warnings.push(text);
+    this.persist();
+  }
+
   /** Keeps the outcome of one test (a check) for the report; a skipped one's detail is its reason. */
   recordCheck(name: string, result: { state?: string; errors?: readonly { message: string }[]; note?: string } | undefined): void {
     const state = result?.state;
     const errors = (result?.errors ?? []).map((error) => error.message.split('\n')[0]).join(' | ');
     const note = result?.note ?? '';
-    if (state === 'skip') console.log(`[perf] skipped "${name}": ${note || 'no reason given'}`);
+    if (state === 'skip') this.warn(`skipped "${name}": ${note || 'no reason given'}`);
     this.checks.push({
       name,
       outcome: state === 'fail' ? 'failed' : state === 'skip' ? 'skipped' : 'passed',
@@ -415,6 +435,8 @@ export class SpecRecorder {
       serverMetrics: this.metrics,
       ...(this.resources === undefined ? {} : { serverResources: this.resources }),
       checks: this.checks,
+      ...(this.warnings.length > 0 ? { warnings: this.warnings } : {}),
+      ...((this.context.setupWarnings ?? []).length > 0 ? { setupWarnings: this.context.setupWarnings } : {}),
       timelines: main.timelines,
       extra: { ...this.extra, ...(Object.keys(settings).length > 0 ? { specSettings: settings } : {}) },
       ...(repeats === undefined ? {} : { repeats }),

@@ -9,6 +9,8 @@ import {
   historyPathFor,
   isSpecReport,
   readHistory,
+  runWarnings,
+  warningsBlock,
   writeCiSummary,
   writeHtmlFrom,
   type SpecReport,
@@ -47,6 +49,9 @@ export class PerfHtmlReporter implements Reporter {
 
   async onTestRunEnd(testModules: readonly TestModule[]): Promise<void> {
     this.writeHtml(testModules);
+    // Every warning of the run once more, last, so that none scrolled away unread.
+    const reports = testModules.map((module) => module.meta()[REPORT_META]).filter(isSpecReport);
+    for (const line of warningsBlock(runWarnings(reports))) console.warn(line);
     // A set-up that failed is the run's one message: printed last, after Vitest's summary and JUnit's line.
     const failures = new Map<string, PerfSetupFailure>();
     for (const module of testModules) {

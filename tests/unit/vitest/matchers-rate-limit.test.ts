@@ -53,7 +53,11 @@ function runOf(phase: string, repetitions: Phase[], notes?: Record<string, unkno
   });
   const run = runs[0]!;
   if (notes !== undefined) {
-    const recorder = { reportPath: '/tmp/reports/burst.json', note: (key: string, value: unknown) => (notes[key] = value) };
+    const recorder = {
+      reportPath: '/tmp/reports/burst.json',
+      note: (key: string, value: unknown) => (notes[key] = value),
+      warn: (text: string) => (notes.warnings = [...((notes.warnings as string[] | undefined) ?? []), text]),
+    };
     Object.defineProperty(run, RECORDER, { value: recorder });
   }
   return run;
