@@ -452,21 +452,25 @@ function metricsTable(serverMetrics: SpecReport['serverMetrics']): string {
       : '';
   }
   const { before, after } = serverMetrics;
-  const row = (label: string, pick: (m: NonNullable<typeof before>) => number | undefined, digits = 1) => [
-    td(label),
-    td(before ? fixed(pick(before), digits) : 'n/a'),
-    td(after ? fixed(pick(after), digits) : 'n/a'),
-  ];
+  // Counters are the service's lifetime figures (earlier specs' requests included): the change over
+  // this spec's load is what compares with the suite's own counts.
+  const row = (label: string, pick: (m: NonNullable<typeof before>) => number | undefined, digits = 1, counter = false) => {
+    const b = before ? pick(before) : undefined;
+    const a = after ? pick(after) : undefined;
+    const change = counter && b !== undefined && a !== undefined && a >= b ? fixed(a - b, 0) : '—';
+    return [td(label), td(before ? fixed(b, digits) : 'n/a'), td(after ? fixed(a, digits) : 'n/a'), td(change)];
+  };
   return (
     '<h3>Server metrics</h3>' +
+    '<p class="muted">The service\'s own figures: counters since it started (before and after this spec\'s load), and their change over the load, which compares with what the suite counted.</p>' +
     table(
-      ['Metric', 'Before', 'After'],
+      ['Metric', 'Before (lifetime)', 'After (lifetime)', 'Over this load'],
       [
-        row('success_count', (m) => m.successCount, 0),
-        row('failure_count', (m) => m.failureCount, 0),
+        row('success_count', (m) => m.successCount, 0, true),
+        row('failure_count', (m) => m.failureCount, 0, true),
         row('processing P95 (ms)', (m) => m.processingTimes?.p95),
         row('Freshdesk P95 (ms)', (m) => m.freshdeskLatency?.p95),
-        row('slow operations', (m) => m.slowOperationCount, 0),
+        row('slow operations', (m) => m.slowOperationCount, 0, true),
         row('RSS (MB)', (m) => (m.rssBytes === undefined ? undefined : m.rssBytes / 2 ** 20)),
       ],
     )

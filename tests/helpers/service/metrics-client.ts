@@ -115,25 +115,37 @@ export function fetchSettledMetrics(metricsUrl: string, { gapMs = 250, maxReads 
   );
 }
 
-/** Multi-line "Metrics After Load" block: the server's counters and latencies. */
-export function formatMetricsBlock(metrics: ServerMetrics): string {
+/**
+ * The service's own counters after a load, each saying what it is: the change over this load
+ * (`before` to `after`: the figure to compare with what the suite saw) and the service's lifetime
+ * figures since it started (earlier specs' requests, and their 429s, included).
+ */
+export function formatMetricsBlock(metrics: ServerMetrics, before?: ServerMetrics): string {
   const ms = (value: number | undefined) => (value === undefined ? 'n/a' : `${value.toFixed(2)}ms`);
   const total = (metrics.successCount ?? 0) + (metrics.failureCount ?? 0);
-  const lines = [
-    'Metrics After Load:',
-    '='.repeat(70),
-    `Total webhooks: ${total}`,
-    `Success rate: ${metrics.successRatePercent === undefined ? 'n/a' : `${metrics.successRatePercent.toFixed(1)}%`}`,
+  const lines = ["Server metrics after the load (the service's own counters):", '='.repeat(70)];
+  const succeeded = delta(before?.successCount, metrics.successCount);
+  const failed = delta(before?.failureCount, metrics.failureCount);
+  if (succeeded !== undefined && failed !== undefined) {
+    const rate = succeeded + failed > 0 ? ` (${((succeeded / (succeeded + failed)) * 100).toFixed(1)}% succeeded)` : '';
+    lines.push(`Over this load (after minus before): ${succeeded + failed} webhooks, ${succeeded} succeeded, ${failed} failed${rate}`);
+  }
+  lines.push(
+    `Since the service started (lifetime): ${total} webhooks, success rate ${metrics.successRatePercent === undefined ? 'n/a' : `${metrics.successRatePercent.toFixed(1)}%`}`,
     '',
-    'Processing Times:',
+    'Processing times (as the service reports them):',
     `  P50: ${ms(metrics.processingTimes?.p50)}`,
     `  P95: ${ms(metrics.processingTimes?.p95)}`,
     `  P99: ${ms(metrics.processingTimes?.p99)}`,
     `  Avg: ${ms(metrics.processingTimes?.average)}`,
     '='.repeat(70),
-  ];
+  );
   if (metrics.missing.length > 0) lines.push(`(missing from the metrics document: ${metrics.missing.join(', ')})`);
   return lines.join('\n');
+}
+
+function delta(before: number | undefined, after: number | undefined): number | undefined {
+  return before === undefined || after === undefined || after < before ? undefined : after - before;
 }
 
 export interface MetricsPoll {

@@ -81,8 +81,12 @@ export async function withServerMetrics<T>(
 }
 
 /** The metrics after the load, the server's memory (and CPU) with its source, and the pool when the document has it. */
-export function describeServer({ after, resources }: ServerMetricsAround): string {
-  const lines = [after.available ? formatMetricsBlock(after.metrics) : `Server metrics unavailable: ${after.reason}`];
+export function describeServer({ before, after, resources }: ServerMetricsAround): string {
+  const lines = [
+    after.available
+      ? formatMetricsBlock(after.metrics, before.available ? before.metrics : undefined)
+      : `Server metrics unavailable: ${after.reason}`,
+  ];
   lines.push(describeResources(resources));
   if (after.available && after.metrics.pool !== undefined) lines.push(`${poolLeftovers(after.metrics.pool).text} (after the run)`);
   return lines.join('\n');

@@ -30,11 +30,16 @@ describe('metrics client', () => {
     expect(metrics.missing).toContain('performance_metrics.api_latencies.freshdesk.p95');
   });
 
-  it('prints the "Metrics After Load" block', () => {
-    const block = formatMetricsBlock(parseMetrics(contractDoc));
-    expect(block).toContain('Total webhooks: 1246');
-    expect(block).toContain('Success rate: 99.0%');
+  it("prints the service's counters, each saying what it is: the change over the load and the lifetime figures", () => {
+    const after = parseMetrics(contractDoc);
+    const block = formatMetricsBlock(after);
+    expect(block).toContain('Since the service started (lifetime): 1246 webhooks, success rate 99.0%');
     expect(block).toContain('P95: 456.70ms');
+    expect(block).not.toContain('Over this load');
+    const before = { ...after, successCount: after.successCount! - 100, failureCount: after.failureCount! - 2 };
+    expect(formatMetricsBlock(after, before)).toContain(
+      'Over this load (after minus before): 102 webhooks, 100 succeeded, 2 failed (98.0% succeeded)',
+    );
   });
 
   describe('over HTTP', () => {
