@@ -556,8 +556,40 @@ svg.chart{max-width:100%;height:auto;background:#fff}
 .meta,.muted{color:#4a5568;font-size:.85em} pre.error{background:#fff5f5;border:1px solid #feb2b2;padding:8px;white-space:pre-wrap;font-size:.8em}
 ul.checks{list-style:none;padding:0} .detail{color:#4a5568;font-size:.85em;margin-left:5em} li.check.failed .detail{color:#822727} li.check.skipped{color:#744210} li.check.skipped .detail{color:#744210} .detail.missing{font-style:italic} ul.warnings li,ul.bottlenecks li{color:#744210}
 p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
+section.banner{border-radius:8px;padding:12px 16px;margin:.6em 0 1em;border:2px solid} section.banner.passed{background:#f0fff4;border-color:#68d391} section.banner.failed{background:#fff5f5;border-color:#fc8181} section.banner.partly-skipped{background:#fffff0;border-color:#f6e05e}
+.run-verdict{font-size:1.6em;font-weight:700} .banner.passed .run-verdict{color:#22543d} .banner.failed .run-verdict{color:#822727} .banner.partly-skipped .run-verdict{color:#744210}
+.banner .counts{font-size:1.05em;margin:.2em 0} .banner .tested{font-size:.95em;color:#2d3748} .banner .target{display:inline;font-family:ui-monospace,monospace}
 td.median-run{font-weight:600;background:#ebf8ff}
 `;
+
+/** The run's verdict over its specs: failed when one failed (or was cut short), partly skipped when one was skipped, else passed. */
+export function runVerdict(reports: readonly Pick<SpecReport, 'status' | 'checks'>[]): {
+  verdict: 'passed' | 'failed' | 'partly skipped';
+  counts: string;
+} {
+  const verdicts = reports.map(specVerdict);
+  const tally = (['passed', 'failed', 'aborted', 'skipped'] as const)
+    .map((v) => [v, verdicts.filter((x) => x === v).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([v, n]) => `${n} ${v}`)
+    .join(', ');
+  const failed = verdicts.some((v) => v === 'failed' || v === 'aborted');
+  const verdict = failed ? 'failed' : verdicts.includes('skipped') ? 'partly skipped' : 'passed';
+  return { verdict, counts: `${reports.length} spec${reports.length === 1 ? '' : 's'}: ${tally}` };
+}
+
+/** The first screen: the run's verdict with its counts, and what was tested (service, provider, scale, policy). */
+function banner(reports: readonly SpecReport[]): string {
+  const { verdict, counts } = runVerdict(reports);
+  const targets = [...new Set(reports.map((r) => runTargetText(r.target ?? runTargetOf(r))))];
+  const tested = targets.map((t) => `<div class="target">${esc(t)}</div>`).join('');
+  return (
+    `<section class="banner ${verdict.replace(' ', '-')}" data-verdict="${verdict}">` +
+    `<div class="run-verdict">${esc(verdict === 'passed' ? 'Passed' : verdict === 'failed' ? 'Failed' : 'Passed, partly skipped')}</div>` +
+    `<div class="counts">${esc(counts)}</div>` +
+    `<div class="tested">Tested${targets.length > 1 ? ` (${targets.length} targets)` : ''}: ${tested}</div></section>`
+  );
+}
 
 /** Every warning of the run in one list under the overview; nothing when there was none. */
 function warningsSection(reports: readonly SpecReport[]): string {
@@ -573,7 +605,10 @@ export function renderHtmlReport(reports: readonly SpecReport[], options: HtmlRe
   const body =
     reports.length === 0
       ? '<p>No spec reports were found: run <code>npx vitest run tests/performance</code> first.</p>'
-      : overview(reports) + warningsSection(reports) + reports.map((r) => specSection(r, threshold, options.history)).join('');
+      : banner(reports) +
+        overview(reports) +
+        warningsSection(reports) +
+        reports.map((r) => specSection(r, threshold, options.history)).join('');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

@@ -22,6 +22,7 @@ const NAMED = process.env.CHROMIUM_PATH ?? '';
 const CHROMIUM =
   NAMED !== '' ? NAMED : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => existsSync(path));
 const SCREENSHOT = resolve(import.meta.dirname, '../../../reports/screenshots/html-report.png');
+const FIRST_SCREEN = resolve(import.meta.dirname, '../../../reports/screenshots/html-report-first-screen.png');
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -118,6 +119,15 @@ describe('HTML report in headless Chromium', () => {
       });
       await page.goto(pathToFileURL(path).href, { waitUntil: 'load' });
 
+      // The first screen: the run's verdict and what was tested, before any table.
+      const banner = page.locator('section.banner');
+      expect(await banner.getAttribute('data-verdict')).toBe('passed');
+      expect(await banner.locator('.counts').textContent()).toBe('3 specs: 3 passed');
+      expect(await banner.locator('.tested').textContent()).toMatch(/PERF_SCALE=1 · RATE_LIMIT=100\/60s/);
+      expect((await banner.boundingBox())!.y).toBeLessThan(200);
+      await mkdir(resolve(SCREENSHOT, '..'), { recursive: true });
+      await page.screenshot({ path: FIRST_SCREEN }); // the first 1400 x 900, as a person opening it sees it
+
       const charts = await page.$$eval('svg.chart', (svgs) =>
         svgs.map((svg) => {
           const box = svg.getBoundingClientRect();
@@ -126,15 +136,33 @@ describe('HTML report in headless Chromium', () => {
             width: box.width,
             height: box.height,
             marks: svg.querySelectorAll('circle, rect, path.failure, path.line, line.marker').length,
+            empty: svg.textContent?.includes('A burst: every request was due at once') === true,
           };
         }),
       );
       expect(charts).toHaveLength(phases * 4);
-      for (const chart of charts) {
+      // The burst's schedule lag has nothing to draw, and says why instead of an empty frame.
+      expect(charts.filter((chart) => chart.empty).map((chart) => chart.name)).toEqual(['schedule-lag']);
+      for (const chart of charts.filter((c) => !c.empty)) {
         expect(chart.width, `${chart.name} width`).toBeGreaterThan(200);
         expect(chart.height, `${chart.name} height`).toBeGreaterThan(100);
         expect(chart.marks, `${chart.name} draws something`).toBeGreaterThan(0);
       }
+      // The percentile labels of every histogram stay apart.
+      const overlaps = await page.$$eval('svg[data-chart="latency-histogram"]', (svgs) =>
+        svgs.flatMap((svg) => {
+          const boxes = [...svg.querySelectorAll('text')]
+            .filter((t) => /^P\d\d /.test(t.textContent ?? ''))
+            .map((t) => t.getBoundingClientRect());
+          return boxes.flatMap((a, i) =>
+            boxes
+              .slice(i + 1)
+              .filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+              .map(() => 1),
+          );
+        }),
+      );
+      expect(overlaps).toEqual([]);
       expect(await page.locator('svg[data-chart="latency-over-time"] path.failure').count()).toBe(3 + 30);
       expect(await page.locator('line.marker').count()).toBe(phases * 3);
       expect(await page.locator('td.verdict').count()).toBe(3 * 5);
@@ -143,7 +171,6 @@ describe('HTML report in headless Chromium', () => {
       expect(consoleErrors).toEqual([]);
       expect(network).toEqual([]);
 
-      await mkdir(resolve(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     } finally {
       await context.close();
