@@ -56,7 +56,16 @@ export interface HtmlReportOptions {
   bottleneckPercent?: number;
   /** Recorded runs (history.jsonl): each spec's section shows its trend over them; null = no history is kept. */
   history?: readonly HistoryEntry[] | null;
+  /**
+   * The run the page is for (its runStartedAt): the banner judges its specs, and a report of another
+   * run (a spec this run did not run, kept from an earlier one) is marked as such. Absent: every report counts.
+   */
+  currentRun?: string;
 }
+
+/** Reports of another run than `currentRun` (kept from an earlier run in the same directory). */
+const fromEarlierRun = (report: Pick<SpecReport, 'runStartedAt'>, currentRun: string | undefined) =>
+  currentRun !== undefined && report.runStartedAt !== currentRun;
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
 
@@ -488,7 +497,12 @@ export function bottleneckPercentOf(report: Pick<SpecReport, 'extra' | 'config'>
   return typeof earlier === 'number' && Number.isFinite(earlier) ? earlier : undefined;
 }
 
-function specSection(report: SpecReport, defaultPercent: number, history: readonly HistoryEntry[] | null = []): string {
+function specSection(
+  report: SpecReport,
+  defaultPercent: number,
+  history: readonly HistoryEntry[] | null = [],
+  currentRun?: string,
+): string {
   const extra = (report.extra ?? {}) as Record<string, unknown>;
   const thresholdPercent = bottleneckPercentOf(report) ?? defaultPercent;
   const parts = [
@@ -496,6 +510,7 @@ function specSection(report: SpecReport, defaultPercent: number, history: readon
     `<h2>${esc(report.title)} ${verdictBadge(report)} ${checksSummary(report.checks)}</h2>`,
     `<p class="meta">${esc(report.spec)} · started ${esc(report.startedAt)} · provider ${esc(report.provider?.provider)} · scale ${esc(report.scale)} · Node ${esc(report.machine?.node)} on ${esc(report.machine?.cpuCount)} CPUs</p>`,
     `<p class="meta target">Target: ${esc(runTargetText(runTargetOf(report)))}</p>`,
+    ...(fromEarlierRun(report, currentRun) ? [`<p class="earlier-run">${esc(earlierRunText(report))}</p>`] : []),
   ];
   if (report.error) parts.push(`<pre class="error">${esc(report.error)}</pre>`);
   parts.push(checksList(report.checks));
@@ -528,12 +543,18 @@ function specSection(report: SpecReport, defaultPercent: number, history: readon
   return parts.join('');
 }
 
-function overview(reports: readonly SpecReport[]): string {
+/** "From an earlier run (started …): this run did not run this spec." */
+function earlierRunText(report: Pick<SpecReport, 'runStartedAt'>): string {
+  return `From an earlier run (started ${report.runStartedAt}): this run did not run this spec.`;
+}
+
+function overview(reports: readonly SpecReport[], currentRun?: string): string {
   const rows = reports.map((r) => {
     const counts = countChecks(r.checks);
     const first = Object.values(readSummaries(r.summaries))[0];
+    const earlier = fromEarlierRun(r, currentRun) ? ` <span class="earlier-run" title="${esc(earlierRunText(r))}">earlier run</span>` : '';
     return [
-      `<td><a href="#spec-${esc(r.spec)}">${esc(r.spec)}</a></td>`,
+      `<td><a href="#spec-${esc(r.spec)}">${esc(r.spec)}</a>${earlier}</td>`,
       `<td>${verdictBadge(r)}</td>`,
       `<td class="checks ${checkCountsClass(counts)}">${esc(checkCountsText(counts))}</td>`,
       td(first ? fixed(first.successRatePercent, 1, ' %') : 'n/a'),
@@ -558,7 +579,7 @@ ul.checks{list-style:none;padding:0} .detail{color:#4a5568;font-size:.85em;margi
 p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
 section.banner{border-radius:8px;padding:12px 16px;margin:.6em 0 1em;border:2px solid} section.banner.passed{background:#f0fff4;border-color:#68d391} section.banner.failed{background:#fff5f5;border-color:#fc8181} section.banner.partly-skipped{background:#fffff0;border-color:#f6e05e}
 .run-verdict{font-size:1.6em;font-weight:700} .banner.passed .run-verdict{color:#22543d} .banner.failed .run-verdict{color:#822727} .banner.partly-skipped .run-verdict{color:#744210}
-.banner .counts{font-size:1.05em;margin:.2em 0} .banner .tested{font-size:.95em;color:#2d3748} .banner .target{display:inline;font-family:ui-monospace,monospace}
+.earlier-run{color:#4a5568;font-style:italic;font-size:.85em} .banner .counts{font-size:1.05em;margin:.2em 0} .banner .tested{font-size:.95em;color:#2d3748} .banner .target{display:inline;font-family:ui-monospace,monospace}
 td.median-run{font-weight:600;background:#ebf8ff}
 `;
 
@@ -579,14 +600,16 @@ export function runVerdict(reports: readonly Pick<SpecReport, 'status' | 'checks
 }
 
 /** The first screen: the run's verdict with its counts, and what was tested (service, provider, scale, policy). */
-function banner(reports: readonly SpecReport[]): string {
+function banner(all: readonly SpecReport[], currentRun: string | undefined): string {
+  const reports = all.filter((r) => !fromEarlierRun(r, currentRun));
+  const earlier = all.length - reports.length;
   const { verdict, counts } = runVerdict(reports);
   const targets = [...new Set(reports.map((r) => runTargetText(r.target ?? runTargetOf(r))))];
   const tested = targets.map((t) => `<div class="target">${esc(t)}</div>`).join('');
   return (
     `<section class="banner ${verdict.replace(' ', '-')}" data-verdict="${verdict}">` +
     `<div class="run-verdict">${esc(verdict === 'passed' ? 'Passed' : verdict === 'failed' ? 'Failed' : 'Passed, partly skipped')}</div>` +
-    `<div class="counts">${esc(counts)}</div>` +
+    `<div class="counts">${esc(counts)}${earlier > 0 ? esc(` · and ${earlier} spec${earlier === 1 ? '' : 's'} this run did not run, from an earlier run (marked below)`) : ''}</div>` +
     `<div class="tested">Tested${targets.length > 1 ? ` (${targets.length} targets)` : ''}: ${tested}</div></section>`
   );
 }
@@ -605,10 +628,10 @@ export function renderHtmlReport(reports: readonly SpecReport[], options: HtmlRe
   const body =
     reports.length === 0
       ? '<p>No spec reports were found: run <code>npx vitest run tests/performance</code> first.</p>'
-      : banner(reports) +
-        overview(reports) +
-        warningsSection(reports) +
-        reports.map((r) => specSection(r, threshold, options.history)).join('');
+      : banner(reports, options.currentRun) +
+        overview(reports, options.currentRun) +
+        warningsSection(reports.filter((r) => !fromEarlierRun(r, options.currentRun))) +
+        reports.map((r) => specSection(r, threshold, options.history, options.currentRun)).join('');
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',

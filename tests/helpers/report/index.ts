@@ -8,7 +8,7 @@ export { reportBase, writeSpecReport } from './json-report.ts';
 // The report's data shapes are the model's; kept here for the readers that import them from the report.
 export type { SpecReport, CheckRecord, RepeatsRecord, RunFigures } from '../model/index.ts';
 export { saveBaseline, checkAgainstBaseline } from './baseline-files.ts';
-export { isSpecReport, writeHtmlReport, writeHtmlFrom } from './report-files.ts';
+export { indexReports, isSpecReport, readSpecReports, writeHtmlReport, writeHtmlFrom } from './report-files.ts';
 export { formatWatchLine } from './metrics-watch.ts';
 export { timelineOf } from './timeline.ts';
 export {

@@ -66,19 +66,35 @@ export function readSpecReports(dir: string): { reports: SpecReport[]; skipped: 
   return { reports, skipped };
 }
 
-/** Renders `<dir>/index.html` from the reports in `dir` (atomically); returns its path. */
+/**
+ * The page's reports: this run's, and for every other spec in the directory its latest report (a
+ * spec this run did not run keeps its place in the index, marked as from an earlier run).
+ */
+export function indexReports(thisRun: readonly SpecReport[], onDisk: readonly SpecReport[]): SpecReport[] {
+  const specs = new Set(thisRun.map((r) => r.spec));
+  const latest = new Map<string, SpecReport>();
+  for (const report of onDisk) {
+    if (specs.has(report.spec)) continue;
+    const seen = latest.get(report.spec);
+    if (seen === undefined || report.startedAt > seen.startedAt) latest.set(report.spec, report);
+  }
+  return [...thisRun, ...latest.values()];
+}
+
+/**
+ * Renders `<dir>/index.html` from the reports in `dir` (atomically); returns its path. With
+ * `currentRun` (a runStartedAt), that run's reports are judged by the banner and every other
+ * spec's latest report is listed, marked as from an earlier run.
+ */
 export function writeHtmlReport(
   dir: string,
-  options: Partial<HtmlReportOptions> & HistorySource & { onlyRunStartedAt?: string } = {},
+  options: Partial<HtmlReportOptions> & HistorySource = {},
 ): { path: string; specs: number; skipped: string[] } {
   const all = readSpecReports(dir);
-  const skipped = [...all.skipped];
-  // Reports left by earlier runs in the same directory are not part of this run.
-  const reports = all.reports.filter((r) => options.onlyRunStartedAt === undefined || r.runStartedAt === options.onlyRunStartedAt);
-  if (reports.length < all.reports.length) skipped.push(`${all.reports.length - reports.length} report(s) of an earlier run`);
-  const { onlyRunStartedAt: _run, ...page } = options;
-  const path = writeHtmlFrom(dir, reports, page);
-  return { path, specs: reports.length, skipped };
+  const run = all.reports.filter((r) => options.currentRun === undefined || r.runStartedAt === options.currentRun);
+  const reports = options.currentRun === undefined ? all.reports : indexReports(run, all.reports);
+  const path = writeHtmlFrom(dir, reports, options);
+  return { path, specs: reports.length, skipped: all.skipped };
 }
 
 /** The history for the page; an unreadable one is no trend, never a page not written. */

@@ -122,7 +122,7 @@ export class InterruptReporter implements Reporter {
     const running = files.filter((f) => f.projectName === 'performance' && (f.result === undefined || f.result.state === 'run'));
     const dir = resolve(ctx.config.root, context.config.reportDir);
     if (running.length === 0) {
-      const { path: html } = writeHtmlReport(dir, { onlyRunStartedAt: context.runStartedAt });
+      const { path: html } = writeHtmlReport(dir, { currentRun: context.runStartedAt });
       return [`[perf] interrupted (${why}) between spec files: HTML report of the run so far: ${html}`];
     }
     return running.map(

@@ -394,7 +394,7 @@ export class SpecRecorder {
       const { config, runStartedAt } = this.context;
       recordHistory(config, report);
       writeHtmlReport(resolve(config.reportDir), {
-        onlyRunStartedAt: runStartedAt,
+        currentRun: runStartedAt,
         historyPath: historyPathFor(config.reportDir, config.history) ?? null,
       });
     } catch (error) {

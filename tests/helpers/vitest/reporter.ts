@@ -7,6 +7,8 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node';
 import {
   historyChangesFor,
   historyPathFor,
+  indexReports,
+  readSpecReports,
   isSpecReport,
   readHistory,
   runWarnings,
@@ -78,10 +80,16 @@ export class PerfHtmlReporter implements Reporter {
     const historyPath = historyPathFor(first.config.reportDir, first.config.history);
     const history = historyPath === undefined ? [] : readHistoryOrNone(historyPath);
     try {
-      const path = writeHtmlFrom(dir, reports, {
+      // Every spec's latest report in the directory: a partial run does not drop the others from the index.
+      const listed = indexReports(reports, readSpecReports(dir).reports);
+      const path = writeHtmlFrom(dir, listed, {
         history: historyPath === undefined ? null : history,
+        currentRun: first.runStartedAt,
       });
-      console.log(`[perf] HTML report (${reports.length} specs): ${path}`);
+      const earlier = listed.length - reports.length;
+      console.log(
+        `[perf] HTML report (${reports.length} specs of this run${earlier > 0 ? `, ${earlier} from earlier runs` : ''}): ${path}`,
+      );
     } catch (error) {
       console.warn(`[perf] could not write the HTML report: ${(error as Error).message}`);
     }

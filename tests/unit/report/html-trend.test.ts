@@ -86,7 +86,7 @@ describe('the HTML report with a history', () => {
     expect(await readFile(path, 'utf8')).toContain('No history is kept (PERF_HISTORY=none)');
     writeHtmlFrom(dir, [report], { generatedAt, history: stepEntries().slice(4) });
     expect(await readFile(path, 'utf8')).toContain('data-runs="4"');
-    writeHtmlReport(dir, { onlyRunStartedAt: report.runStartedAt, generatedAt });
+    writeHtmlReport(dir, { currentRun: report.runStartedAt, generatedAt });
     expect(await readFile(path, 'utf8')).toContain('data-runs="8"');
     writeHtmlFrom(dir, [report], { generatedAt, historyPath: join(dir, 'missing.jsonl') });
     expect(await readFile(path, 'utf8')).toContain(ONE_RUN);
