@@ -35,11 +35,12 @@ async function webhookMetrics(metricsUrl: string): Promise<{ success_count: numb
 const BURST = ['tests/performance/burst.spec.ts'];
 
 describe('against the original service (Python stand-in)', () => {
-  it('a 500 to a bad signature and a wrong WEBHOOK_SECRET: stops within 10 s, names the secret and the signature, sends only the probes', async () => {
+  it('a 500 to a bad signature and a wrong WEBHOOK_SECRET: stops within 20 s, names the secret and the signature, sends only the probes', async () => {
     target = await startContractTarget({ badSignatureStatus: 500, processingMs: [5, 10] });
     const run = await runSuite([], { WEBHOOK_URL: target.webhookUrl, WEBHOOK_SECRET: 'not-the-secret' }, 60_000);
     expect(run.code, run.output).not.toBe(0);
-    expect(run.seconds, run.output).toBeLessThan(10);
+    // Vitest's own start takes most of it (5-9 s on a busy 2-core machine); the whole load would take minutes.
+    expect(run.seconds, run.output).toBeLessThan(20);
     expect(run.output).toContain('The service most likely rejects the signature');
     expect(run.output).toContain('Check WEBHOOK_SECRET');
     expect(run.output).not.toContain('not-the-secret');
