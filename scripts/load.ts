@@ -3,9 +3,9 @@
 // `k6 run` first. The edge only: parsing, the options, the thresholds and the report
 // as data are tests/helpers/cli (pure); here are argv, the environment, signals, the
 // console and the report file. Exit codes: 0 passed, 1 a threshold failed, 2 bad usage
-// (nothing sent), 3 the service could not be reached, 130 Ctrl-C (143 SIGTERM).
+// (nothing sent), 3 the service could not be reached or refused the signed probe, 130 Ctrl-C (143 SIGTERM).
 import { resolve } from 'node:path';
-import { runLoadTest, type LoadTestResults } from '#engine';
+import { defaultTicketIdStart, runLoadTest, subscribeProgress, type LoadTestOptions, type LoadTestResults } from '#engine';
 import { evaluateThresholds, formatThresholds } from '../tests/helpers/analysis/index.ts';
 import {
   buildCommandReport,
@@ -16,12 +16,15 @@ import {
   parseCommandLine,
   PHASE,
   plural,
+  probeVerdict,
   UsageError,
+  WRONG_KEY,
+  type ProbeAnswer,
   type Interruption,
   type LoadCommand,
 } from '../tests/helpers/cli/index.ts';
 import { ConfigError, type PerfConfig } from '../tests/helpers/config/index.ts';
-import { formatSummary, printProgress, writeSpecReport } from '../tests/helpers/report/index.ts';
+import { formatSummary, LiveConsole, writeSpecReport } from '../tests/helpers/report/index.ts';
 
 function usage(message: string): never {
   console.error(`load: ${message}`);
@@ -43,7 +46,8 @@ async function main(): Promise<void> {
   let command: LoadCommand;
   let config: PerfConfig;
   try {
-    const parsed = parseCommandLine(process.argv.slice(2), process.env);
+    const terminal = process.stdout.isTTY === true && (process.env.CI ?? '') === '';
+    const parsed = parseCommandLine(process.argv.slice(2), process.env, { terminal });
     if (parsed.kind === 'help') {
       console.log(helpText());
       return;
@@ -69,13 +73,26 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const stopProgress = command.settings.progress ? printProgress() : () => {};
-
   console.log(plan(command));
+  // Ticket ids: the probes take the first two, the load the rest (none reused within the service's duplicate window).
+  const firstTicket = defaultTicketIdStart();
+  const refused = await preflight(command, firstTicket, controller.signal);
+  if (refused !== null) {
+    console.error(`load: ${refused}`);
+    process.exitCode = EXIT.unreachable;
+    return;
+  }
+  const live = new LiveConsole(
+    { out: process.stdout, err: process.stderr },
+    process.stdout.isTTY === true && (process.env.CI ?? '') === '',
+  );
+  const stopProgress = command.settings.progress
+    ? subscribeProgress((snapshot) => live.progress({ ...snapshot, phase: 'load' }))
+    : () => {};
   const startedAt = new Date();
   let results: LoadTestResults;
   try {
-    results = await runLoadTest({ ...command.options, signal: controller.signal });
+    results = await runLoadTest({ ...command.options, ticketIdStart: firstTicket + 2, signal: controller.signal });
   } finally {
     stopProgress();
   }
@@ -99,6 +116,38 @@ async function main(): Promise<void> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   process.exitCode = exitCode;
+}
+
+/**
+ * One signed request of the load's own shape before the load; when it is not a success, one signed
+ * with a wrong key. Null when the load may go, else why not (probeVerdict).
+ */
+async function preflight(command: LoadCommand, ticketIdStart: number, signal: AbortSignal): Promise<string | null> {
+  const once = async (options: Partial<LoadTestOptions>): Promise<ProbeAnswer> => {
+    const results = await runLoadTest({
+      ...command.options,
+      totalRequests: 1,
+      requestsPerSecond: undefined,
+      concurrency: 1,
+      progress: false,
+      maxDurationMs: command.settings.timeoutMs + 5000,
+      signal,
+      ...options,
+    });
+    const sample = results.sampleCount > 0 ? results.sample(0) : undefined;
+    if (sample === undefined) return { status: 0, ok: false, reason: 'not sent' };
+    return { status: sample.status, ok: sample.ok, ...(sample.errorClass === null ? {} : { reason: sample.errorClass }) };
+  };
+  const probe = await once({ ticketIdStart });
+  const s = command.settings;
+  console.log(
+    `load: signed probe: ${probe.status === 0 ? `no answer (${probe.reason ?? 'none'})` : probe.status}${probe.ok ? ', a success: the load starts' : ''}`,
+  );
+  if (probe.ok || probe.status === 0 || probe.status === 429) {
+    return probeVerdict(probe, undefined, { url: s.url, secretEnv: s.secretEnv, signatureHeader: s.signatureHeader });
+  }
+  const wrongKey = await once({ ticketIdStart: ticketIdStart + 1, secret: WRONG_KEY });
+  return probeVerdict(probe, wrongKey, { url: s.url, secretEnv: s.secretEnv, signatureHeader: s.signatureHeader });
 }
 
 await main();

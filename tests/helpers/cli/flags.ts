@@ -87,10 +87,10 @@ export const FLAGS = {
     group: 'answers',
     help: "what a success's body must be, as SUCCESS_BODY: any (not read), json-object or empty",
   },
-  'max-p50': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail (exit 1) unless P50 latency <= MS' },
-  'max-p95': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail unless P95 latency <= MS' },
-  'max-p99': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail unless P99 latency <= MS' },
-  'max-latency': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail unless the slowest latency <= MS' },
+  'max-p50': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail (exit 1) unless P50 latency < MS (as the specs say it)' },
+  'max-p95': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail unless P95 latency < MS' },
+  'max-p99': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail unless P99 latency < MS' },
+  'max-latency': { type: 'string', value: 'MS', group: 'thresholds', help: 'fail unless the slowest latency < MS' },
   'min-success': { type: 'string', value: 'PERCENT', group: 'thresholds', help: 'fail unless success rate >= PERCENT (0 to 100)' },
   'max-failures': { type: 'string', value: 'N', group: 'thresholds', help: 'fail unless failed requests <= N' },
   'min-throughput': {
@@ -109,8 +109,8 @@ export const FLAGS = {
   progress: {
     type: 'boolean',
     group: 'output',
-    defaultText: 'off',
-    help: 'print a progress line every 5 s (sent, completed, in flight, current P95)',
+    defaultText: 'on in a terminal, off elsewhere',
+    help: 'print a progress line every 5 s (sent, answered, in flight, P95 of the last 5 s, time left)',
   },
   help: { type: 'boolean', short: 'h', group: 'output', defaultText: 'off', help: 'print this help and exit' },
 } as const satisfies Record<string, FlagSpec>;
@@ -141,7 +141,8 @@ export const EXIT_CODES_HELP = [
   '  0    every threshold passed (or none was given)',
   '  1    a threshold failed (or the report could not be written)',
   '  2    bad usage: a flag or the secret variable is wrong; nothing was sent',
-  '  3    the service could not be reached: no request got an HTTP answer (refused, reset, timed out, DNS)',
+  '  3    the service could not be reached (no request got an HTTP answer: refused, reset, timed out, DNS),',
+  '       or it refused the signed probe sent before the load (a wrong secret: only the probes were sent)',
   '  130  stopped by Ctrl-C (143 for SIGTERM): the summary is printed and the report written, status aborted',
 ];
 

@@ -4,4 +4,5 @@
 export { helpText } from './flags.ts';
 export { parseCommandLine, UsageError, PHASE, type LoadCommand } from './arguments.ts';
 export { EXIT, outcomeOf, plural, type Interruption } from './outcome.ts';
+export { probeVerdict, WRONG_KEY, type ProbeAnswer } from './probe.ts';
 export { buildCommandReport, commandConfig } from './report.ts';

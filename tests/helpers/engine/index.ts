@@ -18,6 +18,7 @@ export { readSummaries, type LoadTestSummary } from './summary.ts';
 export { isBusy, type GeneratorResources } from './resources.ts';
 export { planStages } from './stages.ts';
 export { subscribeProgress } from './progress.ts';
+export { defaultTicketIdStart } from './options.ts';
 export { percentile, sortedValues, percentChange } from './statistics.ts';
 export { signBody, BodySigner } from './signing.ts';
 export { flatPayload, encodeFlatPayload, wrappedPayload } from './payloads.ts';

@@ -122,7 +122,7 @@ describe('parseCommandLine: every flag', () => {
     expect(options.progress).toBe(true); // snapshots even for a run under 10 s
   });
 
-  it('thresholds: one per flag, on the load phase, max as <= and min as >=', () => {
+  it('thresholds: one per flag, on the load phase, latency maxes as < (as the specs), failures as <=, mins as >=', () => {
     const { thresholds } = run([
       '--max-p50',
       '500',
@@ -141,10 +141,10 @@ describe('parseCommandLine: every flag', () => {
     ]);
     expect(thresholds).toEqual([
       { metric: 'successRatePercent', phase: 'load', op: '>=', value: 99.5 },
-      { metric: 'p50Ms', phase: 'load', op: '<=', value: 500 },
-      { metric: 'p95Ms', phase: 'load', op: '<=', value: 2000 },
-      { metric: 'p99Ms', phase: 'load', op: '<=', value: 5000 },
-      { metric: 'maxMs', phase: 'load', op: '<=', value: 9000 },
+      { metric: 'p50Ms', phase: 'load', op: '<', value: 500 },
+      { metric: 'p95Ms', phase: 'load', op: '<', value: 2000 },
+      { metric: 'p99Ms', phase: 'load', op: '<', value: 5000 },
+      { metric: 'maxMs', phase: 'load', op: '<', value: 9000 },
       { metric: 'failures', phase: 'load', op: '<=', value: 0 },
       { metric: 'throughputPerMinute', phase: 'load', op: '>=', value: 90 },
     ]);

@@ -96,11 +96,12 @@ describe('npm run load (scripts/load.ts, a real process against 127.0.0.1)', () 
       ]),
     );
     expect(await run.exited, run.output()).toBe(0);
-    expect(seen).toEqual({ requests: 20, badSignatures: 0, wrapped: 20 });
+    expect(seen).toEqual({ requests: 21, badSignatures: 0, wrapped: 21 }); // the signed probe first, then the 20
+    expect(run.output()).toContain('load: signed probe: 200, a success: the load starts');
     const out = run.output();
     expect(out).toContain('Load Test: 20 requests at 100 req/s');
     expect(out).toContain('Success Rate: 100.0%');
-    expect(out).toContain('pass  load: P95 latency <= 2000 ms');
+    expect(out).toContain('pass  load: P95 latency < 2000 ms');
     expect(out).toContain('pass  load: Success rate >= 100%');
     expect(out).toContain('PASSED: all 2 thresholds passed');
     const { text, report } = await theReport();
@@ -112,14 +113,14 @@ describe('npm run load (scripts/load.ts, a real process against 127.0.0.1)', () 
     expect(report.extra).toMatchObject({ command: { payload: 'wrapped', secretEnv: 'WEBHOOK_SECRET' }, outcome: { exitCode: 0 } });
   }, 20_000);
 
-  it('exit 1 when a threshold fails (P95 <= 1 ms against a server that waits 20 ms), report still written', async () => {
+  it('exit 1 when a threshold fails (P95 < 1 ms against a server that waits 20 ms), report still written', async () => {
     const run = load(['--url', url, '--rate', 'burst', '--requests', '10', '--max-p95', '1', '--report-dir', reportDir]);
     expect(await run.exited, run.output()).toBe(1);
-    expect(seen.requests).toBe(10);
-    expect(run.output()).toMatch(/FAIL {2}load: P95 latency <= 1 ms \(measured \d+\.\d ms\)/);
+    expect(seen.requests).toBe(1 + 10); // the probe and the load
+    expect(run.output()).toMatch(/FAIL {2}load: P95 latency < 1 ms \(measured \d+\.\d ms\)/);
     expect(run.output()).toContain('FAILED: 1 of 1 threshold failed');
     const { report } = await theReport();
-    expect(report.thresholds?.[0]).toMatchObject({ metric: 'p95Ms', op: '<=', value: 1, passed: false });
+    expect(report.thresholds?.[0]).toMatchObject({ metric: 'p95Ms', op: '<', value: 1, passed: false });
     expect(report.thresholds?.[0]?.actual).toBeGreaterThanOrEqual(DELAY_MS);
   }, 20_000);
 
@@ -152,6 +153,18 @@ describe('npm run load (scripts/load.ts, a real process against 127.0.0.1)', () 
     expect(await run.exited, run.output()).toBe(3);
     expect(run.output()).toContain('UNREACHABLE: none of 3 requests got an HTTP answer (connection_refused 3)');
     expect((await theReport()).report.extra).toMatchObject({ outcome: { exitCode: 3 } });
+  }, 20_000);
+
+  it('a wrong secret: the signed probe and one with a wrong key both get 401, exit 3 naming the variable and the signature; no load', async () => {
+    const run = load(['--url', url, '--rate', '100/s', '--requests', '50', '--report-dir', reportDir], {
+      WEBHOOK_SECRET: 'not-the-secret',
+    });
+    expect(await run.exited, run.output()).toBe(3);
+    expect(run.output()).toContain('load: the service most likely rejects the signature');
+    expect(run.output()).toContain('Check WEBHOOK_SECRET');
+    expect(run.output()).toContain('the service verifies X-Freshdesk-Signature with');
+    expect(run.output()).not.toContain('not-the-secret');
+    expect(seen).toMatchObject({ requests: 2, badSignatures: 2 });
   }, 20_000);
 
   it('Ctrl-C stops the run through its signal: exit 130, the summary printed, the report written as aborted', async () => {
