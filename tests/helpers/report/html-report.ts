@@ -604,7 +604,16 @@ function banner(all: readonly SpecReport[], currentRun: string | undefined): str
   const reports = all.filter((r) => !fromEarlierRun(r, currentRun));
   const earlier = all.length - reports.length;
   const { verdict, counts } = runVerdict(reports);
-  const targets = [...new Set(reports.map((r) => runTargetText(r.target ?? runTargetOf(r))))];
+  // The target as history compares it, and the URL the run sent its requests to.
+  const targets = [
+    ...new Set(
+      reports.map((r) => {
+        const text = runTargetText(r.target ?? runTargetOf(r));
+        const url = r.provider?.webhookUrl;
+        return typeof url === 'string' && url !== '' && !text.includes(url) ? `${text} · ${url}` : text;
+      }),
+    ),
+  ];
   const tested = targets.map((t) => `<div class="target">${esc(t)}</div>`).join('');
   return (
     `<section class="banner ${verdict.replace(' ', '-')}" data-verdict="${verdict}">` +

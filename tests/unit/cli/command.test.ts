@@ -156,10 +156,12 @@ describe('npm run load (scripts/load.ts, a real process against 127.0.0.1)', () 
   }, 20_000);
 
   it('a wrong secret: the signed probe and one with a wrong key both get 401, exit 3 naming the variable and the signature; no load', async () => {
+    const started = performance.now();
     const run = load(['--url', url, '--rate', '100/s', '--requests', '50', '--report-dir', reportDir], {
       WEBHOOK_SECRET: 'not-the-secret',
     });
     expect(await run.exited, run.output()).toBe(3);
+    expect(performance.now() - started).toBeLessThan(10_000);
     expect(run.output()).toContain('load: the service most likely rejects the signature');
     expect(run.output()).toContain('Check WEBHOOK_SECRET');
     expect(run.output()).toContain('the service verifies X-Freshdesk-Signature with');

@@ -123,7 +123,9 @@ describe('HTML report in headless Chromium', () => {
       const banner = page.locator('section.banner');
       expect(await banner.getAttribute('data-verdict')).toBe('passed');
       expect(await banner.locator('.counts').textContent()).toBe('3 specs: 3 passed');
-      expect(await banner.locator('.tested').textContent()).toMatch(/PERF_SCALE=1 · RATE_LIMIT=100\/60s/);
+      expect(await banner.locator('.tested').textContent()).toMatch(
+        /PERF_SCALE=1 · RATE_LIMIT=100\/60s · success 200 json-object · http:\/\/127\.0\.0\.1:\d+\/webhook\/freshdesk/,
+      );
       expect((await banner.boundingBox())!.y).toBeLessThan(200);
       await mkdir(resolve(SCREENSHOT, '..'), { recursive: true });
       await page.screenshot({ path: FIRST_SCREEN }); // the first 1400 x 900, as a person opening it sees it
