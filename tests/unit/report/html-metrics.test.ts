@@ -2,27 +2,18 @@
 // over the spec's load beside them.
 import { describe, expect, it } from 'vitest';
 import { renderHtmlReport } from '../../helpers/report/html-report.ts';
-import type { SpecReport } from '../../helpers/model/index.ts';
+import { makeReport } from './fixtures.ts';
 
-const report = {
-  spec: 'standard',
-  title: 'standard',
-  status: 'completed',
-  runStartedAt: '2026-12-06T09:00:00.000Z',
-  startedAt: '2026-12-06T09:00:00.000Z',
-  finishedAt: '2026-12-06T09:01:00.000Z',
-  scale: 1,
-  provider: { provider: 'embedded', webhookUrl: 'http://127.0.0.1:1/webhook/freshdesk' },
-  config: {},
-  machine: {},
-  summaries: {},
-  checks: [],
-  timelines: {},
-  serverMetrics: {
-    before: { successCount: 1100, failureCount: 52, missing: [] },
-    after: { successCount: 1200, failureCount: 52, missing: [] },
+const report = makeReport(
+  'standard',
+  {},
+  {
+    serverMetrics: {
+      before: { successCount: 1100, failureCount: 52, missing: [] },
+      after: { successCount: 1200, failureCount: 52, missing: [] },
+    },
   },
-} as unknown as SpecReport;
+);
 
 describe('server metrics in the HTML', () => {
   it('labels the counters as lifetime figures and gives their change over the load', () => {

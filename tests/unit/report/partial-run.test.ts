@@ -6,26 +6,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { indexReports, writeHtmlReport } from '../../helpers/report/report-files.ts';
 import { readFileSync } from 'node:fs';
-import type { SpecReport } from '../../helpers/model/index.ts';
+import { makeReport } from './fixtures.ts';
 
 const EARLIER = '2026-12-06T08:00:00.000Z';
 const NOW = '2026-12-06T09:00:00.000Z';
-const report = (spec: string, runStartedAt: string, outcome: 'passed' | 'failed' = 'passed'): SpecReport =>
-  ({
-    spec,
-    title: spec,
-    status: 'completed',
-    runStartedAt,
-    startedAt: runStartedAt,
-    finishedAt: runStartedAt,
-    scale: 1,
-    provider: { provider: 'embedded', webhookUrl: 'http://127.0.0.1:1/webhook/freshdesk' },
-    config: {},
-    machine: {},
-    summaries: {},
-    checks: [{ name: 'x', outcome, detail: '' }],
-    timelines: {},
-  }) as unknown as SpecReport;
+const report = (spec: string, runStartedAt: string, outcome: 'passed' | 'failed' = 'passed') =>
+  makeReport(spec, {}, { runStartedAt, startedAt: runStartedAt, checks: [{ name: 'x', outcome, detail: '' }] });
 
 describe('the index of a partial run', () => {
   it('keeps every other spec’s latest report, this run’s first', () => {

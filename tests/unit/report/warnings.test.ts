@@ -4,27 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { renderCiSummary } from '../../helpers/report/ci-summary.ts';
 import { renderHtmlReport } from '../../helpers/report/html-report.ts';
 import { runWarnings, warningsBlock } from '../../helpers/report/index.ts';
-import type { SpecReport } from '../../helpers/model/index.ts';
+import { makeReport } from './fixtures.ts';
 
 const typo = 'config: STANDARD_REQUEST is not a setting of this suite; did you mean STANDARD_REQUESTS?';
-const report = (spec: string, warnings: string[], setupWarnings: string[] = [typo]): SpecReport =>
-  ({
-    spec,
-    title: spec,
-    status: 'completed',
-    runStartedAt: '2026-12-06T09:00:00.000Z',
-    startedAt: '2026-12-06T09:00:00.000Z',
-    finishedAt: '2026-12-06T09:01:00.000Z',
-    scale: 1,
-    provider: { provider: 'embedded', webhookUrl: 'http://127.0.0.1:1/webhook/freshdesk' },
-    config: {},
-    machine: {},
-    summaries: {},
-    checks: [{ name: 'x', outcome: 'passed', detail: '' }],
-    timelines: {},
-    warnings,
-    setupWarnings,
-  }) as unknown as SpecReport;
+const report = (spec: string, warnings: string[], setupWarnings: string[] = [typo]) => makeReport(spec, {}, { warnings, setupWarnings });
 
 describe('runWarnings', () => {
   const reports = [
