@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
-import { isSuiteConsole, PerfConsoleReporter } from './tests/helpers/vitest/console-reporter.ts';
+import { PerfConsoleReporter } from './tests/helpers/vitest/console-reporter.ts';
 import { InterruptReporter } from './tests/helpers/vitest/interrupt-reporter.ts';
 import { JUnitPerProjectReporter } from './tests/helpers/vitest/junit-per-project.ts';
 import { PerfHtmlReporter } from './tests/helpers/vitest/reporter.ts';
 import { SpecOrderSequencer } from './tests/helpers/vitest/spec-order.ts';
+
+const suiteConsole = new PerfConsoleReporter();
 
 export default defineConfig({
   test: {
@@ -14,8 +16,8 @@ export default defineConfig({
     // On Ctrl-C, InterruptReporter writes what it can synchronously before Vitest exits.
     // The performance specs' console lines are the suite's to print (PerfConsoleReporter: no
     // Vitest header above them, progress as one live line per phase in a terminal).
-    reporters: ['default', new PerfConsoleReporter(), new JUnitPerProjectReporter(), new PerfHtmlReporter(), new InterruptReporter()],
-    onConsoleLog: (_log, _stream, entity) => !isSuiteConsole(entity),
+    reporters: ['default', suiteConsole, new JUnitPerProjectReporter(), new PerfHtmlReporter(), new InterruptReporter()],
+    onConsoleLog: (_log, _stream, entity) => !suiteConsole.prints(entity),
     // The performance specs in a fixed order (standard, sustained, burst, profile, custom,
     // then any other by name), not in the order Vitest's cache would choose.
     sequence: { sequencer: SpecOrderSequencer },

@@ -24,7 +24,7 @@ import {
   type LoadCommand,
 } from '../tests/helpers/cli/index.ts';
 import { ConfigError, type PerfConfig } from '../tests/helpers/config/index.ts';
-import { formatSummary, LiveConsole, writeSpecReport } from '../tests/helpers/report/index.ts';
+import { formatSummary, LiveConsole, watchedTerminal, writeSpecReport } from '../tests/helpers/report/index.ts';
 
 function usage(message: string): never {
   console.error(`load: ${message}`);
@@ -46,8 +46,7 @@ async function main(): Promise<void> {
   let command: LoadCommand;
   let config: PerfConfig;
   try {
-    const terminal = process.stdout.isTTY === true && (process.env.CI ?? '') === '';
-    const parsed = parseCommandLine(process.argv.slice(2), process.env, { terminal });
+    const parsed = parseCommandLine(process.argv.slice(2), process.env, { terminal: watchedTerminal() });
     if (parsed.kind === 'help') {
       console.log(helpText());
       return;
@@ -77,15 +76,17 @@ async function main(): Promise<void> {
   // Ticket ids: the probes take the first two, the load the rest (none reused within the service's duplicate window).
   const firstTicket = defaultTicketIdStart();
   const refused = await preflight(command, firstTicket, controller.signal);
+  if (interruption !== null) {
+    console.error('load: stopped during the signed probe; the load was not sent');
+    process.exitCode = interruption === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
+    return;
+  }
   if (refused !== null) {
     console.error(`load: ${refused}`);
     process.exitCode = EXIT.unreachable;
     return;
   }
-  const live = new LiveConsole(
-    { out: process.stdout, err: process.stderr },
-    process.stdout.isTTY === true && (process.env.CI ?? '') === '',
-  );
+  const live = new LiveConsole({ out: process.stdout, err: process.stderr }, watchedTerminal());
   const stopProgress = command.settings.progress
     ? subscribeProgress((snapshot) => live.progress({ ...snapshot, phase: 'load' }))
     : () => {};
@@ -139,6 +140,7 @@ async function preflight(command: LoadCommand, ticketIdStart: number, signal: Ab
     return { status: sample.status, ok: sample.ok, ...(sample.errorClass === null ? {} : { reason: sample.errorClass }) };
   };
   const probe = await once({ ticketIdStart });
+  if (signal.aborted) return null; // interrupted: main says so
   const s = command.settings;
   console.log(
     `load: signed probe: ${probe.status === 0 ? `no answer (${probe.reason ?? 'none'})` : probe.status}${probe.ok ? ', a success: the load starts' : ''}`,

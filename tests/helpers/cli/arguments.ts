@@ -231,8 +231,8 @@ export function parseCommandLine(argv: readonly string[], env: Env, { terminal =
       ? defaultMaxDurationMs(Number.isSafeInteger(requests) && requests > 0 ? requests : 1, requestsPerSecond, timeoutMs)
       : numberOf(raw['max-duration-ms']);
   const checkBody = bodyCheckFor(successBody);
-  // On by default in a terminal a person watches; --progress asks for it elsewhere (CI).
-  const progress = values.progress === true || terminal;
+  // On by default in a terminal a person watches; --progress asks for it elsewhere (CI), --no-progress turns it off.
+  const progress = values['no-progress'] !== true && (values.progress === true || terminal);
 
   const options: LoadTestOptions = {
     url,

@@ -112,6 +112,7 @@ export const FLAGS = {
     defaultText: 'on in a terminal, off elsewhere',
     help: 'print a progress line every 5 s (sent, answered, in flight, P95 of the last 5 s, time left)',
   },
+  'no-progress': { type: 'boolean', group: 'output', defaultText: 'off', help: 'no progress line, in a terminal too' },
   help: { type: 'boolean', short: 'h', group: 'output', defaultText: 'off', help: 'print this help and exit' },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -1,9 +1,10 @@
 // Console rendering of a summary (duration, rates, latencies and statuses, plus the
 // schedule line, service times and warnings) and of progress lines. Pure, but
 // for printProgress, which prints the engine's progress events.
-import { isBusy, subscribeProgress, type GeneratorResources, type ProgressSnapshot } from '#engine';
+import { isBusy, subscribeProgress, type GeneratorResources } from '#engine';
 import type { LoadTestSummary } from '#engine';
 import type { SpecReport } from '../model/index.ts';
+import { progressText } from './live-console.ts';
 import { countChecks, skippedNote, skipReason, specVerdict } from './verdict.ts';
 
 const RULE = '='.repeat(60);
@@ -110,18 +111,9 @@ export function generatorLines(g: GeneratorResources): string[] {
   return lines;
 }
 
-/** One progress line: "[12.0 s] sent 1200/3000, completed 1195, in flight 5, P95 (last window) 234.5 ms". */
-export function formatProgress(p: ProgressSnapshot): string {
-  const p95 = p.windowCount > 0 ? `${p.currentP95Ms.toFixed(1)} ms over ${p.windowCount}` : 'n/a (no completions)';
-  return (
-    `[${(p.elapsedMs / 1000).toFixed(1)} s] sent ${p.sent}/${p.plannedRequests}, completed ${p.completed} ` +
-    `(${p.failed} failed), in flight ${p.inFlight}, current P95 ${p95}`
-  );
-}
-
-/** Prints a progress line (formatProgress) for every snapshot any run publishes; returns the unsubscribe. */
-export function printProgress(): () => void {
-  return subscribeProgress((snapshot) => console.log(formatProgress(snapshot)));
+/** Prints a progress line (live-console.ts's progressText, the phase named `phase`) for every snapshot any run publishes; returns the unsubscribe. */
+export function printProgress(phase = 'load'): () => void {
+  return subscribeProgress((snapshot) => console.log(progressText({ ...snapshot, phase })));
 }
 
 /**

@@ -192,7 +192,7 @@ function phaseSection(
       `<figure>${statusCodesChart(data.placedS, data.statuses, data.errorClasses, data.timeLabel)}<figcaption>Status codes over time, coloured by outcome, not by code: green counted as a success; red, orange and pink are failures (a 200 with a rejected body too); amber is 429 rate limited</figcaption></figure>`,
     );
     parts.push(
-      `<figure>${scheduleLagChart(data.timesS, data.lagsMs)}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`,
+      `<figure>${scheduleLagChart(data.timesS, data.lagsMs, { burst: summary?.schedule?.mode === 'burst' })}<figcaption>Schedule lag: how late the generator sent each request</figcaption></figure>`,
     );
     parts.push('</div>');
   } else {
@@ -577,7 +577,7 @@ svg.chart{max-width:100%;height:auto;background:#fff}
 .meta,.muted{color:#4a5568;font-size:.85em} pre.error{background:#fff5f5;border:1px solid #feb2b2;padding:8px;white-space:pre-wrap;font-size:.8em}
 ul.checks{list-style:none;padding:0} .detail{color:#4a5568;font-size:.85em;margin-left:5em} li.check.failed .detail{color:#822727} li.check.skipped{color:#744210} li.check.skipped .detail{color:#744210} .detail.missing{font-style:italic} ul.warnings li,ul.bottlenecks li{color:#744210}
 p.fail{color:#822727;font-weight:600} p.pass{color:#22543d}
-section.banner{border-radius:8px;padding:12px 16px;margin:.6em 0 1em;border:2px solid} section.banner.passed{background:#f0fff4;border-color:#68d391} section.banner.failed{background:#fff5f5;border-color:#fc8181} section.banner.partly-skipped{background:#fffff0;border-color:#f6e05e}
+section.banner{border-radius:8px;padding:12px 16px;margin:.6em 0 1em;border:2px solid} section.banner.passed{background:#f0fff4;border-color:#68d391} section.banner.failed{background:#fff5f5;border-color:#fc8181} section.banner.partly-skipped{background:#fffff0;border-color:#f6e05e} section.banner.nothing-finished{background:#f7fafc;border-color:#a0aec0}
 .run-verdict{font-size:1.6em;font-weight:700} .banner.passed .run-verdict{color:#22543d} .banner.failed .run-verdict{color:#822727} .banner.partly-skipped .run-verdict{color:#744210}
 .earlier-run{color:#4a5568;font-style:italic;font-size:.85em} .banner .counts{font-size:1.05em;margin:.2em 0} .banner .tested{font-size:.95em;color:#2d3748} .banner .target{display:inline;font-family:ui-monospace,monospace}
 td.median-run{font-weight:600;background:#ebf8ff}
@@ -585,9 +585,10 @@ td.median-run{font-weight:600;background:#ebf8ff}
 
 /** The run's verdict over its specs: failed when one failed (or was cut short), partly skipped when one was skipped, else passed. */
 export function runVerdict(reports: readonly Pick<SpecReport, 'status' | 'checks'>[]): {
-  verdict: 'passed' | 'failed' | 'partly skipped';
+  verdict: 'passed' | 'failed' | 'partly skipped' | 'nothing finished';
   counts: string;
 } {
+  if (reports.length === 0) return { verdict: 'nothing finished', counts: 'no spec of this run wrote its report' };
   const verdicts = reports.map(specVerdict);
   const tally = (['passed', 'failed', 'aborted', 'skipped'] as const)
     .map((v) => [v, verdicts.filter((x) => x === v).length] as const)
@@ -598,6 +599,13 @@ export function runVerdict(reports: readonly Pick<SpecReport, 'status' | 'checks
   const verdict = failed ? 'failed' : verdicts.includes('skipped') ? 'partly skipped' : 'passed';
   return { verdict, counts: `${reports.length} spec${reports.length === 1 ? '' : 's'}: ${tally}` };
 }
+
+const BANNER_TEXT = {
+  passed: 'Passed',
+  failed: 'Failed',
+  'partly skipped': 'Passed, partly skipped',
+  'nothing finished': 'Nothing finished',
+};
 
 /** The first screen: the run's verdict with its counts, and what was tested (service, provider, scale, policy). */
 function banner(all: readonly SpecReport[], currentRun: string | undefined): string {
@@ -617,7 +625,7 @@ function banner(all: readonly SpecReport[], currentRun: string | undefined): str
   const tested = targets.map((t) => `<div class="target">${esc(t)}</div>`).join('');
   return (
     `<section class="banner ${verdict.replace(' ', '-')}" data-verdict="${verdict}">` +
-    `<div class="run-verdict">${esc(verdict === 'passed' ? 'Passed' : verdict === 'failed' ? 'Failed' : 'Passed, partly skipped')}</div>` +
+    `<div class="run-verdict">${esc(BANNER_TEXT[verdict])}</div>` +
     `<div class="counts">${esc(counts)}${earlier > 0 ? esc(` · and ${earlier} spec${earlier === 1 ? '' : 's'} this run did not run, from an earlier run (marked below)`) : ''}</div>` +
     `<div class="tested">Tested${targets.length > 1 ? ` (${targets.length} targets)` : ''}: ${tested}</div></section>`
   );

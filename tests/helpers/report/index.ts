@@ -3,7 +3,15 @@
 // files the analysis judges (a spec's baseline). Reads engine, analysis and model;
 // the vitest part and the CLI call it.
 export { formatSummary, printProgress, defaultTitle, verdictLine } from './console.ts';
-export { LiveConsole, parseProgressLog, progressLogLine, progressText, PROGRESS_TAG, type ProgressEvent } from './live-console.ts';
+export {
+  LiveConsole,
+  parseProgressLog,
+  progressLogLine,
+  progressText,
+  PROGRESS_TAG,
+  watchedTerminal,
+  type ProgressEvent,
+} from './live-console.ts';
 export { reportBase, writeSpecReport } from './json-report.ts';
 // The report's data shapes are the model's; kept here for the readers that import them from the report.
 export type { SpecReport, CheckRecord, RepeatsRecord, RunFigures } from '../model/index.ts';

@@ -50,10 +50,15 @@ export function progressText(e: ProgressEvent): string {
   );
 }
 
-/** Where the console goes (process.stdout and process.stderr fit). */
+/** Where the console goes (process.stdout and process.stderr fit); `columns`: the terminal's width. */
 export interface ConsoleStreams {
-  out: { write(text: string): unknown };
+  out: { write(text: string): unknown; columns?: number };
   err: { write(text: string): unknown };
+}
+
+/** A terminal a person watches: stdout a TTY and not CI. The live line is for it; elsewhere plain lines. */
+export function watchedTerminal(env: NodeJS.ProcessEnv = process.env, stdout: { isTTY?: boolean } = process.stdout): boolean {
+  return stdout.isTTY === true && (env.CI ?? '') === '';
 }
 
 /** Moves the cursor to the line above and clears it. */
@@ -69,17 +74,34 @@ export class LiveConsole {
     private readonly live: boolean,
   ) {}
 
-  /** A line of a spec (console.log or console.warn in its worker), as it is. */
+  /** What a spec wrote (console.log or console.warn in its worker; lines of one tick may come joined), as it is. */
   line(text: string, stream: 'stdout' | 'stderr'): void {
-    const event = parseProgressLog(text);
-    if (event !== undefined) return this.progress(event);
-    this.liveOn = undefined;
-    (stream === 'stderr' ? this.streams.err : this.streams.out).write(text.endsWith('\n') ? text : `${text}\n`);
+    const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+    let plain: string[] = [];
+    const flush = () => {
+      if (plain.length === 0) return;
+      this.liveOn = undefined;
+      (stream === 'stderr' ? this.streams.err : this.streams.out).write(`${plain.join('\n')}\n`);
+      plain = [];
+    };
+    for (const line of lines) {
+      const event = parseProgressLog(line);
+      if (event === undefined) plain.push(line);
+      else {
+        flush();
+        this.progress(event);
+      }
+    }
+    flush();
   }
 
   progress(event: ProgressEvent): void {
     const rewrite = this.live && this.liveOn === event.phase;
-    this.streams.out.write(`${rewrite ? REWRITE : ''}${progressText(event)}\n`);
+    let text = progressText(event);
+    // One row of the terminal, so that moving up one row replaces all of it.
+    const columns = this.streams.out.columns;
+    if (this.live && columns !== undefined && columns > 1 && text.length >= columns) text = `${text.slice(0, columns - 2)}…`;
+    this.streams.out.write(`${rewrite ? REWRITE : ''}${text}\n`);
     this.liveOn = event.phase;
   }
 

@@ -400,12 +400,17 @@ export function statusCodesChart(
 }
 
 /** Schedule lag (actual send - intended send) over the run, as a line. */
-export function scheduleLagChart(timesS: readonly number[], lagsMs: readonly number[], maxPoints = 4000): string {
+export function scheduleLagChart(
+  timesS: readonly number[],
+  lagsMs: readonly number[],
+  { burst = false, maxPoints = 4000 }: { burst?: boolean; maxPoints?: number } = {},
+): string {
   const title = 'Schedule lag (ms): actual send minus intended send';
   const pairs = timesS.map((t, i) => [t, lagsMs[i] as number] as const).filter(([t, l]) => Number.isFinite(t) && Number.isFinite(l));
   if (pairs.length === 0) return emptyChart('schedule-lag', title, 'No requests sent');
-  // A burst: every request is due at the same instant, so there is no schedule to fall behind.
-  if (pairs.every(([t]) => t === pairs[0]![0])) {
+  // A burst: every request is due at the same instant, so there is no schedule to fall behind (the
+  // time to send them all is the summary's schedule line).
+  if (burst) {
     return emptyChart('schedule-lag', title, 'A burst: every request was due at once, so there is no schedule to lag behind');
   }
   const step = Math.max(1, Math.ceil(pairs.length / maxPoints));

@@ -357,7 +357,7 @@ export async function findCapacity(recorder: CapacityRecorder, search: CapacityS
     });
     sentSoFar += results.sampleCount;
     settleMs = backlogMs(results.samples, 2 * drainMs);
-    recorder.addRun(phase, results, { cutByDesign: true }); // requests still queued at the bound are cut, and count as slow
+    recorder.addRun(phase, results, { cutByDesign: true, summaryPrinted: false }); // requests still queued at the bound are cut, and count as slow
     const figures = stepFigures(results.samples, step.rps, { cancelled: 'slow', span: { startMs: 0, endMs: step.durationMs } });
     const record: StepRecord = { kind: 'step', figures, verdict: judgeStep(figures, settings) };
     log(

@@ -212,7 +212,7 @@ export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_
         ...(rps === null ? {} : { requestsPerSecond: rps }),
         ticketIdStart: recorder.reserveTickets(requests),
       });
-      const summary = recorder.addRun(phase, results, { repetition });
+      const summary = recorder.addRun(phase, results, { repetition, summaryPrinted: !quiet });
       const run = figuresOf(phase, repetition, results, summary, earlier, runs, degradation);
       Object.defineProperty(run, RECORDER, { value: recorder });
       runs.push(run);

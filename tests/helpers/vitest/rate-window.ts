@@ -57,12 +57,13 @@ export class RateWindow {
     return this.ledger.sent();
   }
 
-  /** Adds requests the service may have admitted (all but its 429s); a ledger that cannot be written is a warning. */
-  record(entries: readonly Sent[]): void {
+  /** Adds requests the service may have admitted (all but its 429s); a ledger that cannot be written is a warning, returned. */
+  record(entries: readonly Sent[]): string | undefined {
     try {
       this.ledger.record(entries);
+      return undefined;
     } catch (error) {
-      console.warn(`[perf] could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`);
+      return `could not update the rate-limit ledger ${this.ledger.path}: ${(error as Error).message}`;
     }
   }
 }

@@ -193,7 +193,8 @@ export class SpecRecorder {
 
   /** Adds requests sent outside runLoadTest (the ones the service may have admitted: all but 429s). */
   recordSent(entries: readonly Sent[]): void {
-    this.window.record(entries);
+    const failed = this.window.record(entries);
+    if (failed !== undefined) this.warn(failed);
   }
 
   /**
@@ -205,14 +206,19 @@ export class SpecRecorder {
   addRun(
     phase: string,
     results: LoadTestResults,
-    { cutByDesign = false, repetition = 0 }: { cutByDesign?: boolean; repetition?: number } = {},
+    {
+      cutByDesign = false,
+      repetition = 0,
+      summaryPrinted = true,
+    }: { cutByDesign?: boolean; repetition?: number; summaryPrinted?: boolean } = {},
   ): LoadTestSummary {
     this.recordSent(admittedSends(results));
     this.window.heard(lastWord(results));
     const summary = results.getSummary();
-    // Printed with the phase's summary; kept for the end of the run.
-    for (const warning of summary.warnings) this.warn(`${phase}: ${warning}`, { printed: true });
-    if (summary.generator?.limited === true) this.warn(`${phase}: GENERATOR-LIMITED: ${summary.generator.note}`, { printed: true });
+    // Printed with the phase's summary when it is printed; kept for the end of the run.
+    const printed = summaryPrinted;
+    for (const warning of summary.warnings) this.warn(`${phase}: ${warning}`, { printed });
+    if (summary.generator?.limited === true) this.warn(`${phase}: GENERATOR-LIMITED: ${summary.generator.note}`, { printed });
     const run = this.runAt(repetition);
     run.summaries[phase] = summary;
     run.timelines[phase] = timelineOf(results);
@@ -354,6 +360,7 @@ export class SpecRecorder {
       if ('refused' in result) {
         this.note('baseline', result.refused);
         this.checks.push(result.check);
+        this.warn(`skipped "${result.check.name}": ${result.check.detail}`, { printed: this.context.config.baseline.path !== undefined });
       }
       return undefined;
     }

@@ -86,9 +86,9 @@ export class PerfHtmlReporter implements Reporter {
         history: historyPath === undefined ? null : history,
         currentRun: first.runStartedAt,
       });
-      const earlier = listed.length - reports.length;
+      const earlier = listed.filter((r) => r.runStartedAt !== first.runStartedAt).length;
       console.log(
-        `[perf] HTML report (${reports.length} specs of this run${earlier > 0 ? `, ${earlier} from earlier runs` : ''}): ${path}`,
+        `[perf] HTML report (${listed.length - earlier} specs of this run${earlier > 0 ? `, ${earlier} from earlier runs` : ''}): ${path}`,
       );
     } catch (error) {
       console.warn(`[perf] could not write the HTML report: ${(error as Error).message}`);

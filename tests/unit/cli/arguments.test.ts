@@ -122,6 +122,13 @@ describe('parseCommandLine: every flag', () => {
     expect(options.progress).toBe(true); // snapshots even for a run under 10 s
   });
 
+  it('progress: on by default in a terminal, off elsewhere; --no-progress turns it off in a terminal too', () => {
+    const inTerminal = (args: string[]) => parseCommandLine(['--url', URL, ...args], ENV, { terminal: true });
+    expect(run([]).settings.progress).toBe(false);
+    expect((inTerminal([]) as LoadCommand).settings.progress).toBe(true);
+    expect((inTerminal(['--no-progress']) as LoadCommand).settings.progress).toBe(false);
+  });
+
   it('thresholds: one per flag, on the load phase, latency maxes as < (as the specs), failures as <=, mins as >=', () => {
     const { thresholds } = run([
       '--max-p50',

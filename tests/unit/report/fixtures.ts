@@ -46,7 +46,7 @@ export function resultsOf(input: PhaseInput): LoadTestResults {
     {
       url: 'http://127.0.0.1:1/webhook',
       plannedRequests: n,
-      requestsPerSecond: 1000 / interval,
+      requestsPerSecond: interval === 0 ? null : 1000 / interval, // an interval of 0: a burst
       concurrency: 10,
       ticketIdStart: 1000,
       startedAt: '2025-01-01T00:00:00.000Z',

@@ -64,6 +64,24 @@ describe('LiveConsole', () => {
     expect(err).toEqual(['[perf] a warning\n']);
   });
 
+  it('in a terminal, keeps the live line within one row, so that moving up one row replaces all of it', () => {
+    const out: string[] = [];
+    const narrow = new LiveConsole({ out: { write: (t: string) => out.push(t), columns: 80 }, err: { write: () => {} } }, true);
+    narrow.progress({ ...snapshot, phase: 'sustained/load' });
+    expect(out[0]!.length).toBe(80); // 79 characters, the last an ellipsis, and the newline
+    expect(out[0]!.endsWith('…\n')).toBe(true);
+  });
+
+  it('reads lines Vitest joined from one tick: the progress among them, the rest printed as they are', () => {
+    const { console, out } = capture(false);
+    console.line(`[perf] report: x.json\n${progressLogLine('standard/load', snapshot)}\n[perf] standard: passed\n`, 'stdout');
+    expect(out).toEqual([
+      '[perf] report: x.json\n',
+      expect.stringMatching(/^\[perf\] standard\/load: sent 60 of 100/),
+      '[perf] standard: passed\n',
+    ]);
+  });
+
   it('elsewhere (CI, a pipe), prints every snapshot as a plain line', () => {
     const { console, out } = capture(false);
     console.line(progressLogLine('standard/load', snapshot), 'stdout');

@@ -14,6 +14,14 @@ const report = (spec: string, runStartedAt: string, outcome: 'passed' | 'failed'
   makeReport(spec, {}, { runStartedAt, startedAt: runStartedAt, checks: [{ name: 'x', outcome, detail: '' }] });
 
 describe('the index of a partial run', () => {
+  it('says nothing finished when no spec of this run wrote its report (Ctrl-C before the first)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'partial-run-'));
+    writeFileSync(join(dir, 'standard.json'), JSON.stringify(report('standard', EARLIER)));
+    const html = readFileSync(writeHtmlReport(dir, { currentRun: NOW, generatedAt: NOW, history: null }).path, 'utf8');
+    expect(html).toContain('data-verdict="nothing finished"');
+    expect(html).toContain('no spec of this run wrote its report');
+  });
+
   it('keeps every other spec’s latest report, this run’s first', () => {
     const onDisk = [
       report('standard', EARLIER),
