@@ -28,6 +28,8 @@ import { percentile, sortedValues } from './statistics.ts';
 import { ERROR_DETAILS, type EndReason, type ErrorRecord } from './summary.ts';
 
 const BODY_EXCERPT_BYTES = 200;
+/** A run that begins later than this after its shared start says so (its first requests went out late). */
+const LATE_START_WARNING_MS = 100;
 /** A bad_body reason longer than this is cut, so a check cannot flood the report. */
 const BAD_BODY_REASON_CHARS = 200;
 
@@ -134,6 +136,9 @@ class LoadRun {
   /** The generator's CPU and event loop, read at the start and the end only (no per-request cost). */
   private readonly meter = new ResourceMeter();
   private startedAt = '';
+  /** The wait for a shared start (startAt); undefined once the schedule has begun. */
+  private startTimer: NodeJS.Timeout | undefined;
+  private began = false;
   private allSent = false;
   private stopping = false;
   private finished = false;
@@ -144,7 +149,10 @@ class LoadRun {
   private resolveRun: ((results: LoadTestResults) => void) | undefined;
 
   constructor(private readonly o: ResolvedOptions) {
-    this.store = new SampleStore(o.totalRequests, o.ticketIdStart);
+    this.store =
+      o.segment === null
+        ? new SampleStore(o.totalRequests, o.ticketIdStart)
+        : new SampleStore(o.totalRequests, o.ticketIdStart, o.segment.index - 1, o.segment.count);
     this.signer = new BodySigner(o.secret);
     const factory = o.payload;
     this.encodeBody = factory === flatPayload ? encodeFlatPayload : (index, ticketId) => encodePayload(factory(index, ticketId));
@@ -175,10 +183,19 @@ class LoadRun {
   run(): Promise<LoadTestResults> {
     return new Promise<LoadTestResults>((resolve) => {
       this.resolveRun = resolve;
-      this.startedAt = new Date().toISOString();
-      this.meter.start();
-      this.t0 = performance.now();
-      const { signal, maxDurationMs, progressIntervalMs } = this.o;
+      const { signal, maxDurationMs, startAt } = this.o;
+      // With a shared start the clock's zero is that wall-clock instant: now() is negative until then.
+      const wallNow = Date.now();
+      const perfNow = performance.now();
+      this.t0 = startAt === null ? perfNow : perfNow + (startAt - wallNow);
+      this.startedAt = new Date(startAt ?? wallNow).toISOString();
+      const waitMs = Math.max(0, this.t0 - perfNow);
+      if (startAt !== null && wallNow - startAt > LATE_START_WARNING_MS) {
+        this.warnings.push(
+          `The run began ${wallNow - startAt} ms after its shared start (startAt ${this.startedAt}): the requests due before then ` +
+            'were sent at once, late; their latency counts from their intended time. Fix the start further ahead of every segment.',
+        );
+      }
       if (signal !== null) {
         if (signal.aborted) {
           this.stop('aborted');
@@ -186,11 +203,20 @@ class LoadRun {
         }
         signal.addEventListener('abort', this.onAbort, { once: true });
       }
-      if (maxDurationMs !== null) this.maxDurationTimer = setTimeout(this.onMaxDuration, maxDurationMs);
-      if (this.progressWindow !== null) this.progressTimer = setInterval(this.reportProgress, progressIntervalMs);
-      this.scheduler.start();
+      if (maxDurationMs !== null) this.maxDurationTimer = setTimeout(this.onMaxDuration, waitMs + maxDurationMs);
+      if (waitMs > 0) this.startTimer = setTimeout(this.begin, waitMs);
+      else this.begin();
     });
   }
+
+  /** The schedule begins: the resources are measured and progress is reported from here. */
+  private readonly begin = (): void => {
+    this.startTimer = undefined;
+    this.began = true;
+    this.meter.start();
+    if (this.progressWindow !== null) this.progressTimer = setInterval(this.reportProgress, this.o.progressIntervalMs);
+    this.scheduler.start();
+  };
 
   // --- SendHooks (called by the scheduler) ---
 
@@ -203,11 +229,12 @@ class LoadRun {
   }
 
   send(index: number, intendedMs: number): void {
-    const ticketId = this.o.ticketIdStart + index;
+    const planIndex = this.store.planIndex(index);
+    const ticketId = this.o.ticketIdStart + planIndex;
     let body: Buffer;
     let signature: string;
     try {
-      body = this.encodeBody(index, ticketId);
+      body = this.encodeBody(planIndex, ticketId);
       signature = this.signer.sign(body);
     } catch (error) {
       const at = this.now();
@@ -354,7 +381,7 @@ class LoadRun {
       if (!claimed) this.errorDetailsClaimed++;
       this.errors.push({
         index,
-        ticketId: this.o.ticketIdStart + index,
+        ticketId: this.o.ticketIdStart + this.store.planIndex(index),
         errorClass: errorClassName(code, status) ?? 'other',
         status,
         message: message.replace(/\s+/g, ' ').trim(),
@@ -413,8 +440,9 @@ class LoadRun {
   private maybeFinish(): void {
     if (this.finished || this.inFlight > 0 || !(this.allSent || this.stopping)) return;
     this.finished = true;
-    const durationMs = this.now();
-    const resources = this.meter.stop();
+    const durationMs = Math.max(0, this.now());
+    clearTimeout(this.startTimer);
+    const resources = this.began ? this.meter.stop() : undefined;
     this.scheduler.stop();
     clearTimeout(this.timeoutTimer);
     clearTimeout(this.maxDurationTimer);
@@ -425,6 +453,8 @@ class LoadRun {
         url: this.o.url,
         plannedRequests: this.o.totalRequests,
         requestsPerSecond: this.o.requestsPerSecond,
+        ...(this.o.segment === null ? {} : { segment: this.o.segment, whole: this.o.whole }),
+        ...(this.o.startAt === null ? {} : { startAt: this.o.startAt }),
         ...(this.o.stages === null ? {} : { stages: this.o.stages.stages }),
         concurrency: this.o.concurrency,
         ticketIdStart: this.o.ticketIdStart,
@@ -432,7 +462,7 @@ class LoadRun {
         durationMs,
         endReason: this.endReason,
         slotWaits: this.scheduler.schedule.slotWaits,
-        resources,
+        ...(resources === undefined ? {} : { resources }),
       },
       this.store,
       this.errors,

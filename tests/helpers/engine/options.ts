@@ -3,6 +3,7 @@
 import type { BodyCheck } from './body-checks.ts';
 import { flatPayload, type PayloadFactory } from './payloads.ts';
 import { countSchedule, dueTimeMs, type Schedule } from './scheduler.ts';
+import { formatSegment, SegmentSchedule, segmentProblem, segmentStages, type SegmentSpec } from './segments.ts';
 import { StagedSchedule, type LoadStage, type StagePlan } from './stages.ts';
 
 /** What `onProgress` and the progress channel (PROGRESS_CHANNEL) receive every `progressIntervalMs`. */
@@ -84,6 +85,18 @@ export interface LoadTestOptions {
   captureHeaders?: string[];
   /** Called with every progress snapshot; when given, snapshots are always made. */
   onProgress?: (snapshot: ProgressSnapshot) => void;
+  /**
+   * Send only segment `index` (1-based) of `count` of the plan: the plan's requests k with
+   * k mod count = index - 1, at their due times in the whole plan (segments.ts). Run the other
+   * segments elsewhere with the same plan, ticketIdStart and startAt; their union is the plan.
+   */
+  segment?: SegmentSpec;
+  /**
+   * The schedule's start as epoch milliseconds (Date.now()), shared by the segments of one plan.
+   * The run waits for it; started late, it sends what is already due at once, with latency from
+   * each request's intended time. Default: now. At most an hour ahead.
+   */
+  startAt?: number;
   /** Default 5000. */
   progressIntervalMs?: number;
   /**
@@ -100,10 +113,16 @@ export interface ResolvedOptions {
   origin: string;
   path: string;
   secret: string;
-  /** Requests planned: the option, or the integral of the stages. */
+  /** Requests this run sends: the option, or the integral of the stages (a segment's share of them). */
   totalRequests: number;
-  /** null = burst mode, or a staged run. */
+  /** null = burst mode, or a staged run. A segment's share of the rate (the plan's rate / count). */
   requestsPerSecond: number | null;
+  /** The segment this run sends, or null for the whole plan. */
+  segment: SegmentSpec | null;
+  /** The whole plan: its request count and rate (the same as above without a segment). */
+  whole: { totalRequests: number; requestsPerSecond: number | null };
+  /** The shared start, epoch ms; null = when the run is called. */
+  startAt: number | null;
   /** The stages' plan (windows and per-stage counts); null for a count-bounded run. */
   stages: StagePlan | null;
   /** When each request is due. */
@@ -181,6 +200,8 @@ const KNOWN_OPTIONS = new Set<string>([
   'onProgress',
   'progressIntervalMs',
   'progress',
+  'segment',
+  'startAt',
 ]);
 
 // RFC 9110 token characters, for header names.
@@ -286,14 +307,17 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     throw new LoadTestOptionError('secret', secret, 'a non-empty string (the WEBHOOK_SECRET the service verifies with)');
   }
 
-  const { totalRequests, rate, stages, schedule, plannedMs } = resolvePlan(options);
+  const whole = resolvePlan(options);
+  const segment = resolveSegment(options.segment);
+  const { totalRequests, rate, stages, schedule, plannedMs } = segment === null ? whole : segmentPlan(whole, segment);
+  const startAt = resolveStartAt(options.startAt, plannedMs);
 
   const ticketIdStart = options.ticketIdStart ?? defaultTicketIdStart();
   if (
     typeof ticketIdStart !== 'number' ||
     !Number.isSafeInteger(ticketIdStart) ||
     ticketIdStart < 0 ||
-    !Number.isSafeInteger(ticketIdStart + totalRequests)
+    !Number.isSafeInteger(ticketIdStart + whole.totalRequests)
   ) {
     throw new LoadTestOptionError('ticketIdStart', ticketIdStart, 'an integer >= 0 with ticketIdStart + totalRequests a safe integer');
   }
@@ -357,6 +381,9 @@ export function validateOptions(input: LoadTestOptions): ResolvedOptions {
     secret,
     totalRequests,
     requestsPerSecond: rate,
+    segment,
+    whole: { totalRequests: whole.totalRequests, requestsPerSecond: whole.rate },
+    startAt,
     stages,
     schedule,
     ticketIdStart,
@@ -400,6 +427,72 @@ export function plannedDurationMs(stages: readonly LoadStage[]): number;
 export function plannedDurationMs(plan: number | readonly LoadStage[], requestsPerSecond: number | null = null): number {
   if (typeof plan !== 'number') return plan.reduce((sum, stage) => sum + stage.durationMs, 0);
   return dueTimeMs(plan - 1, requestsPerSecond);
+}
+
+/** Longest wait for a shared start. */
+export const MAX_START_AHEAD_MS = 3600_000;
+/** Latest a run may begin after its shared start (it then sends what is due at once). */
+export const MAX_START_LATE_MS = 60_000;
+
+function resolveSegment(value: unknown): SegmentSpec | null {
+  if (value === undefined) return null;
+  const expected = 'an object { index, count } with 1 <= index <= count, e.g. { index: 2, count: 4 } (segment 2 of 4), or omit it';
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LoadTestOptionError('segment', value, expected);
+  const { index, count, ...rest } = value as Record<string, unknown>;
+  if (Object.keys(rest).length > 0 || typeof index !== 'number' || typeof count !== 'number') {
+    throw new LoadTestOptionError('segment', value, expected);
+  }
+  const problem = segmentProblem({ index, count });
+  if (problem !== null) throw new LoadTestOptionError('segment', value, `${expected}: ${problem}`);
+  return { index, count };
+}
+
+/** One segment's part of the whole plan: its requests, its share of the rate, its stages, when its last request is due. */
+function segmentPlan(whole: Plan, segment: SegmentSpec): Plan {
+  const schedule = new SegmentSchedule(whole.schedule, segment);
+  if (schedule.count === 0) {
+    throw new LoadTestOptionError(
+      'segment',
+      segment,
+      `a segment with requests: the plan has ${whole.totalRequests}, fewer than the ${segment.count} segments, so ` +
+        `segment ${formatSegment(segment)} would send none; split it into at most ${whole.totalRequests}`,
+    );
+  }
+  const stages =
+    whole.stages === null
+      ? null
+      : { ...whole.stages, count: schedule.count, stages: segmentStages(whole.stages.stages, segment, whole.schedule) };
+  return {
+    totalRequests: schedule.count,
+    rate: whole.rate === null ? null : whole.rate / segment.count,
+    stages,
+    schedule,
+    plannedMs: whole.stages === null ? schedule.dueTimeMs(schedule.count - 1) : whole.plannedMs,
+  };
+}
+
+function resolveStartAt(value: unknown, plannedMs: number, nowMs = Date.now()): number | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new LoadTestOptionError('startAt', value, 'a whole number of epoch milliseconds (Date.now() + 30_000: in 30 s), or omit it');
+  }
+  if (value - nowMs > MAX_START_AHEAD_MS) {
+    throw new LoadTestOptionError(
+      'startAt',
+      value,
+      `a start at most an hour ahead; this one is ${((value - nowMs) / 60_000).toFixed(1)} min ahead (a value in seconds, not ms?)`,
+    );
+  }
+  if (nowMs - value > MAX_START_LATE_MS) {
+    throw new LoadTestOptionError(
+      'startAt',
+      value,
+      `a start less than ${MAX_START_LATE_MS / 1000} s ago; it was ${((nowMs - value) / 1000).toFixed(1)} s ago ` +
+        `(${new Date(value).toISOString()}), so this segment would send ${plannedMs > 0 ? 'its schedule late, in a catch-up burst' : 'late'}: ` +
+        'fix a start further ahead, so every segment is up before it',
+    );
+  }
+  return value;
 }
 
 interface Plan {

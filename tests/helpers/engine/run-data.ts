@@ -80,6 +80,11 @@ export interface RunInfo {
   durationMs: number;
   endReason: EndReason;
   slotWaits: number;
+  /** A segment's run only: which segment of how many, and the whole plan's count and rate. */
+  segment?: { index: number; count: number };
+  whole?: { totalRequests: number; requestsPerSecond: number | null };
+  /** The shared start, epoch ms, when the run was given one (startedAt is then that instant). */
+  startAt?: number;
   /** The generator process's CPU and event loop from the start to the end (absent when not measured). */
   resources?: MeasuredResources;
 }

@@ -34,15 +34,26 @@ export class SampleStore {
   sent = 0;
   completed = 0;
 
+  /**
+   * `ticketIdStart` is the plan's request 0's; a segment's request i is the plan's request
+   * `offset + i * stride` (segments.ts), and carries that one's ticket id.
+   */
   constructor(
     readonly capacity: number,
     readonly ticketIdStart: number,
+    readonly offset = 0,
+    readonly stride = 1,
   ) {
     this.intendedMs = new Float64Array(capacity);
     this.actualMs = new Float64Array(capacity);
     this.endMs = new Float64Array(capacity).fill(Number.NaN);
     this.status = new Uint16Array(capacity);
     this.errorCode = new Uint8Array(capacity);
+  }
+
+  /** The index in the whole plan of request `index` (itself without a segment). */
+  planIndex(index: number): number {
+    return this.offset + index * this.stride;
   }
 
   recordSend(index: number, intendedMs: number, actualMs: number): void {
@@ -78,7 +89,7 @@ export class SampleStore {
     const code = this.errorCode[index] as ErrorCode;
     return {
       index,
-      ticketId: this.ticketIdStart + index,
+      ticketId: this.ticketIdStart + this.planIndex(index),
       intendedStartMs: intended,
       actualStartMs: actual,
       endMs: end,
