@@ -198,6 +198,8 @@ class LoadRun {
       }
       if (signal !== null) {
         if (signal.aborted) {
+          this.meter.start(); // a run stopped before it began still carries (empty) figures
+          this.began = true;
           this.stop('aborted');
           return;
         }
