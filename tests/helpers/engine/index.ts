@@ -14,12 +14,14 @@ export {
   type ProgressSnapshot,
 } from './options.ts';
 export { LoadTestResults, type LatencySeries } from './results.ts';
-export { readSummaries, type LoadTestSummary } from './summary.ts';
+export { readSummaries, lagWarning, LAG_WARNING_MS, ERROR_DETAILS, type LoadTestSummary } from './summary.ts';
 export { isBusy, type GeneratorResources } from './resources.ts';
 export { planStages } from './stages.ts';
 export { subscribeProgress } from './progress.ts';
 export { defaultTicketIdStart } from './options.ts';
-export { percentile, sortedValues, percentChange } from './statistics.ts';
+export { percentile, sortedValues, percentChange, latencyStats, type LatencyStats } from './statistics.ts';
+export { parseSegment, formatSegment, segmentProblem, MAX_SEGMENTS, type SegmentSpec } from './segments.ts';
+export type { ErrorRecord, RunInfo } from './run-data.ts';
 export { signBody, BodySigner } from './signing.ts';
 export { flatPayload, encodeFlatPayload, wrappedPayload } from './payloads.ts';
 export { bodyCheckFor, jsonObjectBody, statusIn } from './body-checks.ts';
