@@ -36,6 +36,13 @@ module.exports = {
       to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: '^tests/helpers/engine/' },
     },
     {
+      name: 'merge-reads-the-engine-only',
+      severity: 'error',
+      comment: 'merge/ combines run results: it imports the engine face and its own modules, nothing of the suite around them.',
+      from: { path: '^tests/helpers/merge/' },
+      to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: ['^tests/helpers/merge/', '^tests/helpers/engine/index\\.ts$'] },
+    },
+    {
       name: 'engine-not-to-vitest',
       severity: 'error',
       comment: 'The engine runs without Vitest (scripts, benchmarks, the CLI).',

@@ -1,30 +1,52 @@
 // npm run load -- --url URL [--rate 10/s] [--requests 300] [--max-p95 2000] ... (--help lists every flag)
+// npm run load -- merge DIR_OR_FILE... [threshold flags]
 // An ad-hoc signed load test from the shell, for those who reach for autocannon or
-// `k6 run` first. The edge only: parsing, the options, the thresholds and the report
-// as data are tests/helpers/cli (pure); here are argv, the environment, signals, the
-// console and the report file. Exit codes: 0 passed, 1 a threshold failed, 2 bad usage
-// (nothing sent), 3 the service could not be reached or refused the signed probe, 130 Ctrl-C (143 SIGTERM).
+// `k6 run` first; one segment of a plan split across machines (--segment, --start-at),
+// or across this machine's cores (--workers); and the merge of segments' results.
+// The edge only: parsing, the options, the thresholds and the report as data are
+// tests/helpers/cli, the results and their merge tests/helpers/merge (pure); here are
+// argv, the environment, signals, threads, the console and the files. Exit codes: 0
+// passed, 1 a threshold failed (or a merge lacks a segment), 2 bad usage (nothing sent),
+// 3 the service could not be reached or refused the signed probe, 130 Ctrl-C (143 SIGTERM).
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { defaultTicketIdStart, runLoadTest, subscribeProgress, type LoadTestOptions, type LoadTestResults } from '#engine';
-import { evaluateThresholds, formatThresholds } from '../tests/helpers/analysis/index.ts';
+import { formatSegment, runLoadTest, subscribeProgress, type LoadTestOptions, type LoadTestSummary } from '#engine';
+import { evaluateThresholds, formatThresholds, type Threshold, type ThresholdResult } from '../tests/helpers/analysis/index.ts';
 import {
   buildCommandReport,
+  buildMergeReport,
   commandConfig,
   EXIT,
   helpText,
+  mergedOutcome,
+  mergeLine,
+  mergeMarkdown,
   outcomeOf,
   parseCommandLine,
   PHASE,
   plural,
   probeVerdict,
+  reportNameFor,
   UsageError,
   WRONG_KEY,
   type ProbeAnswer,
   type Interruption,
   type LoadCommand,
+  type MergeCommand,
 } from '../tests/helpers/cli/index.ts';
 import { ConfigError, type PerfConfig } from '../tests/helpers/config/index.ts';
+import {
+  mergeResults,
+  MergeError,
+  readRunResults,
+  resultFileName,
+  runResultOf,
+  writeRunResult,
+  type MergedRun,
+  type ResultPart,
+} from '../tests/helpers/merge/index.ts';
 import { formatSummary, LiveConsole, watchedTerminal, writeSpecReport } from '../tests/helpers/report/index.ts';
+import { runOnWorkers } from './load/workers.ts';
 
 function usage(message: string): never {
   console.error(`load: ${message}`);
@@ -36,8 +58,15 @@ function plan(command: LoadCommand): string {
   const s = command.settings;
   const pace = s.requestsPerSecond === null ? 'in one burst' : `at ${s.rate}`;
   const judged = command.thresholds.length === 0 ? 'no thresholds' : plural(command.thresholds.length, 'threshold');
+  const part =
+    s.segment !== null
+      ? `segment ${s.segment} of `
+      : command.workers > 1
+        ? `on ${command.workers} worker threads (one segment each), `
+        : '';
+  const start = s.startAt === null ? '' : ` from ${new Date(s.startAt).toISOString()}`;
   return (
-    `load: ${s.requests} signed requests ${pace} to ${s.url} (${s.payload} payload, secret from $${s.secretEnv}), ` +
+    `load: ${part}${s.requests} signed requests ${pace} to ${s.url}${start} (${s.payload} payload, secret from $${s.secretEnv}), ` +
     `${judged}; bounded at ${(s.maxDurationMs / 1000).toFixed(1)} s. Ctrl-C stops and still writes the report.`
   );
 }
@@ -49,6 +78,10 @@ async function main(): Promise<void> {
     const parsed = parseCommandLine(process.argv.slice(2), process.env, { terminal: watchedTerminal() });
     if (parsed.kind === 'help') {
       console.log(helpText());
+      return;
+    }
+    if (parsed.kind === 'merge') {
+      merge(parsed);
       return;
     }
     command = parsed;
@@ -73,9 +106,10 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   console.log(plan(command));
-  // Ticket ids: the probes take the first two, the load the rest (none reused within the service's duplicate window).
-  const firstTicket = defaultTicketIdStart();
-  const refused = await preflight(command, firstTicket, controller.signal);
+  // Ticket ids: the plan's from its first (from --start-at, so every segment agrees); each segment's
+  // two probes after the plan's (none reused within the service's duplicate window).
+  const probeTicket = command.ticketIdStart + command.settings.requests + 2 * ((command.segment?.index ?? 1) - 1);
+  const refused = await preflight(command, probeTicket, controller.signal);
   if (interruption !== null) {
     console.error('load: stopped during the signed probe; the load was not sent');
     process.exitCode = interruption === 'SIGINT' ? EXIT.interrupted : EXIT.terminated;
@@ -91,32 +125,142 @@ async function main(): Promise<void> {
     ? subscribeProgress((snapshot) => live.progress({ ...snapshot, phase: 'load' }))
     : () => {};
   const startedAt = new Date();
-  let results: LoadTestResults;
-  try {
-    results = await runLoadTest({ ...command.options, ticketIdStart: firstTicket + 2, signal: controller.signal });
-  } finally {
-    stopProgress();
+  const reportDir = resolve(command.settings.reportDir);
+  const name = reportNameFor(startedAt);
+  if (command.workers > 1) {
+    let parts: ResultPart[];
+    try {
+      const run = await runOnWorkers(
+        process.argv.slice(2),
+        command.ticketIdStart,
+        command.workers,
+        command.settings.startAt,
+        controller.signal,
+        (snapshot) => {
+          if (command.settings.progress) live.progress({ ...snapshot, phase: `load (${command.workers} workers)` });
+        },
+      );
+      parts = run.results.map((result) => ({ source: writeRunResult(reportDir, resultFileName(name, result.segment), result), result }));
+    } finally {
+      stopProgress();
+    }
+    let merged: MergedRun;
+    try {
+      merged = mergeResults(parts);
+    } catch (error) {
+      console.error(`load: the workers' results did not merge (${(error as Error).message}); please report this`);
+      process.exitCode = EXIT.thresholdFailed;
+      return;
+    }
+    process.exitCode = finishMerged(merged, parts, command.thresholds, { name, reportDir, markdown: null, startedAt }, interruption);
+  } else {
+    let summary: LoadTestSummary;
+    let exitCode: number;
+    try {
+      const results = await runLoadTest({ ...command.options, ticketIdStart: command.ticketIdStart, signal: controller.signal });
+      stopProgress();
+      const finishedAt = new Date();
+      summary = results.getSummary();
+      console.log(formatSummary(summary));
+      if (command.segment !== null) console.log(`(segment ${formatSegment(command.segment)}: its own figures; merge judges the plan)`);
+      const thresholds = evaluateThresholds(command.thresholds, { [PHASE]: summary });
+      if (thresholds.length > 0) console.log(formatThresholds(thresholds));
+      const outcome = outcomeOf(summary, thresholds, interruption);
+      exitCode = outcome.exitCode;
+      try {
+        const report = buildCommandReport({
+          settings: command.settings,
+          config,
+          startedAt,
+          finishedAt,
+          results,
+          summary,
+          thresholds,
+          outcome,
+        });
+        console.log(`Report: ${writeSpecReport(reportDir, report)}`);
+        const result = runResultOf(results);
+        console.log(`Result (for merge): ${writeRunResult(reportDir, resultFileName(report.spec, result.segment), result)}`);
+      } catch (error) {
+        console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);
+        if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
+      }
+      console.log(outcome.verdict);
+    } finally {
+      stopProgress();
+    }
+    process.exitCode = exitCode;
   }
-  const finishedAt = new Date();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+}
 
-  const summary = results.getSummary();
-  console.log(formatSummary(summary));
-  const thresholds = evaluateThresholds(command.thresholds, { [PHASE]: summary });
+interface MergeOutput {
+  name: string;
+  reportDir: string;
+  markdown: string | null;
+  startedAt: Date;
+}
+
+/** Prints, judges and files merged results; returns the exit code. */
+function finishMerged(
+  merged: MergedRun,
+  parts: readonly ResultPart[],
+  thresholdsAsked: readonly Threshold[],
+  out: MergeOutput,
+  interruption: Interruption,
+): number {
+  console.log(formatSummary(merged.summary));
+  console.log(mergeLine(merged));
+  const thresholds: ThresholdResult[] = evaluateThresholds(thresholdsAsked, { [PHASE]: merged.summary });
   if (thresholds.length > 0) console.log(formatThresholds(thresholds));
-  const outcome = outcomeOf(summary, thresholds, interruption);
-
+  const outcome = mergedOutcome(merged, thresholds, interruption);
   let exitCode: number = outcome.exitCode;
   try {
-    const report = buildCommandReport({ settings: command.settings, config, startedAt, finishedAt, results, summary, thresholds, outcome });
-    console.log(`Report: ${writeSpecReport(resolve(command.settings.reportDir), report)}`);
+    const report = buildMergeReport({
+      name: out.name,
+      merged,
+      sources: parts.map((part) => part.source),
+      startedAt: out.startedAt,
+      finishedAt: new Date(),
+      thresholds,
+      outcome,
+      reportDir: out.reportDir,
+    });
+    console.log(`Report: ${writeSpecReport(out.reportDir, report)}`);
+    if (out.markdown !== null) appendFileSync(out.markdown, mergeMarkdown(merged, thresholds, outcome));
   } catch (error) {
-    console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);
+    console.error(`load: could not write the report to ${out.reportDir}: ${(error as Error).message}`);
     if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
   }
   console.log(outcome.verdict);
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-  process.exitCode = exitCode;
+  return exitCode;
+}
+
+/** `npm run load -- merge PATH...`: the results of one plan's segments, as one run. */
+function merge(command: MergeCommand): void {
+  let parts: ResultPart[];
+  let merged: MergedRun;
+  try {
+    parts = readRunResults(command.paths);
+    merged = mergeResults(parts);
+  } catch (error) {
+    if (error instanceof MergeError) {
+      console.error(`load merge: ${error.message}`);
+      console.error('load merge: nothing was judged');
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    throw error;
+  }
+  const startedAt = new Date();
+  const out = {
+    name: `merge-${reportNameFor(startedAt).replace(/^load-/, '')}`,
+    reportDir: resolve(command.reportDir),
+    markdown: command.markdown,
+    startedAt,
+  };
+  process.exitCode = finishMerged(merged, parts, command.thresholds, out, null);
 }
 
 /**
@@ -132,6 +276,8 @@ async function preflight(command: LoadCommand, ticketIdStart: number, signal: Ab
       concurrency: 1,
       progress: false,
       maxDurationMs: command.settings.timeoutMs + 5000,
+      segment: undefined,
+      startAt: undefined,
       signal,
       ...options,
     });

@@ -5,7 +5,12 @@
 import { parseArgs } from 'node:util';
 import {
   bodyCheckFor,
+  defaultTicketIdStart,
+  formatSegment,
   LoadTestOptionError,
+  parseSegment,
+  segmentProblem,
+  type SegmentSpec,
   plannedDurationMs,
   statusIn,
   validateOptions,
@@ -49,17 +54,41 @@ export interface CommandSettings {
   successBody: 'any' | 'json-object' | 'empty';
   reportDir: string;
   progress: boolean;
+  /** `I/N` when the run is one segment of a plan; null for the whole plan. */
+  segment: string | null;
+  /** The shared start, epoch ms; null = now. */
+  startAt: number | null;
+  /** Worker threads running the plan's segments (1: this process alone). */
+  workers: number;
+  /** Where a Markdown summary is appended; null = none. */
+  markdown: string | null;
 }
 
 export interface LoadCommand {
   kind: 'run';
-  /** runLoadTest's options, secret included, without the signal (the script's edge adds it). */
+  /**
+   * runLoadTest's options, secret included, without the signal (the script's edge adds it). With
+   * --segment they carry the segment, the shared start and the plan's first ticket id.
+   */
   options: LoadTestOptions;
   thresholds: Threshold[];
   settings: CommandSettings;
+  /** The plan's first ticket id: shared by every segment (from --start-at), so their ids never meet. */
+  ticketIdStart: number;
+  segment: SegmentSpec | null;
+  workers: number;
 }
 
-export type Command = { kind: 'help' } | LoadCommand;
+/** `npm run load -- merge PATH...`: the results to merge and the thresholds to judge them by. */
+export interface MergeCommand {
+  kind: 'merge';
+  paths: string[];
+  thresholds: Threshold[];
+  reportDir: string;
+  markdown: string | null;
+}
+
+export type Command = { kind: 'help' } | LoadCommand | MergeCommand;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -73,6 +102,8 @@ const FLAG_OF_OPTION: Record<string, FlagName> = {
   timeoutMs: 'timeout-ms',
   maxDurationMs: 'max-duration-ms',
   signatureHeader: 'signature-header',
+  segment: 'segment',
+  startAt: 'start-at',
 };
 
 const THRESHOLD_FLAGS: { flag: FlagName; metric: Metric; op: ThresholdOp; max?: number; integer?: boolean }[] = [
@@ -146,7 +177,11 @@ function exampleOf(flag: string): string {
 }
 
 /** The engine's verdict on an option, told as its flag: `--requests "0": expected a positive integer ...`. */
-export function usageFromOptionError(error: LoadTestOptionError, raw: Partial<Record<FlagName, string>>): UsageError {
+export function usageFromOptionError(error: LoadTestOptionError, raw: Partial<Record<FlagName, string>>, workers = 1): UsageError {
+  if (error.option === 'segment' && workers > 1) {
+    const expected = /; expected ([\s\S]*)$/.exec(error.message)?.[1] ?? error.message;
+    return new UsageError(`--workers ${workers}: expected ${expected.replace(/segment \d+\/\d+/, 'the last worker')}`, 'workers');
+  }
   const flag = FLAG_OF_OPTION[error.option];
   const expected = /; expected ([\s\S]*)$/.exec(error.message)?.[1] ?? error.message;
   if (flag === undefined) return new UsageError(`${error.message} (no flag sets "${error.option}": please report this)`);
@@ -160,6 +195,7 @@ export function usageFromOptionError(error: LoadTestOptionError, raw: Partial<Re
  * Throws UsageError, naming the flag, on anything that would not run.
  */
 export function parseCommandLine(argv: readonly string[], env: Env, { terminal = false }: { terminal?: boolean } = {}): Command {
+  if (argv[0] === 'merge') return parseMerge(argv.slice(1));
   const secretFlag = argv.find((arg) => /^--secret(=|$)/.test(arg));
   if (secretFlag !== undefined) {
     throw new UsageError(
@@ -179,6 +215,7 @@ export function parseCommandLine(argv: readonly string[], env: Env, { terminal =
   const raw = values as Partial<Record<FlagName, string>>;
   const text = (flag: FlagName): string => (values[flag] as string | undefined) ?? '';
 
+  if (raw.markdown !== undefined) throw new UsageError('--markdown is for merge: npm run load -- merge DIR --markdown FILE', 'markdown');
   const url = raw.url;
   if (url === undefined || url.trim() === '') {
     throw new UsageError('--url is required: the webhook endpoint, e.g. --url http://127.0.0.1:8801/webhook/freshdesk', 'url');
@@ -230,6 +267,8 @@ export function parseCommandLine(argv: readonly string[], env: Env, { terminal =
     raw['max-duration-ms'] === undefined
       ? defaultMaxDurationMs(Number.isSafeInteger(requests) && requests > 0 ? requests : 1, requestsPerSecond, timeoutMs)
       : numberOf(raw['max-duration-ms']);
+  const { segment, startAt, workers } = apartFrom(raw, values);
+  const ticketIdStart = defaultTicketIdStart(startAt ?? undefined);
   const checkBody = bodyCheckFor(successBody);
   // On by default in a terminal a person watches; --progress asks for it elsewhere (CI), --no-progress turns it off.
   const progress = values['no-progress'] !== true && (values.progress === true || terminal);
@@ -247,11 +286,15 @@ export function parseCommandLine(argv: readonly string[], env: Env, { terminal =
     isSuccess: statusIn(statuses),
     ...(checkBody === undefined ? {} : { checkBody }),
     ...(progress ? { progress: true } : {}),
+    ...(segment === null ? {} : { segment }),
+    ...(startAt === null ? {} : { startAt }),
   };
   try {
-    validateOptions(options);
+    validateOptions({ ...options, ticketIdStart });
+    // Every worker's segment must have requests too.
+    if (workers > 1) validateOptions({ ...options, ticketIdStart, segment: { index: workers, count: workers } });
   } catch (error) {
-    if (error instanceof LoadTestOptionError) throw usageFromOptionError(error, raw);
+    if (error instanceof LoadTestOptionError) throw usageFromOptionError(error, raw, workers);
     throw error;
   }
 
@@ -259,6 +302,9 @@ export function parseCommandLine(argv: readonly string[], env: Env, { terminal =
     kind: 'run',
     options,
     thresholds: thresholdsFrom(raw),
+    ticketIdStart,
+    segment,
+    workers,
     settings: {
       url,
       rate: text('rate'),
@@ -274,7 +320,92 @@ export function parseCommandLine(argv: readonly string[], env: Env, { terminal =
       successBody,
       reportDir: text('report-dir') || FLAGS['report-dir'].default,
       progress,
+      segment: segment === null ? null : formatSegment(segment),
+      startAt,
+      workers,
+      markdown: null,
     },
+  };
+}
+
+/** Most worker threads of one command. */
+export const MAX_WORKERS = 64;
+
+/** --segment, --start-at and --workers: checked together (a segment needs a shared start; workers make their own segments). */
+function apartFrom(
+  raw: Partial<Record<FlagName, string>>,
+  values: Record<string, string | boolean | undefined>,
+): { segment: SegmentSpec | null; startAt: number | null; workers: number } {
+  let segment: SegmentSpec | null = null;
+  if (raw.segment !== undefined) {
+    segment = parseSegment(raw.segment);
+    const problem = segment === null ? 'expected I/N, e.g. 2/4 (segment 2 of 4)' : segmentProblem(segment);
+    if (problem !== null) throw new UsageError(`--segment ${quote(raw.segment)}: ${problem}`, 'segment');
+  }
+  let startAt: number | null = null;
+  if (raw['start-at'] !== undefined) {
+    startAt = numberOf(raw['start-at']);
+    if (!Number.isSafeInteger(startAt) || startAt <= 0) {
+      throw new UsageError(
+        `--start-at ${quote(raw['start-at'])}: expected epoch milliseconds, e.g. $(( $(date +%s%3N) + 60000 )) for a minute from now`,
+        'start-at',
+      );
+    }
+  }
+  if (segment !== null && segment.count > 1 && startAt === null) {
+    throw new UsageError(
+      `--segment ${quote(raw.segment ?? '')} needs --start-at: the segments of one plan start together, from one instant ` +
+        'fixed before any starts, e.g. --start-at $(( $(date +%s%3N) + 60000 )), the same for every segment',
+      'start-at',
+    );
+  }
+  const workers = numberOf((values.workers as string | undefined) ?? '1');
+  if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
+    throw new UsageError(`--workers ${quote(String(values.workers))}: expected a whole number from 1 to ${MAX_WORKERS}`, 'workers');
+  }
+  if (workers > 1 && segment !== null) {
+    throw new UsageError(
+      `--workers ${workers} with --segment ${quote(raw.segment ?? '')}: --workers splits the plan into segments itself; ` +
+        'give one of them (for N machines with W cores each, run N*W segments)',
+      'workers',
+    );
+  }
+  return { segment, startAt, workers };
+}
+
+/** `merge PATH... [threshold flags] [--report-dir DIR] [--markdown FILE]`. */
+function parseMerge(argv: readonly string[]): Command {
+  const options = parseArgsOptions();
+  const allowed = new Set<string>([...THRESHOLD_FLAGS.map((t) => t.flag), 'report-dir', 'markdown', 'help']);
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(Object.entries(options).filter(([name]) => allowed.has(name))),
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (error) {
+    const usage = usageFromParseArgs(error, argv);
+    throw new UsageError(
+      `merge: ${usage.message} (merge takes result paths, the threshold flags, --report-dir and --markdown)`,
+      usage.flag,
+    );
+  }
+  if (values.help === true) return { kind: 'help' };
+  if (positionals.length === 0) {
+    throw new UsageError(
+      'merge: give the result files (*.result.json) or the directories holding them, e.g. npm run load -- merge results',
+    );
+  }
+  const raw = values as Partial<Record<FlagName, string>>;
+  return {
+    kind: 'merge',
+    paths: positionals,
+    thresholds: thresholdsFrom(raw),
+    reportDir: raw['report-dir'] ?? FLAGS['report-dir'].default,
+    markdown: raw.markdown ?? null,
   };
 }
 

@@ -13,7 +13,7 @@ export interface FlagSpec {
   /** What --help shows after the flag, e.g. "URL". */
   value?: string;
   help: string;
-  group: 'load' | 'answers' | 'thresholds' | 'output';
+  group: 'load' | 'answers' | 'thresholds' | 'apart' | 'output';
 }
 
 export const DEFAULT_SECRET_ENV = 'WEBHOOK_SECRET';
@@ -99,12 +99,39 @@ export const FLAGS = {
     group: 'thresholds',
     help: 'fail unless successes per minute over the run >= PER_MIN',
   },
+  segment: {
+    type: 'string',
+    value: 'I/N',
+    defaultText: '1/1, the whole plan',
+    group: 'apart',
+    help: 'send only segment I of N of the plan (request k goes to segment k mod N + 1): run the N segments on N machines with the same flags and one --start-at, then merge their results',
+  },
+  'start-at': {
+    type: 'string',
+    value: 'EPOCH_MS',
+    defaultText: 'now',
+    group: 'apart',
+    help: 'the shared start of the schedule, epoch milliseconds (e.g. $(( $(date +%s%3N) + 60000 )): in a minute); required with --segment; clocks must agree to well under a request interval (NTP)',
+  },
+  workers: {
+    type: 'string',
+    value: 'N',
+    default: '1',
+    group: 'apart',
+    help: "run the plan as N segments on N worker threads of this command (one core each) and merge them; for rates one process cannot send on time (the summary's generator line says when)",
+  },
+  markdown: {
+    type: 'string',
+    value: 'FILE',
+    group: 'output',
+    help: 'also append a Markdown summary to FILE (e.g. "$GITHUB_STEP_SUMMARY")',
+  },
   'report-dir': {
     type: 'string',
     value: 'DIR',
     default: DEFAULT_REPORT_DIR,
     group: 'output',
-    help: 'where the JSON report goes: one file per run, load-<start time>.json',
+    help: 'where the JSON report goes (one file per run, load-<start time>.json) with its mergeable result (…-segment-I-of-N.result.json)',
   },
   progress: {
     type: 'boolean',
@@ -135,13 +162,14 @@ const GROUPS: Record<FlagSpec['group'], string> = {
   load: 'The load',
   answers: 'What counts as success',
   thresholds: 'Thresholds (each evaluated once over the run; with none, the exit code only says whether the service was reached)',
+  apart: 'Past one process (docs/distributed.md)',
   output: 'Output',
 };
 
 export const EXIT_CODES_HELP = [
   '  0    every threshold passed (or none was given)',
-  '  1    a threshold failed (or the report could not be written)',
-  '  2    bad usage: a flag or the secret variable is wrong; nothing was sent',
+  '  1    a threshold failed (or the report could not be written, or a merge lacks a segment)',
+  '  2    bad usage: a flag or the secret variable is wrong; nothing was sent (merge: results not of one plan)',
   '  3    the service could not be reached (no request got an HTTP answer: refused, reset, timed out, DNS),',
   '       or it refused the signed probe sent before the load (a wrong secret: only the probes were sent)',
   '  130  stopped by Ctrl-C (143 for SIGTERM): the summary is printed and the report written, status aborted',
@@ -168,6 +196,7 @@ export function wrap(text: string, width: number): string[] {
 export function helpText(): string {
   const lines = [
     'Usage: npm run load -- --url URL [flags]',
+    '       npm run load -- merge DIR_OR_FILE... [threshold flags] [--report-dir DIR] [--markdown FILE]',
     '',
     "An ad-hoc signed load test from the shell, on the suite's engine (runLoadTest): the same validation,",
     'summary, thresholds and JSON report as the specs. Example:',
@@ -188,6 +217,14 @@ export function helpText(): string {
       lines.push(`  ${flag.padEnd(FLAG_COLUMN)} ${first}`, ...rest.map((line) => `${' '.repeat(FLAG_COLUMN + 3)}${line}`));
     }
   }
+  lines.push(
+    '',
+    ...wrap(
+      'merge: reads every *.result.json under the given directories (or the given files) of one plan, and prints, judges and ' +
+        'reports them as one run; the threshold flags and exit codes are the same. A missing segment fails it (exit 1).',
+      HELP_WIDTH,
+    ),
+  );
   lines.push('', 'Exit codes:', ...EXIT_CODES_HELP);
   return lines.join('\n');
 }

@@ -48,7 +48,7 @@ export function readSpecReports(dir: string): { reports: SpecReport[]; skipped: 
   let names: string[];
   try {
     names = readdirSync(dir)
-      .filter((name) => name.endsWith('.json'))
+      .filter((name) => name.endsWith('.json') && !name.endsWith('.result.json')) // results are merge's (npm run load)
       .sort();
   } catch {
     return { reports: [], skipped: [] };

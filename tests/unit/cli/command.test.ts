@@ -76,7 +76,10 @@ function load(args: string[], env: Record<string, string> = { WEBHOOK_SECRET: SE
 }
 
 async function theReport(): Promise<{ text: string; report: SpecReport }> {
-  const files = (await readdir(reportDir)).filter((name) => name.endsWith('.json'));
+  const all = await readdir(reportDir);
+  // One report and one mergeable result beside it, of the whole plan (segment 1 of 1).
+  expect(all.filter((name) => name.endsWith('-segment-1-of-1.result.json'))).toHaveLength(1);
+  const files = all.filter((name) => name.endsWith('.json') && !name.endsWith('.result.json'));
   expect(files).toHaveLength(1);
   expect(files[0]).toMatch(/^load-\d{4}-\d\d-\d\dT[\d-]+Z\.json$/);
   const text = await readFile(join(reportDir, files[0] as string), 'utf8');
