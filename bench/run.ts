@@ -1,4 +1,4 @@
-// npm run bench [-- --smoke] [-- --only=throughput,pacing,overhead,co,memory,ramp]
+// npm run bench [-- --smoke] [-- --only=throughput,pacing,overhead,co,memory,ramp,workers]
 //
 // Runs the generator benchmarks against servers in separate processes on 127.0.0.1,
 // prints one table (medians of the repetitions, targets, pass/fail) and writes every
@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchApart } from './apart.ts';
 import { benchCoordinatedOmission } from './coordinated-omission.ts';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { benchMemory } from './memory.ts';
@@ -25,6 +26,7 @@ const BENCHMARKS: Record<string, (ctx: BenchContext) => Promise<BenchOutcome>> =
   co: benchCoordinatedOmission,
   memory: benchMemory,
   ramp: benchRamp,
+  workers: benchApart,
 };
 /** Hard bound on the whole run (the full run takes about 4.5 minutes). */
 const RUN_LIMIT_MS = 10 * 60_000;

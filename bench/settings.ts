@@ -20,6 +20,8 @@ export interface Settings {
   memory: { requests: number; concurrency: number; repetitions: number };
   /** The engine's stages ramping linearly from fromRps to toRps over seconds; arrivals counted per bucketMs. */
   ramp: { fromRps: number; toRps: number; seconds: number; connections: number; bucketMs: number };
+  /** --workers at equal work (a burst of `requests`), and two segments' union at unionRps. */
+  apart: { requests: number; connections: number; unionRps: number; unionSeconds: number };
 }
 
 export const FULL: Settings = {
@@ -38,6 +40,7 @@ export const FULL: Settings = {
   coordinatedOmission: { requestsPerSecond: 100, seconds: 10, connections: 10, stallAtMs: 4000, stallMs: 2000 },
   memory: { requests: 1_000_000, concurrency: 50, repetitions: 1 },
   ramp: { fromRps: 100, toRps: 2000, seconds: 10, connections: 50, bucketMs: 1000 },
+  apart: { requests: 60_000, connections: 50, unionRps: 2000, unionSeconds: 4 },
 };
 
 export const SMOKE: Settings = {
@@ -49,4 +52,5 @@ export const SMOKE: Settings = {
   coordinatedOmission: { requestsPerSecond: 100, seconds: 0.6, connections: 10, stallAtMs: 200, stallMs: 200 },
   memory: { requests: 5_000, concurrency: 50, repetitions: 1 },
   ramp: { fromRps: 100, toRps: 500, seconds: 2, connections: 50, bucketMs: 1000 },
+  apart: { requests: 2000, connections: 20, unionRps: 1000, unionSeconds: 0.5 },
 };

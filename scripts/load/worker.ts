@@ -22,8 +22,11 @@ port.on('message', (message: ToWorker) => {
 async function run(startAt: number): Promise<void> {
   const stopProgress = command.settings.progress ? subscribeProgress((snapshot) => post({ kind: 'progress', snapshot })) : () => {};
   try {
+    const { concurrency } = command.settings;
     const results = await runLoadTest({
       ...command.options,
+      // --concurrency is the command's: each of the N threads holds its share of the connections.
+      ...(concurrency === null ? {} : { concurrency: Math.ceil(concurrency / segment.count) }),
       ticketIdStart,
       segment,
       startAt,

@@ -36,7 +36,7 @@ export const FLAGS = {
     value: 'N',
     defaultText: `min(requests, ${LOAD_TEST_DEFAULTS.maxDefaultConcurrency})`,
     group: 'load',
-    help: 'most requests in flight (one keep-alive connection each)',
+    help: 'most requests in flight (one keep-alive connection each); with --workers, shared among the threads',
   },
   'timeout-ms': {
     type: 'string',
