@@ -43,6 +43,13 @@ module.exports = {
       to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: ['^tests/helpers/merge/', '^tests/helpers/engine/index\\.ts$'] },
     },
     {
+      name: 'threads-run-the-engine-only',
+      severity: 'error',
+      comment: 'threads/ runs the engine on worker threads: it imports the engine face and its own modules only.',
+      from: { path: '^tests/helpers/threads/' },
+      to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: ['^tests/helpers/threads/', '^tests/helpers/engine/index\\.ts$'] },
+    },
+    {
       name: 'engine-not-to-vitest',
       severity: 'error',
       comment: 'The engine runs without Vitest (scripts, benchmarks, the CLI).',

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { latencyStats } from '#engine';
 import { latencyRecord, mergeLatency, statsOf } from '../tests/helpers/merge/index.ts';
-import { runOnWorkers } from '../scripts/load/workers.ts';
+import { runOnThreads, type ThreadPlan } from '../tests/helpers/threads/index.ts';
 import type { BenchContext, BenchOutcome } from './context.ts';
 import { median, rateErrorPercent, rateFromSpan } from './measures.ts';
 import { SECRET } from './peers.ts';
@@ -53,25 +53,25 @@ function mergeErrorPercent(parts: Float64Array[]): number {
 export async function benchApart(ctx: BenchContext): Promise<BenchOutcome> {
   const { requests, connections, unionRps, unionSeconds } = ctx.settings.apart;
   const server = ctx.minimal;
-  process.env.WEBHOOK_SECRET = SECRET; // the threads read the secret as the command does
   const cores = availableParallelism();
   const counts = [...new Set([1, 2, cores])].sort((a, b) => a - b);
-  const never = new AbortController().signal;
+  const planOf = (totalRequests: number, requestsPerSecond?: number): ThreadPlan => ({
+    options: {
+      url: server.url,
+      secret: SECRET,
+      totalRequests,
+      ...(requestsPerSecond === undefined ? {} : { requestsPerSecond }),
+      concurrency: connections,
+      ticketIdStart: 0,
+      progress: false,
+    },
+    success: { statuses: [200], body: 'any' },
+    payload: 'flat',
+  });
   const burst = async (workers: number): Promise<number> => {
     await server.reset();
-    const argv = [
-      '--url',
-      server.url,
-      '--rate',
-      'burst',
-      '--requests',
-      String(requests),
-      '--concurrency',
-      String(connections),
-      '--no-progress',
-    ];
-    const { results } = await runOnWorkers(argv, 0, workers, null, never, () => {});
-    const failed = results.reduce((n, r) => n + r.sent - r.succeeded, 0);
+    const { results } = await runOnThreads(planOf(requests), workers);
+    const failed = results.getSummary().failureCount;
     if (failed > 0) throw new Error(`workers: ${failed} of ${requests} requests failed with --workers ${workers}`);
     const report = await server.report();
     return rateFromSpan(report.count, report.spanMs);
@@ -91,19 +91,7 @@ export async function benchApart(ctx: BenchContext): Promise<BenchOutcome> {
   const unionErrors: number[] = [];
   for (let rep = 1; rep <= ctx.settings.repetitions; rep++) {
     await server.reset(true);
-    const total = Math.round(unionRps * unionSeconds);
-    const argv = [
-      '--url',
-      server.url,
-      '--rate',
-      `${unionRps}/s`,
-      '--requests',
-      String(total),
-      '--concurrency',
-      String(connections),
-      '--no-progress',
-    ];
-    await runOnWorkers(argv, 0, 2, null, never, () => {});
+    await runOnThreads(planOf(Math.round(unionRps * unionSeconds), unionRps), 2);
     const report = await server.report();
     unionErrors.push(Math.abs(rateErrorPercent(rateFromSpan(report.count, report.spanMs), unionRps)));
   }

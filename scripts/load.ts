@@ -10,7 +10,7 @@
 // 3 the service could not be reached or refused the signed probe, 130 Ctrl-C (143 SIGTERM).
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatSegment, runLoadTest, subscribeProgress, type LoadTestOptions, type LoadTestSummary } from '#engine';
+import { formatSegment, runLoadTest, subscribeProgress, type LoadTestOptions, type LoadTestResults } from '#engine';
 import { evaluateThresholds, formatThresholds, type Threshold, type ThresholdResult } from '../tests/helpers/analysis/index.ts';
 import {
   buildCommandReport,
@@ -46,7 +46,7 @@ import {
   type ResultPart,
 } from '../tests/helpers/merge/index.ts';
 import { formatSummary, LiveConsole, watchedTerminal, writeSpecReport } from '../tests/helpers/report/index.ts';
-import { runOnWorkers } from './load/workers.ts';
+import { runOnThreads, threadPlanOf } from '../tests/helpers/threads/index.ts';
 
 function usage(message: string): never {
   console.error(`load: ${message}`);
@@ -126,71 +126,34 @@ async function main(): Promise<void> {
     : () => {};
   const startedAt = new Date();
   const reportDir = resolve(command.settings.reportDir);
-  const name = reportNameFor(startedAt);
-  if (command.workers > 1) {
-    let parts: ResultPart[];
-    try {
-      const run = await runOnWorkers(
-        process.argv.slice(2),
-        command.ticketIdStart,
-        command.workers,
-        command.settings.startAt,
-        controller.signal,
-        (snapshot) => {
-          if (command.settings.progress) live.progress({ ...snapshot, phase: `load (${command.workers} workers)` });
-        },
-      );
-      parts = run.results.map((result) => ({ source: writeRunResult(reportDir, resultFileName(name, result.segment), result), result }));
-    } finally {
-      stopProgress();
-    }
-    let merged: MergedRun;
-    try {
-      merged = mergeResults(parts);
-    } catch (error) {
-      console.error(`load: the workers' results did not merge (${(error as Error).message}); please report this`);
-      process.exitCode = EXIT.thresholdFailed;
-      return;
-    }
-    process.exitCode = finishMerged(merged, parts, command.thresholds, { name, reportDir, markdown: null, startedAt }, interruption);
-  } else {
-    let summary: LoadTestSummary;
-    let exitCode: number;
-    try {
-      const results = await runLoadTest({ ...command.options, ticketIdStart: command.ticketIdStart, signal: controller.signal });
-      stopProgress();
-      const finishedAt = new Date();
-      summary = results.getSummary();
-      console.log(formatSummary(summary));
-      if (command.segment !== null) console.log(`(segment ${formatSegment(command.segment)}: its own figures; merge judges the plan)`);
-      const thresholds = evaluateThresholds(command.thresholds, { [PHASE]: summary });
-      if (thresholds.length > 0) console.log(formatThresholds(thresholds));
-      const outcome = outcomeOf(summary, thresholds, interruption);
-      exitCode = outcome.exitCode;
-      try {
-        const report = buildCommandReport({
-          settings: command.settings,
-          config,
-          startedAt,
-          finishedAt,
-          results,
-          summary,
-          thresholds,
-          outcome,
-        });
-        console.log(`Report: ${writeSpecReport(reportDir, report)}`);
-        const result = runResultOf(results);
-        console.log(`Result (for merge): ${writeRunResult(reportDir, resultFileName(report.spec, result.segment), result)}`);
-      } catch (error) {
-        console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);
-        if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
-      }
-      console.log(outcome.verdict);
-    } finally {
-      stopProgress();
-    }
-    process.exitCode = exitCode;
+  let results: LoadTestResults;
+  try {
+    results =
+      command.workers > 1
+        ? await onThreads(command, controller.signal)
+        : await runLoadTest({ ...command.options, ticketIdStart: command.ticketIdStart, signal: controller.signal });
+  } finally {
+    stopProgress();
   }
+  const finishedAt = new Date();
+  const summary = results.getSummary();
+  console.log(formatSummary(summary));
+  if (command.segment !== null) console.log(`(segment ${formatSegment(command.segment)}: its own figures; merge judges the plan)`);
+  const thresholds = evaluateThresholds(command.thresholds, { [PHASE]: summary });
+  if (thresholds.length > 0) console.log(formatThresholds(thresholds));
+  const outcome = outcomeOf(summary, thresholds, interruption);
+  let exitCode: number = outcome.exitCode;
+  try {
+    const report = buildCommandReport({ settings: command.settings, config, startedAt, finishedAt, results, summary, thresholds, outcome });
+    console.log(`Report: ${writeSpecReport(reportDir, report)}`);
+    const result = runResultOf(results);
+    console.log(`Result (for merge): ${writeRunResult(reportDir, resultFileName(report.spec, result.segment), result)}`);
+  } catch (error) {
+    console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);
+    if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
+  }
+  console.log(outcome.verdict);
+  process.exitCode = exitCode;
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }
@@ -200,6 +163,18 @@ interface MergeOutput {
   reportDir: string;
   markdown: string | null;
   startedAt: Date;
+}
+
+/** The plan on --workers threads, its segments joined into one run (every request, exact). */
+async function onThreads(command: LoadCommand, signal: AbortSignal): Promise<LoadTestResults> {
+  const { startAt: _startAt, ...options } = command.options;
+  const plan = threadPlanOf(
+    { ...options, ticketIdStart: command.ticketIdStart },
+    { statuses: command.settings.successStatuses, body: command.settings.successBody },
+  );
+  const startAt = command.settings.startAt ?? undefined;
+  const run = await runOnThreads(plan, command.workers, { signal, ...(startAt === undefined ? {} : { startAt }) });
+  return run.results;
 }
 
 /** Prints, judges and files merged results; returns the exit code. */

@@ -123,7 +123,7 @@ describe('segments of one plan in separate processes', () => {
     expect(twice.stderr).toMatch(/is there twice/);
   });
 
-  it('--workers 2 sends the same plan in one command and merges it', async () => {
+  it('--workers 2 sends the same plan in one command and joins it into one run', async () => {
     const dir = tempDir();
     const run = await load([
       '--url',
@@ -141,14 +141,14 @@ describe('segments of one plan in separate processes', () => {
       dir,
     ]);
     expect(run.code, run.stderr + run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/merged 2 of 2 segments/);
+    expect(run.stdout).toMatch(/Success: 1000\b/);
+    expect(run.stdout).toMatch(/Schedule: target 200\.00 req\/s/);
+    // The threads' segments joined into one run of the plan: one result, as a single process writes.
     const results = readdirSync(dir).filter((name) => name.endsWith('.result.json'));
-    expect(results.map((name) => name.replace(/^.*-segment/, 'segment')).sort()).toEqual([
-      'segment-1-of-2.result.json',
-      'segment-2-of-2.result.json',
-    ]);
-    const plan = (JSON.parse(readFileSync(join(dir, results[0] as string), 'utf8')) as { plan: { ticketIdStart: number } }).plan;
-    expectThePlan(plan.ticketIdStart);
+    expect(results.map((name) => name.replace(/^.*-segment/, 'segment'))).toEqual(['segment-1-of-1.result.json']);
+    const result = JSON.parse(readFileSync(join(dir, results[0] as string), 'utf8')) as { plan: { ticketIdStart: number }; sent: number };
+    expect(result.sent).toBe(REQUESTS);
+    expectThePlan(result.plan.ticketIdStart);
     expect(seen.tickets).toHaveLength(REQUESTS + 1); // the command's one probe
   });
 });

@@ -14,10 +14,11 @@ export {
   type ProgressSnapshot,
 } from './options.ts';
 export { LoadTestResults, type LatencySeries } from './results.ts';
+export { joinSegments, segmentColumns, type SegmentColumns } from './join.ts';
 export { readSummaries, lagWarning, LAG_WARNING_MS, ERROR_DETAILS, type LoadTestSummary } from './summary.ts';
 export { isBusy, type GeneratorResources } from './resources.ts';
 export { planStages } from './stages.ts';
-export { subscribeProgress } from './progress.ts';
+export { subscribeProgress, publishProgress } from './progress.ts';
 export { defaultTicketIdStart } from './options.ts';
 export { percentile, sortedValues, percentChange, latencyStats, type LatencyStats } from './statistics.ts';
 export { parseSegment, formatSegment, segmentProblem, MAX_SEGMENTS, type SegmentSpec } from './segments.ts';

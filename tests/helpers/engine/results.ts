@@ -29,7 +29,8 @@ export class LoadTestResults {
     /** The raw columns (typed arrays); indices 0 .. sampleCount - 1 are filled. */
     readonly store: SampleStore,
     private readonly errors: readonly ErrorRecord[],
-    private readonly runWarnings: readonly string[],
+    /** Warnings the engine collected during the run (the summary adds its own). */
+    readonly runWarnings: readonly string[],
     /** Response headers named in the captureHeaders option, by request index (absent when none came). */
     readonly capturedHeaders: ReadonlyMap<number, Readonly<Record<string, string>>> = new Map(),
   ) {}

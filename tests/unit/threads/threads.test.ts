@@ -1,0 +1,117 @@
+// One plan on worker threads, joined back into one run: every request once, in the plan's
+// order with its due time and ticket id; the success rule and payload rebuilt in the thread;
+// a stop through the signal still returns what was sent.
+import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { flatPayload, wrappedPayload } from '../../helpers/engine/payloads.ts';
+import { joinSegments, type SegmentColumns } from '../../helpers/engine/join.ts';
+import { runOnThreads, threadPlanOf, type ThreadPlan } from '../../helpers/threads/index.ts';
+import { startTestServer, type TestServer } from '../engine/test-server.ts';
+
+const SECRET = 'threads_secret';
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function plan(url: string, extra: Partial<ThreadPlan['options']> = {}): ThreadPlan {
+  return {
+    options: { url, secret: SECRET, totalRequests: 90, requestsPerSecond: 300, ticketIdStart: 7000, progress: false, ...extra },
+    success: { statuses: [200], body: 'any' },
+    payload: 'wrapped',
+  };
+}
+
+describe('runOnThreads', () => {
+  it('runs three segments on three threads and joins them into the plan: every ticket once, in order, on its due time', async () => {
+    const tickets: number[] = [];
+    let bad = 0;
+    server = await startTestServer((req, res, body, { done }) => {
+      if (req.headers['x-freshdesk-signature'] !== createHmac('sha256', SECRET).update(body).digest('hex')) bad++;
+      const parsed = JSON.parse(body.toString()) as { freshdesk_webhook: { ticket_id: string } };
+      const ticket = Number(parsed.freshdesk_webhook.ticket_id);
+      tickets.push(ticket);
+      done();
+      res.writeHead(ticket % 9 === 0 ? 500 : 200).end();
+    });
+    const { results, parts } = await runOnThreads(plan(server.url), 3);
+    expect(parts.map((p) => p.info.segment)).toEqual([1, 2, 3].map((index) => ({ index, count: 3 })));
+    expect(results.sampleCount).toBe(90);
+    expect(results.samples.map((s) => s.ticketId)).toEqual(Array.from({ length: 90 }, (_, k) => 7000 + k));
+    expect(results.samples.every((s, k) => Math.abs(s.intendedStartMs - (k * 1000) / 300) < 1e-9)).toBe(true);
+    expect(new Set(tickets).size).toBe(90);
+    expect(bad).toBe(0);
+    const summary = results.getSummary();
+    expect(summary.schedule.targetRps).toBe(300);
+    expect(summary.statusCodes).toEqual({ '200': 80, '500': 10 }); // the success rule rebuilt in each thread
+    expect(summary.errors.map((e) => e.ticketId)).toEqual([...summary.errors].map((e) => e.ticketId).sort((a, b) => a - b));
+    expect(summary.errors[0]?.ticketId).toBe(7002);
+  });
+
+  it('a stop through the signal ends every thread with what it sent', async () => {
+    server = await startTestServer((_req, res, _body, { done }) => {
+      done();
+      res.writeHead(200).end();
+    });
+    const controller = new AbortController();
+    // Stopped once the threads are sending: their progress says so.
+    const { results } = await runOnThreads(
+      plan(server.url, { totalRequests: 1000, requestsPerSecond: 200, progress: true, progressIntervalMs: 100 }),
+      2,
+      { signal: controller.signal, onProgress: (snapshot) => (snapshot.sent > 20 ? controller.abort() : undefined) },
+    );
+    const summary = results.getSummary();
+    expect(summary.endReason).toBe('aborted');
+    expect(summary.sentRequests).toBeGreaterThan(20);
+    expect(summary.sentRequests).toBeLessThan(1000);
+  });
+
+  it('refuses what cannot reach a thread, before any traffic', () => {
+    const options = { url: 'http://127.0.0.1:9/x', secret: 's', totalRequests: 10 };
+    expect(threadPlanOf({ ...options, payload: wrappedPayload }, { statuses: [200], body: 'any' }).payload).toBe('wrapped');
+    expect(threadPlanOf({ ...options, payload: flatPayload }, { statuses: [200], body: 'any' }).payload).toBe('flat');
+    expect(() => threadPlanOf({ ...options, payload: (i) => ({ ...flatPayload(i, i) }) }, { statuses: [200], body: 'any' })).toThrow(
+      /a payload function of your own cannot reach worker threads/,
+    );
+    expect(() => threadPlanOf({ ...options, onProgress: () => {} }, { statuses: [200], body: 'any' })).toThrow(/onProgress/);
+  });
+});
+
+describe('joinSegments', () => {
+  const columns = (index: number, sent: number): SegmentColumns => ({
+    info: {
+      url: 'http://x/',
+      plannedRequests: 5,
+      requestsPerSecond: 5,
+      concurrency: 1,
+      ticketIdStart: 100,
+      startedAt: new Date(0).toISOString(),
+      durationMs: 1000,
+      endReason: sent < 5 ? 'aborted' : 'completed',
+      slotWaits: 0,
+      segment: { index, count: 2 },
+      whole: { totalRequests: 10, requestsPerSecond: 10 },
+    },
+    intendedMs: Float64Array.from({ length: sent }, (_, j) => (index - 1 + 2 * j) * 100),
+    actualMs: Float64Array.from({ length: sent }, (_, j) => (index - 1 + 2 * j) * 100 + 1),
+    endMs: Float64Array.from({ length: sent }, (_, j) => (index - 1 + 2 * j) * 100 + 5),
+    status: new Uint16Array(sent).fill(200),
+    errorCode: new Uint8Array(sent),
+    errors: [],
+    warnings: index === 2 ? ['late'] : [],
+    captured: [[0, { 'ratelimit-remaining': String(index) }]],
+  });
+
+  it('keeps the plan indices of a stopped segment’s holes: ticket ids stay those sent', () => {
+    const results = joinSegments([columns(1, 5), columns(2, 2)]);
+    expect(results.samples.map((s) => s.ticketId)).toEqual([100, 101, 102, 103, 104, 106, 108]);
+    expect(results.info.endReason).toBe('aborted');
+    expect(results.capturedHeaders.get(1)).toEqual({ 'ratelimit-remaining': '2' });
+    expect(results.getSummary().warnings).toContain('segment 2/2: late');
+  });
+
+  it('refuses a segment twice', () => {
+    expect(() => joinSegments([columns(1, 5), columns(1, 5)])).toThrow(/comes twice/);
+  });
+});
