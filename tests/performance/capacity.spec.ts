@@ -34,6 +34,8 @@ const search = capacitySearch({
   maxRequests: setting('CAPACITY_MAX_REQUESTS', 100_000, { min: 100, max: 1_000_000, integer: true }),
   // A step whose schedule lag P99 is over this many ms is the generator's limit, not the service's (a lower bound).
   maxLagMs: setting('CAPACITY_MAX_LAG_MS', 50, { min: 1, max: 60_000 }),
+  // Worker threads each step is spread over, one core each: for rates one process cannot send on time.
+  workers: setting('CAPACITY_WORKERS', 1, { min: 1, max: 64, integer: true }),
 });
 const { knobs } = search;
 

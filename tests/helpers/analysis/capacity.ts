@@ -386,7 +386,7 @@ export function judgeStep(f: StepFigures, settings: Pick<CapacitySettings, 'slo'
     return {
       ok: false,
       limitedBy: 'generator',
-      text: `the load generator fell behind: schedule lag P99 ${ms(f.lagP99Ms)}, over ${ms(settings.maxLagMs)}`,
+      text: `the load generator fell behind: schedule lag P99 ${ms(f.lagP99Ms)}, over ${ms(settings.maxLagMs)} (more cores: CAPACITY_WORKERS)`,
     };
   }
   const allowedFailures = (f.judged * (100 - slo.minSuccessPercent)) / 100;

@@ -2,4 +2,5 @@
 // one run's results (runOnThreads). Used by `npm run load -- --workers`, `load({ workers })`
 // in specs and the benchmarks.
 export { runOnThreads, MAX_THREADS, type ThreadRun, type ThreadOptions } from './pool.ts';
-export { threadPlanOf, type ThreadPlan } from './plan.ts';
+export { threadPlanOf, threadProblem, type ThreadPlan } from './plan.ts';
+export { threadRunner } from './runner.ts';

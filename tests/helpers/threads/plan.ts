@@ -1,14 +1,7 @@
 // What a worker thread needs to run its segment of a plan: the engine's options as
 // plain data (functions do not cross threads), with the success rule and the
 // payload named, rebuilt into functions in the thread. Pure.
-import {
-  bodyCheckFor,
-  flatPayload,
-  statusIn,
-  wrappedPayload,
-  type LoadTestOptions,
-  type SegmentSpec,
-} from '#engine';
+import { bodyCheckFor, flatPayload, statusIn, wrappedPayload, type LoadTestOptions, type SegmentSpec } from '#engine';
 
 /** The options a thread's run takes as they are (every one but the functions, the signal and the segment). */
 export type PlainOptions = Omit<LoadTestOptions, 'signal' | 'payload' | 'isSuccess' | 'checkBody' | 'onProgress' | 'segment' | 'startAt'>;
@@ -20,16 +13,34 @@ export interface ThreadPlan {
   payload: 'flat' | 'wrapped';
 }
 
+/** Why these options cannot run on worker threads (a function that cannot cross), or null. */
+export function threadProblem(options: Partial<LoadTestOptions>): string | null {
+  if (options.onProgress !== undefined)
+    return 'workers: onProgress cannot reach worker threads; drop it (progress reaches the suite’s console)';
+  if (options.segment !== undefined || options.startAt !== undefined)
+    return 'workers: the threads are the segments; give no segment or startAt';
+  const { payload } = options;
+  if (payload !== undefined && payload !== flatPayload && payload !== wrappedPayload) {
+    return 'workers: a payload function of your own cannot reach worker threads; use flatPayload or wrappedPayload, or run without workers';
+  }
+  return null;
+}
+
 /** A run's options as a thread plan; throws, naming the option, when a function cannot be sent to a thread. */
 export function threadPlanOf(options: LoadTestOptions, success: ThreadPlan['success']): ThreadPlan {
-  const { signal: _signal, payload, isSuccess: _isSuccess, checkBody: _checkBody, onProgress, segment, startAt, ...plain } = options;
-  if (onProgress !== undefined) throw new Error('workers: onProgress cannot reach worker threads; drop it (progress reaches the suite’s console)');
-  if (segment !== undefined || startAt !== undefined) throw new Error('workers: the threads are the segments; give no segment or startAt');
-  const named = payload === undefined || payload === flatPayload ? 'flat' : payload === wrappedPayload ? 'wrapped' : null;
-  if (named === null) {
-    throw new Error('workers: a payload function of your own cannot reach worker threads; use flatPayload or wrappedPayload, or run without workers');
-  }
-  return { options: plain, success, payload: named };
+  const problem = threadProblem(options);
+  if (problem !== null) throw new Error(problem);
+  const {
+    signal: _signal,
+    payload,
+    isSuccess: _isSuccess,
+    checkBody: _checkBody,
+    onProgress: _onProgress,
+    segment: _s,
+    startAt: _a,
+    ...plain
+  } = options;
+  return { options: plain, success, payload: payload === wrappedPayload ? 'wrapped' : 'flat' };
 }
 
 /** The engine's options of segment `segment` of the plan, from `startAt`. */

@@ -38,7 +38,8 @@ export async function runOnThreads(plan: ThreadPlan, threads: number, options: T
   }
   const workers = Array.from(
     { length: threads },
-    (_, i) => new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: { plan, segment: { index: i + 1, count: threads } } }),
+    (_, i) =>
+      new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: { plan, segment: { index: i + 1, count: threads } } }),
   );
   const latest: (ProgressSnapshot | undefined)[] = new Array(threads).fill(undefined);
   const stopAll = () => workers.forEach((worker) => worker.postMessage({ kind: 'stop' } satisfies ToThread));

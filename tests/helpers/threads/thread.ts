@@ -16,12 +16,14 @@ port.on('message', (message: ToThread) => {
 });
 
 async function run(startAt: number): Promise<void> {
-  const progress = plan.options.progress === true;
-  const stopProgress = progress ? subscribeProgress((snapshot) => port.postMessage({ kind: 'progress', snapshot } satisfies ToParent)) : () => {};
+  // Snapshots are made when the plan's progress option says so; each reaches the parent.
+  const stopProgress = subscribeProgress((snapshot) => port.postMessage({ kind: 'progress', snapshot } satisfies ToParent));
   try {
     const results = await runLoadTest(segmentOptions(plan, segment, startAt, controller.signal));
     const columns = segmentColumns(results);
-    const transfer = [columns.intendedMs, columns.actualMs, columns.endMs, columns.status, columns.errorCode].map((c) => c.buffer as ArrayBuffer);
+    const transfer = [columns.intendedMs, columns.actualMs, columns.endMs, columns.status, columns.errorCode].map(
+      (c) => c.buffer as ArrayBuffer,
+    );
     port.postMessage({ kind: 'result', columns } satisfies ToParent, transfer);
   } catch (error) {
     port.postMessage({ kind: 'failed', message: (error as Error).message } satisfies ToParent);

@@ -19,7 +19,7 @@
 // The report keeps the result (extra.capacity), the ramp (extra.capacityRamp: not a phase, as
 // the search stops it itself) and each steady step as a phase whose bound is part of the
 // measurement (requests still queued at the bound are cut, and count as slow).
-import { planStages, runLoadTest, type LoadTestOptions, type LoadTestResults, type ProgressSnapshot } from '#engine';
+import { planStages, type LoadTestOptions, type LoadTestResults, type ProgressSnapshot } from '#engine';
 import {
   afterRamp,
   afterStep,
@@ -43,6 +43,7 @@ import {
 import type { PerfConfig } from '../config/index.ts';
 import { admittedSends, answerTimes, formatPolicy, planWait } from '../rate-limit/index.ts';
 import { formatSummary, timelineOf } from '../report/index.ts';
+import { threadRunner } from '../threads/index.ts';
 import { perfContext } from './fixtures.ts';
 import type { SpecRecorder } from './recorder.ts';
 
@@ -70,6 +71,8 @@ export interface CapacityKnobs {
   maxRequests: number;
   /** CAPACITY_MAX_LAG_MS: schedule lag P99 above this makes a step the generator's, not the service's. */
   maxLagMs: number;
+  /** CAPACITY_WORKERS: worker threads each step is spread over (a core each); default 1, this process alone. */
+  workers?: number;
 }
 
 /** A search ready to run: the knobs checked together with the suite's settings. */
@@ -176,7 +179,8 @@ export function rampWatch(slo: CapacitySettings['slo'], windows: RampPlan['windo
 export type CapacityRecorder = Pick<
   SpecRecorder,
   'title' | 'signal' | 'answerRules' | 'reserveTickets' | 'awaitRoom' | 'sent' | 'recordSent' | 'addRun' | 'note'
->;
+> &
+  Partial<Pick<SpecRecorder, 'successRule'>>;
 
 /** What the search runs on; the defaults are the engine, the monotonic clock and the console (tests give their own). */
 export interface SearchRunner {
@@ -223,7 +227,7 @@ export function backlogMs(
  */
 export async function findCapacity(recorder: CapacityRecorder, search: CapacitySearch, runner: SearchRunner = {}): Promise<CapacityResult> {
   const {
-    run = runLoadTest,
+    run = threadRunner(search.knobs.workers ?? 1, recorder.successRule?.() ?? { statuses: [200], body: 'any' }),
     now = () => performance.now(),
     log = (line: string) => console.log(line),
     sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms)),

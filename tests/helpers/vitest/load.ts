@@ -4,7 +4,8 @@
 // run from its plan, records the phase in the spec's report and prints its
 // summary. With PERF_REPEAT=N it runs the plan N times and hands back the median
 // run (by P95), every run kept in `run.runs` and in the report's spread.
-import { plannedDurationMs, planStages, runLoadTest, type LoadTestOptions, type LoadTestResults, type LoadTestSummary } from '#engine';
+import { plannedDurationMs, planStages, type LoadTestOptions, type LoadTestResults, type LoadTestSummary } from '#engine';
+import { MAX_THREADS, threadProblem, threadRunner } from '../threads/index.ts';
 import { analyzeDegradation, medianRunIndex, METRICS, type DegradationAnalysis } from '../analysis/index.ts';
 import { formatSummary } from '../report/index.ts';
 import { RATE_LIMIT_HEADERS, type Sent } from '../rate-limit/index.ts';
@@ -17,8 +18,14 @@ export type Rate = `${number}/s` | `${number}/min` | 'burst';
 /** What one phase sends: a count at a rate, or `stages`; engine options pass through. */
 export interface LoadPlan extends Omit<
   LoadTestOptions,
-  'url' | 'secret' | 'signal' | 'isSuccess' | 'checkBody' | 'totalRequests' | 'requestsPerSecond' | 'ticketIdStart'
+  'url' | 'secret' | 'signal' | 'isSuccess' | 'checkBody' | 'totalRequests' | 'requestsPerSecond' | 'ticketIdStart' | 'segment' | 'startAt'
 > {
+  /**
+   * Worker threads the phase is spread over, one core each (default 1: the spec's process). For
+   * rates one process cannot send on time (the summary's generator line says when); the results
+   * are joined back into one run. A payload function of your own cannot reach the threads.
+   */
+  workers?: number;
   /** How many requests (with `stages`, the stages decide). */
   requests?: number;
   rate?: Rate;
@@ -130,6 +137,11 @@ export function figuresOf(
  * sends, at what rate (null: all at once), and the average rate the window must make room for.
  */
 function checkPlan(plan: LoadPlan): { rps: number | null; requests: number; plannedMs: number; roomRps: number | null } {
+  if (plan.workers !== undefined && !(Number.isInteger(plan.workers) && plan.workers >= 1 && plan.workers <= MAX_THREADS)) {
+    throw new Error(`load(): workers must be a whole number from 1 to ${MAX_THREADS} (got ${String(plan.workers)})`);
+  }
+  const crossing = (plan.workers ?? 1) > 1 ? threadProblem(plan) : null;
+  if (crossing !== null) throw new Error(`load(): ${crossing}`);
   if (plan.stages !== undefined) {
     if (plan.requests !== undefined || plan.rate !== undefined) {
       throw new Error('load(): give either stages, or requests and rate, not both');
@@ -162,7 +174,18 @@ const MAX_HEARD_REQUESTS = 10_000;
 export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_INFINITY): Load {
   return async function load(plan: LoadPlan): Promise<LoadRun> {
     const { rps, requests, plannedMs: planned, roomRps } = checkPlan(plan);
-    const { phase = 'load', room = 'plan', quiet = false, repeats = true, degradation, rate: _rate, requests: _requests, ...engine } = plan;
+    const {
+      phase = 'load',
+      room = 'plan',
+      quiet = false,
+      repeats = true,
+      degradation,
+      workers = 1,
+      rate: _rate,
+      requests: _requests,
+      ...engine
+    } = plan;
+    const runPlan = threadRunner(workers, recorder.successRule());
     recorder.claimPhase(phase);
     const { config } = recorder.context;
     const staged = engine.stages !== undefined;
@@ -203,7 +226,7 @@ export function createLoad(recorder: SpecRecorder, deadlineMs = Number.POSITIVE_
         );
       }
       const earlier = recorder.sent();
-      const results = await runLoadTest({
+      const results = await runPlan({
         ...recorder.answerRules(),
         ...defaults,
         ...engine,

@@ -176,6 +176,12 @@ export class SpecRecorder {
     };
   }
 
+  /** The success rule as data (SUCCESS_STATUSES, SUCCESS_BODY): what worker threads rebuild answerRules from. */
+  successRule(): { statuses: number[]; body: 'any' | 'json-object' | 'empty' } {
+    const { success } = this.context.config;
+    return { statuses: [...success.statuses], body: success.body };
+  }
+
   /** Waits until the rate-limit window has room for the phase (RateWindow.awaitRoom); kept in the report. */
   async awaitRoom(phase: string, plan: PhasePlan, needs?: string): Promise<WaitRecord> {
     setRunningPhase(this.spec, phase);

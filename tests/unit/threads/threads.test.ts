@@ -5,7 +5,8 @@ import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flatPayload, wrappedPayload } from '../../helpers/engine/payloads.ts';
 import { joinSegments, type SegmentColumns } from '../../helpers/engine/join.ts';
-import { runOnThreads, threadPlanOf, type ThreadPlan } from '../../helpers/threads/index.ts';
+import { runLoadTest } from '../../helpers/engine/load-test.ts';
+import { runOnThreads, threadPlanOf, threadRunner, type ThreadPlan } from '../../helpers/threads/index.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
 const SECRET = 'threads_secret';
@@ -65,6 +66,26 @@ describe('runOnThreads', () => {
     expect(summary.endReason).toBe('aborted');
     expect(summary.sentRequests).toBeGreaterThan(20);
     expect(summary.sentRequests).toBeLessThan(1000);
+  });
+
+  it('threadRunner: runLoadTest for one thread; for two, the run spread with its onProgress fed the summed snapshots', async () => {
+    server = await startTestServer((_req, res, _body, { done }) => {
+      done();
+      res.writeHead(200).end();
+    });
+    expect(threadRunner(1, { statuses: [200], body: 'any' })).toBe(runLoadTest);
+    const seen: number[] = [];
+    const results = await threadRunner(2, { statuses: [200], body: 'any' })({
+      url: server.url,
+      secret: SECRET,
+      totalRequests: 100,
+      requestsPerSecond: 250,
+      progressIntervalMs: 100,
+      onProgress: (snapshot) => seen.push(snapshot.plannedRequests),
+    });
+    expect(results.getSummary().successCount).toBe(100);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-1)).toBe(100); // both threads' shares
   });
 
   it('refuses what cannot reach a thread, before any traffic', () => {

@@ -107,6 +107,22 @@ describe('load(plan)', () => {
     expect(tickets).toHaveLength(2);
   });
 
+  it('with workers: 2 spreads the phase over two threads and records one run of the plan, every ticket once', async () => {
+    const { server, tickets } = await serverKeepingTickets();
+    const load = createLoad(recorderFor(server.url));
+    const run = await load({ requests: 60, rate: '200/s', workers: 2, phase: 'spread' });
+    expect(run.sent).toBe(60);
+    expect(run.successCount).toBe(60);
+    expect(run.summary.schedule.targetRps).toBe(200);
+    expect(new Set(tickets).size).toBe(60);
+    expect(run.results.samples.map((s) => s.ticketId)).toEqual([...run.results.samples.map((s) => s.ticketId)].sort((a, b) => a - b));
+    await expect(load({ requests: 3, rate: '1/s', workers: 0 })).rejects.toThrow(/workers must be a whole number from 1 to 64/);
+    await expect(load({ requests: 3, rate: '1/s', workers: 2, payload: (i) => ({ i }) })).rejects.toThrow(
+      /a payload function of your own cannot reach worker threads/,
+    );
+    expect(tickets).toHaveLength(60);
+  });
+
   it('with PERF_REPEAT=3 runs the plan three times with fresh ids and returns the median run by P95', async () => {
     const delays = [20, 300, 60]; // the third run's P95 is the median
     const { server, tickets } = await serverKeepingTickets((arrival) => delays[Math.floor(arrival / 4)]!);
