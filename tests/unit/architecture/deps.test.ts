@@ -77,6 +77,9 @@ const FAULTY: Record<string, string> = {
   'tests/helpers/report/wired.ts': "import { perfTest } from '../vitest/index.ts';\nexport const wired = perfTest();\n",
   // The library face re-exporting a part's face (allowed) and a part's module (forbidden).
   'tests/helpers/index.ts': "export { render } from './report/index.ts';\nexport { page } from './report/render.ts';\n",
+  // merge/ and threads/ reading a part other than the engine (each through its face, still forbidden).
+  'tests/helpers/merge/index.ts': "import { render } from '../report/index.ts';\nexport const merged = render();\n",
+  'tests/helpers/threads/index.ts': "import type { PerfConfig } from '../config/index.ts';\nexport type Threaded = PerfConfig;\n",
   // Outside the parts: a script reaching into report/ past its face; a unit test may.
   'scripts/tool.ts': "import { page } from '../tests/helpers/report/render.ts';\nconsole.log(page());\n",
   'tests/unit/render.test.ts': "import { page } from '../helpers/report/render.ts';\nconsole.log(page());\n",
@@ -125,6 +128,8 @@ describe('the dependency rules (.dependency-cruiser.cjs)', () => {
       expect(pairs(violations, 'model-is-a-leaf')).toEqual(['tests/helpers/model/index.ts -> tests/helpers/config/index.ts']);
       // A type-only import of the engine face is what model/ may do (model/ran.ts): not reported.
       expect(pairs(violations, 'model-reads-engine-types-only')).toEqual(['tests/helpers/model/runs.ts -> tests/helpers/engine/index.ts']);
+      expect(pairs(violations, 'merge-reads-the-engine-only')).toEqual(['tests/helpers/merge/index.ts -> tests/helpers/report/index.ts']);
+      expect(pairs(violations, 'threads-run-the-engine-only')).toEqual(['tests/helpers/threads/index.ts -> tests/helpers/config/index.ts']);
       expect(pairs(violations, 'library-face-through-faces')).toEqual(['tests/helpers/index.ts -> tests/helpers/report/render.ts']);
       expect(pairs(violations, 'parts-through-faces')).toEqual(['tests/helpers/report/index.ts -> tests/helpers/analysis/deep.ts']);
       expect(pairs(violations, 'outside-through-faces')).toEqual(['scripts/tool.ts -> tests/helpers/report/render.ts']);
