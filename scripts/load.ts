@@ -132,6 +132,11 @@ async function main(): Promise<void> {
       command.workers > 1
         ? await onThreads(command, controller.signal)
         : await runLoadTest({ ...command.options, ticketIdStart: command.ticketIdStart, signal: controller.signal });
+  } catch (error) {
+    // The engine never rejects for the service's answers: this is a worker thread that failed.
+    console.error(`load: the run failed: ${(error as Error).message}`);
+    process.exitCode = EXIT.thresholdFailed;
+    return;
   } finally {
     stopProgress();
   }
