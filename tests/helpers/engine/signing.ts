@@ -17,13 +17,15 @@ const DIGEST = 32;
 
 /**
  * signBody for one secret and many bodies, on the load generator's hot path.
- * createHmac costs about 1.4 us per small body here, mostly its per-call object
+ * createHmac costs about 1.9 us per small body here, mostly its per-call object
  * and stream machinery; this computes the same HMAC (RFC 2104:
  * H(K ^ opad || H(K ^ ipad || body))) with two one-shot `crypto.hash` calls over
- * preallocated key pads, about 0.6 us. Unit tests compare it with createHmac.
+ * preallocated key pads, about 0.8 us. Unit tests compare it with createHmac.
  */
 export class BodySigner {
-  /** K ^ ipad, then room for the body (grown on demand). */
+  /** K ^ ipad. */
+  private readonly ipad = Buffer.alloc(BLOCK);
+  /** K ^ ipad, then room for exactly the last body length (bodies of one payload vary little). */
   private inner: Buffer;
   /** K ^ opad, then the inner digest. */
   private readonly outer = Buffer.alloc(BLOCK + DIGEST);
@@ -31,24 +33,23 @@ export class BodySigner {
   constructor(secret: string | Buffer) {
     let key = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
     if (key.length > BLOCK) key = createHash('sha256').update(key).digest();
-    this.inner = Buffer.alloc(BLOCK + 512);
     for (let i = 0; i < BLOCK; i++) {
       const k = key[i] ?? 0;
-      this.inner[i] = k ^ 0x36;
+      this.ipad[i] = k ^ 0x36;
       this.outer[i] = k ^ 0x5c;
     }
+    this.inner = Buffer.from(this.ipad);
   }
 
   sign(body: Buffer): string {
-    const end = BLOCK + body.length;
-    if (end > this.inner.length) {
-      const grown = Buffer.alloc(Math.max(end, 2 * this.inner.length));
-      this.inner.copy(grown, 0, 0, BLOCK);
-      this.inner = grown;
+    // The whole buffer is hashed: a subarray per request would add about 0.13 us.
+    if (this.inner.length !== BLOCK + body.length) {
+      this.inner = Buffer.allocUnsafe(BLOCK + body.length);
+      this.ipad.copy(this.inner);
     }
     body.copy(this.inner, BLOCK);
     // 'binary' (latin1) output: one byte per char, the cheapest way back into a Buffer.
-    this.outer.write(hash('sha256', this.inner.subarray(0, end), 'binary'), BLOCK, 'latin1');
+    this.outer.write(hash('sha256', this.inner, 'binary'), BLOCK, 'latin1');
     return hash('sha256', this.outer, 'hex');
   }
 }

@@ -45,6 +45,20 @@ describe('BodySigner (the hot-path HMAC)', () => {
     }
   });
 
+  it('equals createHmac for random keys and bodies, one signer across changing body lengths', () => {
+    let seed = 42;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    const random = (length: number) => Buffer.from(Array.from({ length }, () => next() % 256));
+    for (let k = 0; k < 20; k++) {
+      const key = random(1 + (next() % 150));
+      const signer = new BodySigner(key);
+      for (let b = 0; b < 30; b++) {
+        const body = random(b % 3 === 0 ? 214 : next() % 700);
+        expect(signer.sign(body)).toBe(createHmac('sha256', key).update(body).digest('hex'));
+      }
+    }
+  });
+
   it('takes the secret as a string (UTF-8) like signBody, and matches RFC 4231 test case 2', () => {
     expect(new BodySigner('Jefe').sign(Buffer.from('what do ya want for nothing?'))).toBe(
       '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
