@@ -32,29 +32,101 @@ export function flatPayload(index: number, ticketId: number): FlatPayload {
 
 /**
  * The bytes of `JSON.stringify(flatPayload(index, ticketId))`, built without the
- * object and the generic serialiser (about 0.25 us instead of 1.3 us): the engine's
- * default payload, on the hot path. Every field but the two numbers is plain ASCII
- * with nothing to escape, so a template gives the same bytes; a unit test keeps the
- * two in step.
+ * object, the generic serialiser or a string (about 0.2 us instead of 1.3 us): the
+ * engine's default payload, on the hot path. Every field but the two numbers is plain
+ * ASCII with nothing to escape, so a byte template per digit count, with the digits and
+ * the time written in, gives the same bytes; a unit test keeps the two in step.
  */
 export function encodeFlatPayload(index: number, ticketId: number): Buffer {
-  return Buffer.from(
+  const iso = isoBytesNow();
+  if (!isDigitable(index) || !isDigitable(ticketId) || iso.length !== ISO_LENGTH) return Buffer.from(flatText(index, ticketId), 'utf8');
+  const idDigits = digitCount(ticketId);
+  const indexDigits = digitCount(index);
+  const template = flatTemplate(idDigits, indexDigits);
+  const body = Buffer.allocUnsafe(template.length);
+  body.set(template);
+  let at = FLAT_PARTS[0].length;
+  writeDigits(body, (at += idDigits), ticketId);
+  body.set(iso, (at += FLAT_PARTS[1].length));
+  at += ISO_LENGTH + FLAT_PARTS[2].length;
+  writeDigits(body, (at += idDigits), ticketId);
+  writeDigits(body, at + FLAT_PARTS[3].length + indexDigits, index);
+  return body;
+}
+
+function flatText(index: number, ticketId: number): string {
+  return (
     `{"ticket_id":"${ticketId}","event":"ticket_created","triggered_at":"${isoNow()}",` +
-      `"ticket_subject":"Load Test Ticket ${ticketId}","ticket_status":2,"ticket_priority":1,` +
-      `"requester_email":"loadtest${index}@example.com"}`,
+    `"ticket_subject":"Load Test Ticket ${ticketId}","ticket_status":2,"ticket_priority":1,` +
+    `"requester_email":"loadtest${index}@example.com"}`
   );
+}
+
+/** The flat body's fixed bytes, around (in order) ticket id, time, ticket id, index. */
+const FLAT_PARTS = [
+  '{"ticket_id":"',
+  '","event":"ticket_created","triggered_at":"',
+  '","ticket_subject":"Load Test Ticket ',
+  '","ticket_status":2,"ticket_priority":1,"requester_email":"loadtest',
+  '@example.com"}',
+].map((part) => Buffer.from(part, 'latin1')) as [Buffer, Buffer, Buffer, Buffer, Buffer];
+const ISO_LENGTH = 24; // 2031-02-03T04:05:06.789Z
+/** Templates by ticket id digits * 32 + index digits (at most 16 each for safe integers). */
+const flatTemplates = new Map<number, Buffer>();
+
+function flatTemplate(idDigits: number, indexDigits: number): Buffer {
+  const key = idDigits * 32 + indexDigits;
+  let template = flatTemplates.get(key);
+  if (template === undefined) {
+    const [p0, p1, p2, p3, p4] = FLAT_PARTS;
+    const id = Buffer.alloc(idDigits);
+    template = Buffer.concat([p0, id, p1, Buffer.alloc(ISO_LENGTH), p2, id, p3, Buffer.alloc(indexDigits), p4]);
+    flatTemplates.set(key, template);
+  }
+  return template;
+}
+
+/** A non-negative safe integer, whose decimal digits writeDigits can compute exactly. */
+function isDigitable(n: number): boolean {
+  return Number.isSafeInteger(n) && n >= 0;
+}
+
+function digitCount(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
+}
+
+/** Writes the decimal digits of `n` so that the last one lands just before `end`. */
+function writeDigits(target: Buffer, end: number, n: number): void {
+  do {
+    const rest = Math.floor(n / 10);
+    target[--end] = 48 + (n - rest * 10);
+    n = rest;
+  } while (n > 0);
 }
 
 // toISOString costs about 0.5 us and has millisecond resolution: format once per millisecond.
 let isoMs = Number.NaN;
 let isoText = '';
+let isoBytes = Buffer.alloc(ISO_LENGTH);
 function isoNow(): string {
   const ms = Date.now();
   if (ms !== isoMs) {
     isoMs = ms;
     isoText = new Date(ms).toISOString();
+    isoBytes = Buffer.from(isoText, 'latin1');
   }
   return isoText;
+}
+
+/** isoNow's bytes (ISO_LENGTH of them in the years 0000 to 9999). */
+function isoBytesNow(): Buffer {
+  isoNow();
+  return isoBytes;
 }
 
 /** Freshdesk's own shape (`event` and `triggered_at` absent, numeric ticket id). */

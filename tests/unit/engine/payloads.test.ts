@@ -41,6 +41,35 @@ describe('payloads', () => {
       expect(JSON.parse(encodeFlatPayload(0, 1000).toString('utf8')).triggered_at).toBe('2031-02-03T04:05:06.789Z');
     });
 
+    it('gives the same bytes as JSON.stringify(flatPayload) for every digit count of ids and indices', () => {
+      vi.useFakeTimers({ now: Date.parse('2031-02-03T04:05:06.789Z') });
+      const numbers = [0, 1, 9, 10, 99, 100, 12_345, 999_999, 1_000_000, 2 ** 31, 2 ** 32 + 5, 10 ** 15, Number.MAX_SAFE_INTEGER];
+      for (let k = 1; k < 16; k++) numbers.push(10 ** k - 1, 10 ** k, 7 * 10 ** k + 3);
+      let random = 12_345;
+      for (let i = 0; i < 500; i++) {
+        random = (random * 1_103_515_245 + 12_345) % 2 ** 31;
+        numbers.push(random, Math.floor(random / (1 + (i % 1000))), random * 4096 + i);
+      }
+      for (const [i, ticketId] of numbers.entries()) {
+        const index = numbers[(i * 7) % numbers.length] as number;
+        expect(encodeFlatPayload(index, ticketId).toString('latin1'), `index ${index}, ticket ${ticketId}`).toBe(
+          JSON.stringify(flatPayload(index, ticketId)),
+        );
+      }
+    });
+
+    it('falls back to the generic text for numbers without a plain digit form (negative, fractional, unsafe)', () => {
+      vi.useFakeTimers({ now: Date.parse('2031-02-03T04:05:06.789Z') });
+      for (const [index, ticketId] of [
+        [-1, 5],
+        [3, -2],
+        [1.5, 7],
+        [2, 2 ** 60],
+      ] as const) {
+        expect(encodeFlatPayload(index, ticketId).toString('utf8')).toBe(JSON.stringify(flatPayload(index, ticketId)));
+      }
+    });
+
     it('follows the clock: triggered_at changes when the millisecond does', () => {
       vi.useFakeTimers({ now: Date.parse('2031-02-03T04:05:06.789Z') });
       const first = JSON.parse(encodeFlatPayload(0, 1000).toString('utf8')).triggered_at;
