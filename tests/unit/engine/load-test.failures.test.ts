@@ -99,6 +99,24 @@ describe('failure classification', () => {
     expect(plain.capturedHeaders.size).toBe(0);
   });
 
+  it('captures a repeated response header as its values joined by ", ", in the order captureHeaders names them', async () => {
+    server = await startTestServer((_req, res) => {
+      res.setHeader('X-Limit', ['a', 'b']);
+      res.setHeader('Retry-After', '7');
+      res.writeHead(200).end('{}');
+    });
+    const results = await runLoadTest({
+      url: server.url,
+      secret: 's',
+      totalRequests: 1,
+      concurrency: 1,
+      captureHeaders: ['retry-after', 'x-limit', 'x-absent'],
+    });
+    const captured = results.capturedHeaders.get(0);
+    expect(captured).toEqual({ 'retry-after': '7', 'x-limit': 'a, b' });
+    expect(Object.keys(captured ?? {})).toEqual(['retry-after', 'x-limit']);
+  });
+
   it('records a throwing payload factory as "other" and carries on', async () => {
     server = await startTestServer((_req, res) => res.writeHead(200).end('{}'));
     const results = await runLoadTest({
