@@ -326,9 +326,8 @@ class LoadRun {
   private cancelRequest(handler: RequestHandler, code: ErrorCode, message: string): void {
     const end = this.release(handler);
     this.recordFailure(handler.index, end, 0, code, message);
-    // Aborted before settled(): the slot's Client may get its next request from there.
-    handler.abort?.(new Error(message));
     this.settled(handler, end);
+    handler.abort?.(new Error(message));
   }
 
   /** Marks the request done and frees its slot before its outcome is recorded; returns the end time. */

@@ -105,8 +105,8 @@ export class SendSchedule {
 
 /**
  * Drives a SendSchedule with timers: setTimeout for waits of 1 ms or more,
- * setImmediate below that (setTimeout cannot wait less than 1 ms), and a pass
- * at once when the engine frees a slot while blocked.
+ * setImmediate below that (setTimeout cannot wait less than 1 ms), and a wake-up
+ * from the engine when a slot frees while blocked.
  */
 export class Scheduler {
   readonly schedule: SendSchedule;
@@ -131,14 +131,11 @@ export class Scheduler {
     this.tick();
   }
 
-  /**
-   * Called when a request completes: if the loop is waiting for a slot, it runs now, so the
-   * next due request goes out from the completion itself (no timer hop per completion).
-   */
+  /** Called when a request completes: if the loop is waiting for a slot, run it soon. */
   slotFreed(): void {
-    if (this.blocked && !this.stopped) {
+    if (this.blocked && !this.stopped && this.immediate === undefined) {
       this.blocked = false;
-      this.tick();
+      this.immediate = setImmediate(this.tick);
     }
   }
 

@@ -4,7 +4,6 @@ import {
   ConstantRateSchedule,
   countSchedule,
   dueTimeMs,
-  Scheduler,
   SendSchedule,
   type SendHooks,
 } from '../../helpers/engine/scheduler.ts';
@@ -95,33 +94,5 @@ describe('SendSchedule', () => {
       [2, 0, 40],
       [3, 0, 40],
     ]);
-  });
-});
-
-describe('Scheduler', () => {
-  it('sends the next due request from the completion that freed a slot, without waiting for a timer', () => {
-    const { state, hooks } = harness(1);
-    let allSent = false;
-    const scheduler = new Scheduler(new BurstSchedule(3), hooks, () => (allSent = true));
-    scheduler.start();
-    expect(state.sends.map((s) => s.index)).toEqual([0]);
-    state.inFlight = 0;
-    scheduler.slotFreed();
-    expect(state.sends.map((s) => s.index)).toEqual([0, 1]);
-    state.inFlight = 0;
-    scheduler.slotFreed();
-    expect(state.sends.map((s) => s.index)).toEqual([0, 1, 2]);
-    expect(allSent).toBe(true);
-    expect(scheduler.schedule.slotWaits).toBe(2);
-  });
-
-  it('sends nothing more once stopped', () => {
-    const { state, hooks } = harness(1);
-    const scheduler = new Scheduler(new BurstSchedule(3), hooks, () => undefined);
-    scheduler.start();
-    scheduler.stop();
-    state.inFlight = 0;
-    scheduler.slotFreed();
-    expect(state.sends.map((s) => s.index)).toEqual([0]);
   });
 });
