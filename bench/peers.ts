@@ -89,14 +89,17 @@ export async function runUndiciLoop(url: string, connections: number, durationSe
   let completed = 0;
   const loop = (client: Client) =>
     new Promise<void>((resolve, reject) => {
+      // undici's original callbacks, as ours uses (no adapter or parsed headers per request).
       const handler: Dispatcher.DispatchHandler = {
-        onRequestStart() {}, // its presence selects undici's current handler API, as ours uses
-        onResponseEnd() {
+        onConnect() {},
+        onHeaders: () => true,
+        onData: () => true,
+        onComplete() {
           completed++;
           if (performance.now() < deadline) client.dispatch(request, handler);
           else resolve();
         },
-        onResponseError(_controller, error) {
+        onError(error) {
           reject(error);
         },
       };
