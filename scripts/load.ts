@@ -10,7 +10,15 @@
 // 3 the service could not be reached or refused the signed probe, 130 Ctrl-C (143 SIGTERM).
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { formatSegment, runLoadTest, subscribeProgress, type LoadTestOptions, type LoadTestResults } from '#engine';
+import {
+  formatSegment,
+  LoadTestOptionError,
+  runLoadTest,
+  subscribeProgress,
+  validateOptions,
+  type LoadTestOptions,
+  type LoadTestResults,
+} from '#engine';
 import { evaluateThresholds, formatThresholds, type Threshold, type ThresholdResult } from '../tests/helpers/analysis/index.ts';
 import {
   buildCommandReport,
@@ -27,6 +35,7 @@ import {
   plural,
   probeVerdict,
   reportNameFor,
+  usageFromOptionError,
   UsageError,
   WRONG_KEY,
   type ProbeAnswer,
@@ -124,6 +133,16 @@ async function main(): Promise<void> {
   const stopProgress = command.settings.progress
     ? subscribeProgress((snapshot) => live.progress({ ...snapshot, phase: 'load' }))
     : () => {};
+  try {
+    // Checked again after the probe: a shared start may have passed while it ran.
+    validateOptions({ ...command.options, ticketIdStart: command.ticketIdStart });
+  } catch (error) {
+    if (!(error instanceof LoadTestOptionError)) throw error;
+    console.error(`load: ${usageFromOptionError(error, {}).message}`);
+    console.error('load: the signed probe was sent, the load was not');
+    process.exitCode = EXIT.usage;
+    return;
+  }
   const startedAt = new Date();
   const reportDir = resolve(command.settings.reportDir);
   let results: LoadTestResults;
@@ -151,7 +170,14 @@ async function main(): Promise<void> {
   try {
     const report = buildCommandReport({ settings: command.settings, config, startedAt, finishedAt, results, summary, thresholds, outcome });
     console.log(`Report: ${writeSpecReport(reportDir, report)}`);
-    const result = runResultOf(results);
+    const s = command.settings;
+    const result = runResultOf(results, {
+      successStatuses: s.successStatuses,
+      successBody: s.successBody,
+      timeoutMs: s.timeoutMs,
+      payload: s.payload,
+      signatureHeader: s.signatureHeader,
+    });
     console.log(`Result (for merge): ${writeRunResult(reportDir, resultFileName(report.spec, result.segment), result)}`);
   } catch (error) {
     console.error(`load: could not write the report to ${command.settings.reportDir}: ${(error as Error).message}`);

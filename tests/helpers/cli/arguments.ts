@@ -363,6 +363,13 @@ function apartFrom(
   if (!Number.isInteger(workers) || workers < 1 || workers > MAX_WORKERS) {
     throw new UsageError(`--workers ${quote(String(values.workers))}: expected a whole number from 1 to ${MAX_WORKERS}`, 'workers');
   }
+  if (workers > 1 && raw.concurrency !== undefined && numberOf(raw.concurrency) < workers) {
+    throw new UsageError(
+      `--concurrency ${quote(raw.concurrency)} with --workers ${workers}: the connections are shared out among the threads, ` +
+        `each needs at least one; give --concurrency ${workers} or more, or fewer workers`,
+      'concurrency',
+    );
+  }
   if (workers > 1 && segment !== null) {
     throw new UsageError(
       `--workers ${workers} with --segment ${quote(raw.segment ?? '')}: --workers splits the plan into segments itself; ` +

@@ -168,8 +168,10 @@ const GROUPS: Record<FlagSpec['group'], string> = {
 
 export const EXIT_CODES_HELP = [
   '  0    every threshold passed (or none was given)',
-  '  1    a threshold failed (or the report could not be written, or a merge lacks a segment)',
-  '  2    bad usage: a flag or the secret variable is wrong; nothing was sent (merge: results not of one plan)',
+  '  1    a threshold failed (or the report could not be written, a worker thread failed, or a merge lacks a',
+  '       segment or holds a stopped one)',
+  '  2    bad usage: a flag or the secret variable is wrong; nothing was sent (merge: results not of one plan;',
+  '       a --start-at that passed during the probe: only the probe was sent)',
   '  3    the service could not be reached (no request got an HTTP answer: refused, reset, timed out, DNS),',
   '       or it refused the signed probe sent before the load (a wrong secret: only the probes were sent)',
   '  130  stopped by Ctrl-C (143 for SIGTERM): the summary is printed and the report written, status aborted',

@@ -9,11 +9,22 @@ import { defaultTitle, reportBase, type SpecReport } from '../report/index.ts';
 import { PHASE } from './arguments.ts';
 import { EXIT, outcomeOf, type Interruption, type Outcome } from './outcome.ts';
 
-/** The outcome of a merge: a missing segment fails it (after an interruption and an unreachable service). */
+/**
+ * The outcome of a merge: after an interruption, an unreachable service and the thresholds, a
+ * segment stopped before its end, or missing, fails it.
+ */
 export function mergedOutcome(merged: MergedRun, thresholds: readonly ThresholdResult[], interruption: Interruption = null): Outcome {
   const outcome = outcomeOf(merged.summary, thresholds, interruption);
-  if (outcome.exitCode !== EXIT.passed || merged.missing.length === 0) return outcome;
+  if (outcome.exitCode !== EXIT.passed) return outcome;
   const { segments } = merged.plan;
+  const s = merged.summary;
+  if (s.endReason === 'aborted') {
+    return {
+      exitCode: EXIT.thresholdFailed,
+      verdict: `STOPPED: a segment was stopped before its end (Ctrl-C, SIGTERM or a deadline): ${s.sentRequests} of ${s.plannedRequests} requests sent; the figures cover what was sent`,
+    };
+  }
+  if (merged.missing.length === 0) return outcome;
   return {
     exitCode: EXIT.thresholdFailed,
     verdict: `INCOMPLETE: ${merged.missing.length} of ${segments} segments have no result (${merged.missing.map((i) => `${i}/${segments}`).join(', ')}); the figures cover the others`,

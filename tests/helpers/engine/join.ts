@@ -54,6 +54,23 @@ class JoinedStore extends SampleStore {
   override planIndex(index: number): number {
     return this.plan[index] as number;
   }
+
+  /** The joined stages count the plan's requests: those sent of [first, end), found by plan index. */
+  override rangeOf(first: number, end: number): [number, number] {
+    return [this.below(first), this.below(end)];
+  }
+
+  /** How many sent requests have a plan index below `k` (plan indices rise with store indices). */
+  private below(k: number): number {
+    let lo = 0;
+    let hi = this.sent;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.plan[mid] as number) < k) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 }
 
 const WORST: EndReason[] = ['aborted', 'max_duration', 'completed'];
@@ -78,26 +95,28 @@ export function joinSegments(parts: readonly SegmentColumns[], stages?: readonly
   const sent = parts.reduce((n, part) => n + part.intendedMs.length, 0);
   const plan = new Float64Array(sent);
   const store = new JoinedStore(sent, first.info.ticketIdStart, plan);
-  const globalOf = (segment: number, local: number) => segment + local * count;
+  // Where each segment's request landed in the store (a stopped segment leaves holes in the plan).
+  const storeIndex = bySegment.map((part) => new Int32Array(part?.intendedMs.length ?? 0));
   let n = 0;
   for (let k = 0; k < whole.totalRequests && n < sent; k++) {
     const part = bySegment[k % count];
     const local = Math.floor(k / count);
     if (part === undefined || local >= part.intendedMs.length) continue;
     plan[n] = k;
+    (storeIndex[k % count] as Int32Array)[local] = n;
     store.recordSend(n, part.intendedMs[local] as number, part.actualMs[local] as number);
     const end = part.endMs[local] as number;
     if (!Number.isNaN(end)) store.recordEnd(n, end, part.status[local] as number, part.errorCode[local] as ErrorCode);
     n++;
   }
+  const at = (part: SegmentColumns, local: number) => (storeIndex[(part.info.segment?.index ?? 1) - 1] as Int32Array)[local] as number;
   const errors = parts
-    .flatMap((part) => part.errors.map((e) => ({ ...e, index: globalOf((part.info.segment?.index ?? 1) - 1, e.index) })))
+    .flatMap((part) => part.errors.map((e) => ({ ...e, index: at(part, e.index) })))
     .sort((a, b) => a.atMs - b.atMs)
     .slice(0, ERROR_DETAILS);
   const captured = new Map<number, Record<string, string>>();
   for (const part of parts) {
-    const segment = (part.info.segment?.index ?? 1) - 1;
-    for (const [local, headers] of part.captured) captured.set(globalOf(segment, local), headers);
+    for (const [local, headers] of part.captured) captured.set(at(part, local), headers);
   }
   const warnings = parts.flatMap((part) =>
     part.warnings.map((w) => (count > 1 ? `segment ${part.info.segment?.index ?? 1}/${count}: ${w}` : w)),

@@ -21,6 +21,7 @@ import { ResourceMeter } from './resources.ts';
 import { LoadTestResults } from './results.ts';
 import { SampleStore } from './samples.ts';
 import { Scheduler } from './scheduler.ts';
+import { SegmentSchedule } from './segments.ts';
 import { StagedSchedule } from './stages.ts';
 import { BodySigner } from './signing.ts';
 import { percentile, sortedValues } from './statistics.ts';
@@ -509,7 +510,9 @@ class LoadRun {
       windowMs,
       plannedMs: this.o.plannedMs,
     };
-    if (this.o.schedule instanceof StagedSchedule) snapshot.stageIndex = this.o.schedule.stageAt(snapshot.elapsedMs);
+    const { schedule } = this.o;
+    const staged = schedule instanceof SegmentSchedule ? schedule.whole : schedule;
+    if (staged instanceof StagedSchedule) snapshot.stageIndex = staged.stageAt(snapshot.elapsedMs);
     publishProgress(snapshot);
     if (this.o.onProgress === null) return;
     try {

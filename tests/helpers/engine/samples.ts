@@ -56,6 +56,14 @@ export class SampleStore {
     return this.offset + index * this.stride;
   }
 
+  /**
+   * The store indices [from, to) of the sent requests among the stage-plan's requests [first, end)
+   * (indices as this store's stages count them).
+   */
+  rangeOf(first: number, end: number): [number, number] {
+    return [first, Math.max(first, Math.min(end, this.sent))];
+  }
+
   recordSend(index: number, intendedMs: number, actualMs: number): void {
     this.intendedMs[index] = intendedMs;
     this.actualMs[index] = actualMs;

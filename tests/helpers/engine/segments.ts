@@ -70,8 +70,8 @@ export class SegmentSchedule implements Schedule {
 }
 
 /**
- * A staged plan as one segment sees it: each stage's requests are the segment's share of the
- * stage's, in local indices, with the due times of the first and last of them.
+ * A staged plan as one segment sees it: each stage's requests and rates are the segment's share of
+ * the stage's, in local indices, with the due times of the first and last of them.
  */
 export function segmentStages(stages: readonly PlannedStage[], segment: SegmentSpec, whole: Schedule): PlannedStage[] {
   return stages.map((stage) => {
@@ -81,6 +81,9 @@ export function segmentStages(stages: readonly PlannedStage[], segment: SegmentS
     const some = plannedRequests > 0;
     return {
       ...stage,
+      // The segment's share of the rate, as of the requests.
+      targetStartRps: stage.targetStartRps / segment.count,
+      targetEndRps: stage.targetEndRps / segment.count,
       firstRequest,
       plannedRequests,
       firstDueMs: some ? whole.dueTimeMs(globalIndex(segment, firstRequest)) : Number.NaN,

@@ -195,10 +195,8 @@ function plannedSendRps(stages: readonly PlannedStage[], planned: number): numbe
 /** Per-stage figures from the sample columns; `lags` (actual - intended) is by request index. */
 function stageStats(store: SampleStore, stages: readonly PlannedStage[], lags: Float64Array): StageStats[] {
   return stages.map((stage) => {
-    const first = stage.firstRequest;
-    const end = first + stage.plannedRequests;
-    const sentEnd = Math.min(end, store.sent);
-    const sentRequests = Math.max(0, sentEnd - first);
+    const [first, sentEnd] = store.rangeOf(stage.firstRequest, stage.firstRequest + stage.plannedRequests);
+    const sentRequests = sentEnd - first;
     const latencies = new Float64Array(sentRequests);
     let latencyCount = 0;
     let successCount = 0;

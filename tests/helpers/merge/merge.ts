@@ -40,6 +40,10 @@ const PLAN_FIELDS: { field: keyof PlanIdentity; what: string }[] = [
   { field: 'stages', what: 'stages' },
   { field: 'startAt', what: 'shared start (--start-at)' },
   { field: 'ticketIdStart', what: 'first ticket id' },
+  {
+    field: 'answers',
+    what: 'success rule, timeout, payload or signature header (--success-statuses, --success-body, --timeout-ms, --payload, --signature-header)',
+  },
 ];
 
 function checkParts(parts: readonly ResultPart[]): void {

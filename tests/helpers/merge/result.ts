@@ -25,6 +25,17 @@ export interface PlanIdentity {
   segments: number;
   /** The shared start, epoch ms; null for a run without one. */
   startAt: number | null;
+  /** How the run sent and judged its requests, when its caller says (the CLI's flags); null otherwise. */
+  answers: RunAnswers | null;
+}
+
+/** The settings besides the schedule that make two runs comparable: what was sent and what counted as success. */
+export interface RunAnswers {
+  successStatuses: number[];
+  successBody: string;
+  timeoutMs: number;
+  payload: string;
+  signatureHeader: string;
 }
 
 /** Requests per second of the run, by second from its start (the shared start for segments). */
@@ -86,8 +97,8 @@ function even(timeline: Timeline): Timeline {
   return { sent: pad(timeline.sent), succeeded: pad(timeline.succeeded), failed: pad(timeline.failed) };
 }
 
-/** The mergeable result of a finished run. */
-export function runResultOf(results: LoadTestResults): RunResult {
+/** The mergeable result of a finished run; `answers`, the settings its caller ran it with. */
+export function runResultOf(results: LoadTestResults, answers: RunAnswers | null = null): RunResult {
   const { info, store } = results;
   const summary = results.getSummary();
   const segment = info.segment ?? { index: 1, count: 1 };
@@ -128,6 +139,7 @@ export function runResultOf(results: LoadTestResults): RunResult {
       ticketIdStart: info.ticketIdStart,
       segments: segment.count,
       startAt: info.startAt ?? null,
+      answers,
     },
     segment,
     startedAt: info.startedAt,

@@ -49,8 +49,8 @@ export function segmentOptions(plan: ThreadPlan, segment: SegmentSpec, startAt: 
   const checkBody = bodyCheckFor(plan.success.body);
   return {
     ...plan.options,
-    // The plan's connections are shared among the threads.
-    ...(concurrency === undefined ? {} : { concurrency: Math.ceil(concurrency / segment.count) }),
+    // The plan's connections are shared out among the threads (each holds at least one).
+    ...(concurrency === undefined ? {} : { concurrency: concurrencyShare(concurrency, segment) }),
     isSuccess: statusIn(plan.success.statuses),
     ...(checkBody === undefined ? {} : { checkBody }),
     payload: plan.payload === 'wrapped' ? wrappedPayload : flatPayload,
@@ -58,4 +58,10 @@ export function segmentOptions(plan: ThreadPlan, segment: SegmentSpec, startAt: 
     startAt,
     signal,
   };
+}
+
+/** Segment `segment`'s share of `concurrency` connections: the remainder to the first ones, at least one. */
+export function concurrencyShare(concurrency: number, segment: SegmentSpec): number {
+  const share = Math.floor(concurrency / segment.count) + (segment.index <= concurrency % segment.count ? 1 : 0);
+  return Math.max(1, share);
 }

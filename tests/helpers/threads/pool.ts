@@ -3,7 +3,15 @@
 // run's (joinSegments: every request, exact). The threads' progress is summed into one
 // snapshot on the engine's progress channel. For rates one process cannot send on time.
 import { Worker } from 'node:worker_threads';
-import { joinSegments, planStages, publishProgress, type LoadTestResults, type ProgressSnapshot, type SegmentColumns } from '#engine';
+import {
+  defaultTicketIdStart,
+  joinSegments,
+  planStages,
+  publishProgress,
+  type LoadTestResults,
+  type ProgressSnapshot,
+  type SegmentColumns,
+} from '#engine';
 import type { ToParent, ToThread } from './messages.ts';
 import type { ThreadPlan } from './plan.ts';
 
@@ -36,34 +44,41 @@ export async function runOnThreads(plan: ThreadPlan, threads: number, options: T
   if (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS) {
     throw new Error(`workers: expected a whole number of threads from 1 to ${MAX_THREADS}, got ${threads}`);
   }
-  const workers = Array.from(
-    { length: threads },
-    (_, i) =>
-      new Worker(new URL('./thread-entry.mjs', import.meta.url), { workerData: { plan, segment: { index: i + 1, count: threads } } }),
-  );
-  const latest: (ProgressSnapshot | undefined)[] = new Array(threads).fill(undefined);
-  const stopAll = () => workers.forEach((worker) => worker.postMessage({ kind: 'stop' } satisfies ToThread));
+  // One first ticket id for every thread: each picking its own from its clock could overlap.
+  const shared: ThreadPlan = { ...plan, options: { ...plan.options, ticketIdStart: plan.options.ticketIdStart ?? defaultTicketIdStart() } };
+  const workers: Worker[] = [];
   const { signal } = options;
+  const stopAll = () => workers.forEach((worker) => worker.postMessage({ kind: 'stop' } satisfies ToThread));
   signal?.addEventListener('abort', stopAll, { once: true });
   try {
+    for (let i = 0; i < threads; i++) {
+      workers.push(
+        new Worker(new URL('./thread-entry.mjs', import.meta.url), {
+          workerData: { plan: shared, segment: { index: i + 1, count: threads } },
+        }),
+      );
+    }
+    const progress = new ProgressRounds(threads, (snapshot) => {
+      publishProgress(snapshot);
+      options.onProgress?.(snapshot);
+    });
     const ready = workers.map((worker) => new Promise<void>((resolve) => worker.once('message', () => resolve())));
     const outcomes = workers.map(
       (worker, i) =>
         new Promise<SegmentColumns>((resolve, reject) => {
           worker.on('message', (message: ToParent) => {
-            if (message.kind === 'progress') {
-              latest[i] = message.snapshot;
-              const snapshot = sumOf(latest);
-              publishProgress(snapshot);
-              options.onProgress?.(snapshot);
-            } else if (message.kind === 'result') resolve(message.columns);
-            else if (message.kind === 'failed') reject(new Error(`worker ${i + 1}: ${message.message}`));
+            if (message.kind === 'progress') progress.add(i, message.snapshot);
+            else if (message.kind === 'result') {
+              progress.finished(i);
+              resolve(message.columns);
+            } else if (message.kind === 'failed') reject(new Error(`worker ${i + 1}: ${message.message}`));
           });
           worker.once('error', (error) => reject(new Error(`worker ${i + 1}: ${error.message}`)));
           worker.once('exit', (code) => reject(new Error(`worker ${i + 1} exited (code ${code}) before its results`)));
         }),
     );
     let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
     await Promise.race([
       Promise.all(ready),
       Promise.all(outcomes), // a thread that fails while loading
@@ -73,7 +88,16 @@ export async function runOnThreads(plan: ThreadPlan, threads: number, options: T
           READY_TIMEOUT_MS,
         );
       }),
-    ]).finally(() => clearTimeout(timer));
+      // Stopped while the threads load: start them at once; each ends at once with nothing sent.
+      new Promise<void>((resolve) => {
+        onAbort = () => resolve();
+        if (signal?.aborted === true) resolve();
+        else signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      if (onAbort !== undefined) signal?.removeEventListener('abort', onAbort);
+    });
     const startAt = options.startAt ?? Date.now() + START_LEAD_MS;
     if (signal?.aborted === true) stopAll();
     workers.forEach((worker) => worker.postMessage({ kind: 'start', startAt } satisfies ToThread));
@@ -87,12 +111,53 @@ export async function runOnThreads(plan: ThreadPlan, threads: number, options: T
   }
 }
 
-/** The threads' latest snapshots as one: counts added, the P95 the slowest thread's. */
-function sumOf(snapshots: readonly (ProgressSnapshot | undefined)[]): ProgressSnapshot {
+/**
+ * The threads' snapshots in rounds: one summed snapshot once every running thread has sent its
+ * next one, so a reader sees one snapshot per interval, each of the same moment's windows.
+ */
+export class ProgressRounds {
+  private readonly latest: (ProgressSnapshot | undefined)[];
+  private readonly fresh: boolean[];
+  private readonly running: boolean[];
+
+  constructor(
+    threads: number,
+    private readonly emit: (snapshot: ProgressSnapshot) => void,
+  ) {
+    this.latest = new Array<ProgressSnapshot | undefined>(threads).fill(undefined);
+    this.fresh = new Array<boolean>(threads).fill(false);
+    this.running = new Array<boolean>(threads).fill(true);
+  }
+
+  add(thread: number, snapshot: ProgressSnapshot): void {
+    // A second snapshot before the others' first: the round ends with what it has.
+    if (this.fresh[thread] === true) this.flush();
+    this.latest[thread] = snapshot;
+    this.fresh[thread] = true;
+    if (this.running.every((running, i) => !running || this.fresh[i] === true)) this.flush();
+  }
+
+  finished(thread: number): void {
+    this.running[thread] = false;
+  }
+
+  private flush(): void {
+    if (!this.fresh.some(Boolean)) return;
+    this.emit(sumOf(this.latest, this.fresh));
+    this.fresh.fill(false);
+  }
+}
+
+/**
+ * The threads' latest snapshots as one: counts added; the window (P95 and its count) over the
+ * threads that reported in this round, its P95 the slowest thread's.
+ */
+function sumOf(snapshots: readonly (ProgressSnapshot | undefined)[], fresh: readonly boolean[]): ProgressSnapshot {
   const known = snapshots.filter((s): s is ProgressSnapshot => s !== undefined);
+  const windows = snapshots.filter((s, i): s is ProgressSnapshot => s !== undefined && fresh[i] === true);
   const total = (key: 'plannedRequests' | 'sent' | 'completed' | 'inFlight' | 'succeeded' | 'failed' | 'windowCount') =>
     known.reduce((sum, s) => sum + s[key], 0);
-  const p95s = known.map((s) => s.currentP95Ms).filter((p) => !Number.isNaN(p));
+  const p95s = windows.map((s) => s.currentP95Ms).filter((p) => !Number.isNaN(p));
   const stage = known.find((s) => s.stageIndex !== undefined)?.stageIndex;
   return {
     elapsedMs: Math.max(...known.map((s) => s.elapsedMs)),
@@ -103,7 +168,7 @@ function sumOf(snapshots: readonly (ProgressSnapshot | undefined)[]): ProgressSn
     succeeded: total('succeeded'),
     failed: total('failed'),
     currentP95Ms: p95s.length === 0 ? Number.NaN : Math.max(...p95s),
-    windowCount: total('windowCount'),
+    windowCount: windows.reduce((sum, s) => sum + s.windowCount, 0),
     windowMs: Math.max(...known.map((s) => s.windowMs)),
     plannedMs: Math.max(...known.map((s) => s.plannedMs)),
     ...(stage === undefined ? {} : { stageIndex: stage }),

@@ -52,6 +52,7 @@ describe('--segment, --start-at, --workers', () => {
     [['--workers', '2', '--segment', '1/2', '--start-at', String(Date.now() + 1000)], /--workers splits the plan into segments itself/],
     [['--requests', '3', '--workers', '4'], /--workers 4: .*would send none/],
     [['--markdown', 'x.md'], /--markdown is for merge/],
+    [['--workers', '4', '--concurrency', '2'], /--concurrency "2" with --workers 4: .*each needs at least one/],
   ])('%j is refused, naming the flag', (args, message) => {
     expect(usage(['--url', URL, ...args]).message).toMatch(message);
   });
@@ -89,6 +90,7 @@ function result(index: number, count: number, sent: number, latencyMs: number): 
       ticketIdStart: 0,
       segments: count,
       startAt: 1,
+      answers: null,
     },
     segment: { index, count },
     startedAt: new Date(1).toISOString(),
@@ -126,6 +128,34 @@ describe('the merged outcome', () => {
     const half = mergeResults([{ source: 's1', result: result(1, 2, 10, 50) }]);
     const outcome = mergedOutcome(half, evaluateThresholds(thresholds, { load: half.summary }));
     expect(outcome).toEqual({ exitCode: 1, verdict: expect.stringMatching(/^INCOMPLETE: 1 of 2 segments have no result \(2\/2\)/) });
+  });
+
+  it('fails when a segment was stopped before its end, even though every threshold passed', () => {
+    const stopped = { ...result(2, 2, 10, 50), endReason: 'aborted' as const };
+    const merged = mergeResults([
+      { source: 's1', result: result(1, 2, 10, 50) },
+      { source: 's2', result: stopped },
+    ]);
+    const outcome = mergedOutcome(merged, evaluateThresholds(thresholds, { load: merged.summary }));
+    expect(outcome).toEqual({ exitCode: 1, verdict: expect.stringMatching(/^STOPPED: a segment was stopped before its end/) });
+  });
+
+  it('refuses parts run with other success rules or payloads', () => {
+    const answers = {
+      successStatuses: [200],
+      successBody: 'any',
+      timeoutMs: 30000,
+      payload: 'flat',
+      signatureHeader: 'X-Freshdesk-Signature',
+    };
+    const one = { ...result(1, 2, 10, 50), plan: { ...result(1, 2, 10, 50).plan, answers } };
+    const two = { ...result(2, 2, 10, 50), plan: { ...result(2, 2, 10, 50).plan, answers: { ...answers, successStatuses: [200, 202] } } };
+    expect(() =>
+      mergeResults([
+        { source: 'a', result: one },
+        { source: 'b', result: two },
+      ]),
+    ).toThrow(/success rule, timeout, payload/);
   });
 
   it('in Markdown: the verdict, the figures and each threshold', () => {

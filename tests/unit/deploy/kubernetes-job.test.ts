@@ -73,7 +73,10 @@ describe('deploy/kubernetes/load-job.yaml', () => {
     const spec = loadJob.spec!;
     const generators = Number(env.get('GENERATORS')?.value);
     expect(generators).toBe(4);
-    expect(spec).toMatchObject({ completionMode: 'Indexed', completions: generators, parallelism: generators, backoffLimit: 0 });
+    expect(spec).toMatchObject({ completionMode: 'Indexed', completions: generators, parallelism: generators, backoffLimitPerIndex: 0 });
+    // One failed segment must not stop the others (a Job-wide backoffLimit would).
+    expect(spec).not.toHaveProperty('backoffLimit');
+    expect(spec).not.toHaveProperty('maxFailedIndexes');
     expect(spec.activeDeadlineSeconds).toBeGreaterThan(0);
     expect(spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
     expect(spec.template.spec?.restartPolicy).toBe('Never');

@@ -7,6 +7,9 @@ import { flatPayload, wrappedPayload } from '../../helpers/engine/payloads.ts';
 import { joinSegments, type SegmentColumns } from '../../helpers/engine/join.ts';
 import { runLoadTest } from '../../helpers/engine/load-test.ts';
 import { runOnThreads, threadPlanOf, threadRunner, type ThreadPlan } from '../../helpers/threads/index.ts';
+import { concurrencyShare } from '../../helpers/threads/plan.ts';
+import { ProgressRounds } from '../../helpers/threads/pool.ts';
+import type { ProgressSnapshot } from '../../helpers/engine/options.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
 
 const SECRET = 'threads_secret';
@@ -119,20 +122,66 @@ describe('joinSegments', () => {
     endMs: Float64Array.from({ length: sent }, (_, j) => (index - 1 + 2 * j) * 100 + 5),
     status: new Uint16Array(sent).fill(200),
     errorCode: new Uint8Array(sent),
-    errors: [],
     warnings: index === 2 ? ['late'] : [],
-    captured: [[0, { 'ratelimit-remaining': String(index) }]],
+    captured: [
+      [0, { 'ratelimit-remaining': String(index) }],
+      [sent - 1, { 'ratelimit-remaining': `last of ${index}` }],
+    ],
+    errors: index === 1 && sent === 5 ? [{ index: 4, ticketId: 108, errorClass: 'timeout', status: 0, message: 'slow', atMs: 900 }] : [],
   });
 
   it('keeps the plan indices of a stopped segment’s holes: ticket ids stay those sent', () => {
     const results = joinSegments([columns(1, 5), columns(2, 2)]);
     expect(results.samples.map((s) => s.ticketId)).toEqual([100, 101, 102, 103, 104, 106, 108]);
     expect(results.info.endReason).toBe('aborted');
+    // Headers and errors follow their requests into the joined store, past the hole (plan index 5).
     expect(results.capturedHeaders.get(1)).toEqual({ 'ratelimit-remaining': '2' });
+    expect(results.capturedHeaders.get(6)).toEqual({ 'ratelimit-remaining': 'last of 1' });
+    expect(results.sample(6).ticketId).toBe(108);
+    expect(results.getSummary().errors[0]).toMatchObject({ index: 6, ticketId: 108 });
     expect(results.getSummary().warnings).toContain('segment 2/2: late');
   });
 
   it('refuses a segment twice', () => {
     expect(() => joinSegments([columns(1, 5), columns(1, 5)])).toThrow(/comes twice/);
+  });
+});
+
+describe('the threads’ share of a run', () => {
+  it('connections are shared out exactly, the remainder to the first threads, at least one each', () => {
+    expect([1, 2, 3, 4].map((index) => concurrencyShare(10, { index, count: 4 }))).toEqual([3, 3, 2, 2]);
+    expect([1, 2].map((index) => concurrencyShare(50, { index, count: 2 }))).toEqual([25, 25]);
+    expect(concurrencyShare(1, { index: 2, count: 2 })).toBe(1);
+  });
+
+  it('progress comes in rounds: one summed snapshot per interval, its window from that round only', () => {
+    const emitted: ProgressSnapshot[] = [];
+    const rounds = new ProgressRounds(2, (snapshot) => emitted.push(snapshot));
+    const snap = (sent: number, p95: number, windowCount: number): ProgressSnapshot => ({
+      elapsedMs: 1000,
+      plannedRequests: 100,
+      sent,
+      completed: sent,
+      inFlight: 0,
+      succeeded: sent,
+      failed: 0,
+      currentP95Ms: p95,
+      windowCount,
+      windowMs: 1000,
+      plannedMs: 5000,
+    });
+    rounds.add(0, snap(10, 900, 10));
+    expect(emitted).toHaveLength(0); // waits for the other thread's
+    rounds.add(1, snap(12, 100, 12));
+    expect(emitted).toHaveLength(1);
+    expect(emitted[0]).toMatchObject({ sent: 22, windowCount: 22, currentP95Ms: 900, plannedRequests: 200 });
+    // Thread 0 reports twice before thread 1 does: the round ends without thread 1's stale window.
+    rounds.add(0, snap(20, 50, 10));
+    rounds.add(0, snap(30, 60, 10));
+    expect(emitted).toHaveLength(2);
+    expect(emitted[1]).toMatchObject({ sent: 32, windowCount: 10, currentP95Ms: 50 });
+    rounds.finished(1);
+    rounds.add(0, snap(40, 70, 10)); // thread 1 is done: thread 0 alone makes a round
+    expect(emitted).toHaveLength(4);
   });
 });
