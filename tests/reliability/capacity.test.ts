@@ -45,18 +45,25 @@ const SMALL_BOUNDS = {
 };
 
 /** Known capacities: slots, service ms, and the ramp's start and ceiling around them. */
-const CASES = [
+const CASES: { slots: number; serviceMs: number; startRps: number; maxRps: number; workers?: number }[] = [
   { slots: 2, serviceMs: 40, startRps: 10, maxRps: 200 }, // 50/s
   { slots: 6, serviceMs: 40, startRps: 20, maxRps: 400 }, // 150/s: the service the old rule measured at 200/s
   { slots: 12, serviceMs: 20, startRps: 100, maxRps: 1000 }, // 600/s
-] as const;
+  { slots: 6, serviceMs: 40, startRps: 20, maxRps: 400, workers: 2 }, // 150/s again, each step on two worker threads
+];
 
 describe('the capacity spec against a target of known capacity (C slots of L ms, FIFO)', () => {
-  for (const { slots, serviceMs, startRps, maxRps } of CASES) {
+  for (const { slots, serviceMs, startRps, maxRps, workers } of CASES) {
     const known = (slots * 1000) / serviceMs;
-    it(`C=${slots}, L=${serviceMs} ms: finds ${known}/s within 10 %, limited by the service's throughput`, async () => {
+    const on = workers === undefined ? '' : `, on ${workers} worker threads (CAPACITY_WORKERS)`;
+    it(`C=${slots}, L=${serviceMs} ms: finds ${known}/s within 10 %, limited by the service's throughput${on}`, async () => {
       server = await startCapacityServer({ slots, serviceMs, secret: SECRET });
-      const settings = { ...SMALL_BOUNDS, CAPACITY_START_RPS: String(startRps), CAPACITY_MAX_RPS: String(maxRps) };
+      const settings = {
+        ...SMALL_BOUNDS,
+        CAPACITY_START_RPS: String(startRps),
+        CAPACITY_MAX_RPS: String(maxRps),
+        ...(workers === undefined ? {} : { CAPACITY_WORKERS: String(workers) }),
+      };
       const run = await runCapacitySpec({ ...settings, WEBHOOK_URL: server.webhookUrl }, 150_000);
       expect(run.code, run.output).toBe(0);
       const capacity = run.report?.extra?.capacity as {
