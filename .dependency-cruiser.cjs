@@ -36,18 +36,12 @@ module.exports = {
       to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: '^tests/helpers/engine/' },
     },
     {
-      name: 'merge-reads-the-engine-only',
+      name: 'over-the-engine-only',
       severity: 'error',
-      comment: 'merge/ combines run results: it imports the engine face and its own modules, nothing of the suite around them.',
-      from: { path: '^tests/helpers/merge/' },
-      to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: ['^tests/helpers/merge/', '^tests/helpers/engine/index\\.ts$'] },
-    },
-    {
-      name: 'threads-run-the-engine-only',
-      severity: 'error',
-      comment: 'threads/ runs the engine on worker threads: it imports the engine face and its own modules only.',
-      from: { path: '^tests/helpers/threads/' },
-      to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: ['^tests/helpers/threads/', '^tests/helpers/engine/index\\.ts$'] },
+      comment:
+        'merge/ (combining run results) and threads/ (the engine on worker threads) import the engine face and their own modules, nothing of the suite around them.',
+      from: { path: '^tests/helpers/(merge|threads)/' },
+      to: { path: '^(tests|stack|scripts|bench)/|^[^/]+\\.ts$', pathNot: ['^tests/helpers/$1/', '^tests/helpers/engine/index\\.ts$'] },
     },
     {
       name: 'engine-not-to-vitest',

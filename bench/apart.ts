@@ -7,7 +7,7 @@ import { latencyStats } from '#engine';
 import { latencyRecord, mergeLatency, statsOf } from '../tests/helpers/merge/index.ts';
 import { runOnThreads, type ThreadPlan } from '../tests/helpers/threads/index.ts';
 import type { BenchContext, BenchOutcome } from './context.ts';
-import { median, rateErrorPercent, rateFromSpan } from './measures.ts';
+import { lognormalLatencies, median, rateErrorPercent, rateFromSpan } from './measures.ts';
 import { SECRET } from './peers.ts';
 import { fixed, thousands } from './report.ts';
 
@@ -18,35 +18,10 @@ export const UNION_RATE_TARGET_PERCENT = 0.5;
 /** Merged percentiles within this of those of all the values together. */
 export const MERGE_ERROR_TARGET_PERCENT = 0.5;
 
-/** A deterministic pseudo-random stream (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function lognormal(count: number, medianMs: number, seed: number): Float64Array {
-  const next = random(seed);
-  return Float64Array.from(
-    { length: count },
-    () => medianMs * Math.exp(0.6 * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())),
-  );
-}
-
 /** The largest relative error, in percent, of the merged P50/P90/P95/P99 of `parts`. */
-function mergeErrorPercent(parts: Float64Array[]): number {
+function mergeErrorPercent(parts: number[][]): number {
   const merged = statsOf(mergeLatency(parts.map((values) => latencyRecord(values))));
-  const all = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    all.set(part, at);
-    at += part.length;
-  }
-  const exact = latencyStats(all);
+  const exact = latencyStats(parts.flat());
   return Math.max(...(['p50Ms', 'p90Ms', 'p95Ms', 'p99Ms'] as const).map((key) => (Math.abs(merged[key] - exact[key]) / exact[key]) * 100));
 }
 
@@ -99,10 +74,10 @@ export async function benchApart(ctx: BenchContext): Promise<BenchOutcome> {
 
   const perPart = ctx.settings.smoke ? 30_000 : 250_000; // past MAX_KEPT_VALUES in all: the histograms merge
   const mergeError = mergeErrorPercent([
-    lognormal(perPart, 40, 1),
-    lognormal(perPart, 45, 2),
-    lognormal(perPart, 38, 3),
-    lognormal(perPart, 120, 4),
+    lognormalLatencies(perPart, 40, 1),
+    lognormalLatencies(perPart, 45, 2),
+    lognormalLatencies(perPart, 38, 3),
+    lognormalLatencies(perPart, 120, 4),
   ]);
 
   const figures = counts

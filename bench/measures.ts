@@ -47,3 +47,23 @@ export function idealLatencies(plan: StallPlan): Float64Array {
 export function quantile(values: ArrayLike<number>, p: number): number {
   return percentile(sortedValues(values), p);
 }
+
+/** A deterministic pseudo-random stream in [0, 1) (mulberry32), so a figure or a failure reproduces. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` log-normal latencies around `medianMs` with a slow tail, as a service answers; the same for the same seed. */
+export function lognormalLatencies(count: number, medianMs: number, seed: number): number[] {
+  const next = seededRandom(seed);
+  return Array.from(
+    { length: count },
+    () => medianMs * Math.exp(0.6 * Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next())),
+  );
+}

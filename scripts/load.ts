@@ -19,7 +19,7 @@ import {
   type LoadTestOptions,
   type LoadTestResults,
 } from '#engine';
-import { evaluateThresholds, formatThresholds, type Threshold, type ThresholdResult } from '../tests/helpers/analysis/index.ts';
+import { evaluateThresholds, formatThresholds } from '../tests/helpers/analysis/index.ts';
 import {
   buildCommandReport,
   buildMergeReport,
@@ -189,13 +189,6 @@ async function main(): Promise<void> {
   process.off('SIGTERM', onSignal);
 }
 
-interface MergeOutput {
-  name: string;
-  reportDir: string;
-  markdown: string | null;
-  startedAt: Date;
-}
-
 /** The plan on --workers threads, its segments joined into one run (every request, exact). */
 async function onThreads(command: LoadCommand, signal: AbortSignal): Promise<LoadTestResults> {
   const { startAt: _startAt, ...options } = command.options;
@@ -206,41 +199,6 @@ async function onThreads(command: LoadCommand, signal: AbortSignal): Promise<Loa
   const startAt = command.settings.startAt ?? undefined;
   const run = await runOnThreads(plan, command.workers, { signal, ...(startAt === undefined ? {} : { startAt }) });
   return run.results;
-}
-
-/** Prints, judges and files merged results; returns the exit code. */
-function finishMerged(
-  merged: MergedRun,
-  parts: readonly ResultPart[],
-  thresholdsAsked: readonly Threshold[],
-  out: MergeOutput,
-  interruption: Interruption,
-): number {
-  console.log(formatSummary(merged.summary));
-  console.log(mergeLine(merged));
-  const thresholds: ThresholdResult[] = evaluateThresholds(thresholdsAsked, { [PHASE]: merged.summary });
-  if (thresholds.length > 0) console.log(formatThresholds(thresholds));
-  const outcome = mergedOutcome(merged, thresholds, interruption);
-  let exitCode: number = outcome.exitCode;
-  try {
-    const report = buildMergeReport({
-      name: out.name,
-      merged,
-      sources: parts.map((part) => part.source),
-      startedAt: out.startedAt,
-      finishedAt: new Date(),
-      thresholds,
-      outcome,
-      reportDir: out.reportDir,
-    });
-    console.log(`Report: ${writeSpecReport(out.reportDir, report)}`);
-    if (out.markdown !== null) appendFileSync(out.markdown, mergeMarkdown(merged, thresholds, outcome));
-  } catch (error) {
-    console.error(`load: could not write the report to ${out.reportDir}: ${(error as Error).message}`);
-    if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
-  }
-  console.log(outcome.verdict);
-  return exitCode;
 }
 
 /** `npm run load -- merge PATH...`: the results of one plan's segments, as one run. */
@@ -260,13 +218,32 @@ function merge(command: MergeCommand): void {
     throw error;
   }
   const startedAt = new Date();
-  const out = {
-    name: `merge-${reportNameFor(startedAt).replace(/^load-/, '')}`,
-    reportDir: resolve(command.reportDir),
-    markdown: command.markdown,
-    startedAt,
-  };
-  process.exitCode = finishMerged(merged, parts, command.thresholds, out, null);
+  const reportDir = resolve(command.reportDir);
+  console.log(formatSummary(merged.summary));
+  console.log(mergeLine(merged));
+  const thresholds = evaluateThresholds(command.thresholds, { [PHASE]: merged.summary });
+  if (thresholds.length > 0) console.log(formatThresholds(thresholds));
+  const outcome = mergedOutcome(merged, thresholds);
+  let exitCode: number = outcome.exitCode;
+  try {
+    const report = buildMergeReport({
+      name: `merge-${reportNameFor(startedAt).replace(/^load-/, '')}`,
+      merged,
+      sources: parts.map((part) => part.source),
+      startedAt,
+      finishedAt: new Date(),
+      thresholds,
+      outcome,
+      reportDir,
+    });
+    console.log(`Report: ${writeSpecReport(reportDir, report)}`);
+    if (command.markdown !== null) appendFileSync(command.markdown, mergeMarkdown(merged, thresholds, outcome));
+  } catch (error) {
+    console.error(`load: could not write the report to ${reportDir}: ${(error as Error).message}`);
+    if (exitCode === EXIT.passed) exitCode = EXIT.thresholdFailed;
+  }
+  console.log(outcome.verdict);
+  process.exitCode = exitCode;
 }
 
 /**

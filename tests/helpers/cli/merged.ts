@@ -3,10 +3,10 @@
 // shape, and the Markdown summary for a CI job's page. Pure.
 import type { LoadTestSummary } from '#engine';
 import { describeThreshold, type ThresholdResult } from '../analysis/index.ts';
-import { parseConfig } from '../config/index.ts';
 import type { MergedRun } from '../merge/index.ts';
 import { defaultTitle, reportBase, type SpecReport } from '../report/index.ts';
 import { PHASE } from './arguments.ts';
+import { externalConfig, externalEndpoints } from './report.ts';
 import { EXIT, outcomeOf, type Interruption, type Outcome } from './outcome.ts';
 
 /**
@@ -55,21 +55,10 @@ export interface MergeReportInput {
 /** The merged run's report: the summary of the whole plan, its thresholds, and which parts it holds. */
 export function buildMergeReport(input: MergeReportInput): SpecReport {
   const { merged } = input;
-  const config = parseConfig({
-    WEBHOOK_STACK: 'external',
-    WEBHOOK_URL: merged.plan.url,
-    WEBHOOK_SECRET: '[redacted]',
-    PERF_REPORT_DIR: input.reportDir,
-    RATE_LIMIT: 'none',
-  });
-  const stack = {
-    provider: 'external' as const,
-    reason: `npm run load: ${merged.plan.segments} segments merged`,
-    webhookUrl: merged.plan.url,
-    healthUrl: '',
-    metricsUrl: '',
-    details: { command: 'npm run load -- merge' },
-  };
+  const { url, answers } = merged.plan;
+  // The parts' success rule and timeout, when the command that wrote them said (all parts agree: merge checked).
+  const config = externalConfig({ url, reportDir: input.reportDir, ...(answers === null ? {} : answers) });
+  const stack = externalEndpoints(url, `npm run load: ${merged.plan.segments} segments merged`, 'npm run load -- merge');
   const context = { config, stack, runStartedAt: input.startedAt.toISOString() };
   return {
     ...reportBase(input.name, `${defaultTitle(merged.summary)} (${merged.plan.segments} segments merged)`, context, input.startedAt),

@@ -25,27 +25,35 @@ export function reportNameFor(startedAt: Date): string {
  * Call it before the run: it throws ConfigError on a setting the suite would refuse.
  */
 export function commandConfig(settings: CommandSettings): PerfConfig {
+  return externalConfig(settings);
+}
+
+/** What a command's report records of the service: its URL, the success rule and timeout when known. */
+export interface ExternalTarget {
+  url: string;
+  reportDir: string;
+  successStatuses?: readonly number[];
+  successBody?: string;
+  timeoutMs?: number;
+}
+
+/** The suite's configuration for an external service at `target.url` (the others left at their defaults). */
+export function externalConfig(target: ExternalTarget): PerfConfig {
   return parseConfig({
     WEBHOOK_STACK: 'external',
-    WEBHOOK_URL: settings.url,
+    WEBHOOK_URL: target.url,
     WEBHOOK_SECRET: REDACTED,
-    SUCCESS_STATUSES: formatStatuses(settings.successStatuses),
-    SUCCESS_BODY: settings.successBody,
-    REQUEST_TIMEOUT_MS: String(settings.timeoutMs),
-    PERF_REPORT_DIR: settings.reportDir,
+    ...(target.successStatuses === undefined ? {} : { SUCCESS_STATUSES: formatStatuses([...target.successStatuses]) }),
+    ...(target.successBody === undefined ? {} : { SUCCESS_BODY: target.successBody }),
+    ...(target.timeoutMs === undefined ? {} : { REQUEST_TIMEOUT_MS: String(target.timeoutMs) }),
+    PERF_REPORT_DIR: target.reportDir,
     RATE_LIMIT: 'none',
   });
 }
 
-export function commandEndpoints(settings: CommandSettings): StackEndpoints {
-  return {
-    provider: 'external',
-    reason: 'npm run load --url (an ad-hoc run from the shell)',
-    webhookUrl: settings.url,
-    healthUrl: '',
-    metricsUrl: '',
-    details: { command: 'npm run load' },
-  };
+/** The endpoints of an external service a command loaded (`reason`: how, `command`: which). */
+export function externalEndpoints(url: string, reason: string, command: string): StackEndpoints {
+  return { provider: 'external', reason, webhookUrl: url, healthUrl: '', metricsUrl: '', details: { command } };
 }
 
 export interface CommandRun {
@@ -62,7 +70,8 @@ export interface CommandRun {
 /** The report of one run: `aborted` when it stopped early (Ctrl-C or --max-duration-ms), else `completed`. */
 export function buildCommandReport(run: CommandRun): SpecReport {
   const { settings, summary } = run;
-  const context = { config: run.config, stack: commandEndpoints(settings), runStartedAt: run.startedAt.toISOString() };
+  const stack = externalEndpoints(settings.url, 'npm run load --url (an ad-hoc run from the shell)', 'npm run load');
+  const context = { config: run.config, stack, runStartedAt: run.startedAt.toISOString() };
   return {
     ...reportBase(reportNameFor(run.startedAt), `${defaultTitle(summary)} (npm run load)`, context, run.startedAt),
     status: summary.endReason === 'completed' ? 'completed' : 'aborted',

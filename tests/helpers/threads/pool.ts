@@ -155,7 +155,7 @@ export class ProgressRounds {
 function sumOf(snapshots: readonly (ProgressSnapshot | undefined)[], fresh: readonly boolean[]): ProgressSnapshot {
   const known = snapshots.filter((s): s is ProgressSnapshot => s !== undefined);
   const windows = snapshots.filter((s, i): s is ProgressSnapshot => s !== undefined && fresh[i] === true);
-  const total = (key: 'plannedRequests' | 'sent' | 'completed' | 'inFlight' | 'succeeded' | 'failed' | 'windowCount') =>
+  const total = (key: 'plannedRequests' | 'sent' | 'completed' | 'inFlight' | 'succeeded' | 'failed') =>
     known.reduce((sum, s) => sum + s[key], 0);
   const p95s = windows.map((s) => s.currentP95Ms).filter((p) => !Number.isNaN(p));
   const stage = known.find((s) => s.stageIndex !== undefined)?.stageIndex;

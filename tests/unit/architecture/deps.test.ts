@@ -128,8 +128,10 @@ describe('the dependency rules (.dependency-cruiser.cjs)', () => {
       expect(pairs(violations, 'model-is-a-leaf')).toEqual(['tests/helpers/model/index.ts -> tests/helpers/config/index.ts']);
       // A type-only import of the engine face is what model/ may do (model/ran.ts): not reported.
       expect(pairs(violations, 'model-reads-engine-types-only')).toEqual(['tests/helpers/model/runs.ts -> tests/helpers/engine/index.ts']);
-      expect(pairs(violations, 'merge-reads-the-engine-only')).toEqual(['tests/helpers/merge/index.ts -> tests/helpers/report/index.ts']);
-      expect(pairs(violations, 'threads-run-the-engine-only')).toEqual(['tests/helpers/threads/index.ts -> tests/helpers/config/index.ts']);
+      expect(pairs(violations, 'over-the-engine-only')).toEqual([
+        'tests/helpers/merge/index.ts -> tests/helpers/report/index.ts',
+        'tests/helpers/threads/index.ts -> tests/helpers/config/index.ts',
+      ]);
       expect(pairs(violations, 'library-face-through-faces')).toEqual(['tests/helpers/index.ts -> tests/helpers/report/render.ts']);
       expect(pairs(violations, 'parts-through-faces')).toEqual(['tests/helpers/report/index.ts -> tests/helpers/analysis/deep.ts']);
       expect(pairs(violations, 'outside-through-faces')).toEqual(['scripts/tool.ts -> tests/helpers/report/render.ts']);

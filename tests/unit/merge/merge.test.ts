@@ -11,6 +11,7 @@ import { MergeError, mergeResults, type ResultPart } from '../../helpers/merge/m
 import { readRunResults, writeRunResult } from '../../helpers/merge/files.ts';
 import { resultFileName, runResultOf, type RunResult } from '../../helpers/merge/result.ts';
 import { startTestServer, type TestServer } from '../engine/test-server.ts';
+import { lognormalLatencies } from '../../../bench/measures.ts';
 
 const SECRET = 'merge_secret';
 let server: TestServer | undefined;
@@ -21,30 +22,15 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-/** A deterministic pseudo-random stream (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Log-normal latencies around `medianMs`, with a slow tail: what a service answers. */
-function latencies(count: number, medianMs: number, seed: number): number[] {
-  const next = random(seed);
-  return Array.from({ length: count }, () => {
-    const normal = Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
-    return medianMs * Math.exp(0.6 * normal);
-  });
-}
-
 describe('merged latency distributions', () => {
   it('are within 0.5 % of the percentiles of all the samples together, past what values are kept for', () => {
     // Four parts of unlike distributions (a slow segment among fast ones), 240,000 values in all.
-    const parts = [latencies(60_000, 40, 1), latencies(60_000, 45, 2), latencies(60_000, 38, 3), latencies(60_000, 120, 4)];
+    const parts = [
+      lognormalLatencies(60_000, 40, 1),
+      lognormalLatencies(60_000, 45, 2),
+      lognormalLatencies(60_000, 38, 3),
+      lognormalLatencies(60_000, 120, 4),
+    ];
     const merged = mergeLatency(parts.map((values) => latencyRecord(values)));
     expect(merged.valuesMs).toBeNull(); // 240,000 > MAX_KEPT_VALUES: the histogram's path
     const got = statsOf(merged);
@@ -60,7 +46,7 @@ describe('merged latency distributions', () => {
   });
 
   it('are exact (to the microsecond) while every part kept its values', () => {
-    const parts = [latencies(3000, 20, 5), latencies(2000, 80, 6)];
+    const parts = [lognormalLatencies(3000, 20, 5), lognormalLatencies(2000, 80, 6)];
     const got = statsOf(mergeLatency(parts.map((values) => latencyRecord(values))));
     const want = latencyStats(parts.flat());
     expect(got.exact).toBe(true);
@@ -69,7 +55,7 @@ describe('merged latency distributions', () => {
   });
 
   it('negative control: a histogram at 1 significant digit would be off by more than 0.5 % (the test can fail)', () => {
-    const values = latencies(50_000, 40, 7);
+    const values = lognormalLatencies(50_000, 40, 7);
     const p95 = latencyStats(values).p95Ms;
     const coarse = 10 ** Math.floor(Math.log10(p95)); // one digit
     expect(Math.abs(Math.ceil(p95 / coarse) * coarse - p95) / p95).toBeGreaterThan(0.005);
