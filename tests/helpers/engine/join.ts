@@ -134,6 +134,8 @@ export function joinSegments(parts: readonly SegmentColumns[], stages?: readonly
     slotWaits: parts.reduce((sum, part) => sum + part.info.slotWaits, 0),
     ...(first.info.startAt === undefined ? {} : { startAt: first.info.startAt }),
   };
+  const lateStartMs = Math.max(0, ...parts.map((part) => part.info.lateStartMs ?? 0));
+  if (lateStartMs > 0) info.lateStartMs = lateStartMs;
   const resources = busiest(parts);
   if (resources !== undefined) info.resources = resources;
   return new LoadTestResults(info, store, errors, warnings, captured);

@@ -143,6 +143,7 @@ class LoadRun {
   /** The generator's CPU and event loop, read at the start and the end only (no per-request cost). */
   private readonly meter = new ResourceMeter();
   private startedAt = '';
+  private lateStartMs = 0;
   /** The wait for a shared start (startAt); undefined once the schedule has begun. */
   private startTimer: NodeJS.Timeout | undefined;
   private began = false;
@@ -198,6 +199,7 @@ class LoadRun {
       this.startedAt = new Date(startAt ?? wallNow).toISOString();
       const waitMs = Math.max(0, this.t0 - perfNow);
       if (startAt !== null && wallNow - startAt > LATE_START_WARNING_MS) {
+        this.lateStartMs = wallNow - startAt;
         this.warnings.push(
           `The run began ${wallNow - startAt} ms after its shared start (startAt ${this.startedAt}): the requests due before then ` +
             'were sent at once, late; their latency counts from their intended time. Fix the start further ahead of every segment.',
@@ -469,6 +471,7 @@ class LoadRun {
         requestsPerSecond: this.o.requestsPerSecond,
         ...(this.o.segment === null ? {} : { segment: this.o.segment, whole: this.o.whole }),
         ...(this.o.startAt === null ? {} : { startAt: this.o.startAt }),
+        ...(this.lateStartMs > 0 ? { lateStartMs: this.lateStartMs } : {}),
         ...(this.o.stages === null ? {} : { stages: this.o.stages.stages }),
         concurrency: this.o.concurrency,
         ticketIdStart: this.o.ticketIdStart,

@@ -471,10 +471,20 @@ function segmentPlan(whole: Plan, segment: SegmentSpec): Plan {
   };
 }
 
+/** Below this, a start is epoch seconds given for milliseconds (1e11 ms is in 1973; 1e11 s in the year 5138). */
+const EPOCH_SECONDS_BELOW = 1e11;
+
 function resolveStartAt(value: unknown, plannedMs: number, nowMs = Date.now()): number | null {
   if (value === undefined) return null;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
     throw new LoadTestOptionError('startAt', value, 'a whole number of epoch milliseconds (Date.now() + 30_000: in 30 s), or omit it');
+  }
+  if (value < EPOCH_SECONDS_BELOW) {
+    throw new LoadTestOptionError(
+      'startAt',
+      value,
+      `epoch milliseconds; ${value} reads as epoch seconds (${new Date(value * 1000).toISOString()}): multiply it by 1000`,
+    );
   }
   if (value - nowMs > MAX_START_AHEAD_MS) {
     throw new LoadTestOptionError(

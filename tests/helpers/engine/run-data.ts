@@ -36,6 +36,8 @@ export interface ScheduleStats {
   concurrency: number;
   /** How often a due request found every slot busy (the concurrency cap was reached). */
   slotWaits: number;
+  /** How late the run began after its shared start, ms; absent when it began on time. */
+  lateStartMs?: number;
 }
 
 /** The generator's resources over one run, with the verdict (LoadTestSummary.generator). */
@@ -85,6 +87,8 @@ export interface RunInfo {
   whole?: { totalRequests: number; requestsPerSecond: number | null };
   /** The shared start, epoch ms, when the run was given one (startedAt is then that instant). */
   startAt?: number;
+  /** How late the run began after its shared start, ms, when over the warning's 100 ms. */
+  lateStartMs?: number;
   /** The generator process's CPU and event loop from the start to the end (absent when not measured). */
   resources?: MeasuredResources;
 }

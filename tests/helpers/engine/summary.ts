@@ -97,7 +97,15 @@ export interface SummaryInput {
   /** The plan and how the run went (only the figures a summary needs). */
   info: Pick<
     RunInfo,
-    'plannedRequests' | 'requestsPerSecond' | 'stages' | 'concurrency' | 'durationMs' | 'endReason' | 'slotWaits' | 'resources'
+    | 'plannedRequests'
+    | 'requestsPerSecond'
+    | 'stages'
+    | 'concurrency'
+    | 'durationMs'
+    | 'endReason'
+    | 'slotWaits'
+    | 'lateStartMs'
+    | 'resources'
   >;
   errors: readonly ErrorRecord[];
   /** Warnings the engine collected during the run. */
@@ -150,6 +158,7 @@ export function buildSummary(input: SummaryInput): LoadTestSummary {
     lagMaxMs: sent > 0 ? (sortedLags[sent - 1] as number) : Number.NaN,
     concurrency: info.concurrency,
     slotWaits: info.slotWaits,
+    ...(info.lateStartMs === undefined ? {} : { lateStartMs: info.lateStartMs }),
   };
 
   const durationSeconds = info.durationMs / 1000;
@@ -244,9 +253,11 @@ export function lagWarning(schedule: ScheduleStats): string {
   const sentences = [
     `Schedule lag P99 ${schedule.lagP99Ms.toFixed(1)} ms exceeds ${LAG_WARNING_MS} ms (max ${schedule.lagMaxMs.toFixed(1)} ms): ` +
       'the load generator, not the server, fell behind its schedule, because ' +
-      (schedule.slotWaits > 0
-        ? `due requests waited ${schedule.slotWaits} times for one of the ${schedule.concurrency} concurrency slots`
-        : 'the generator process was too busy to send on time (CPU contention or a rate too high for one process)'),
+      (schedule.lateStartMs !== undefined
+        ? `the run began ${schedule.lateStartMs.toFixed(0)} ms after its shared start (--start-at), so the requests due before then went out at once`
+        : schedule.slotWaits > 0
+          ? `due requests waited ${schedule.slotWaits} times for one of the ${schedule.concurrency} concurrency slots`
+          : 'the generator process was too busy to send on time (CPU contention or a rate too high for one process)'),
   ];
   const target = schedule.targetRps;
   const achieved = schedule.achievedSendRps;
@@ -256,7 +267,10 @@ export function lagWarning(schedule: ScheduleStats): string {
     sentences.push(
       shortfallPercent > SEND_RATE_SHORTFALL_PERCENT
         ? `${rates} (${shortfallPercent.toFixed(1)} % lower): the server was offered less load than planned`
-        : `${rates}: the server was offered the planned rate, but requests went out later than scheduled ` +
+        : -shortfallPercent > SEND_RATE_SHORTFALL_PERCENT
+          ? `${rates} (${(-shortfallPercent).toFixed(1)} % higher): the late requests went out together, in a catch-up burst ` +
+            '(response times count from the intended start)'
+          : `${rates}: the server was offered the planned rate, but requests went out later than scheduled ` +
             '(response times count from the intended start)',
     );
   }

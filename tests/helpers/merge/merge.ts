@@ -148,6 +148,8 @@ export function mergeResults(parts: readonly ResultPart[]): MergedRun {
     concurrency: results.reduce((n, r) => n + r.concurrency, 0),
     slotWaits: results.reduce((n, r) => n + r.slotWaits, 0),
   };
+  const lateStartMs = Math.max(0, ...results.map((r) => r.lateStartMs ?? 0));
+  if (lateStartMs > 0) schedule.lateStartMs = lateStartMs;
   const endReason = results.some((r) => r.endReason === 'aborted')
     ? 'aborted'
     : results.some((r) => r.endReason === 'max_duration')

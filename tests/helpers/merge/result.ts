@@ -64,6 +64,8 @@ export interface RunResult {
   endReason: 'completed' | 'max_duration' | 'aborted';
   concurrency: number;
   slotWaits: number;
+  /** How late this segment began after the shared start, ms; absent when on time. */
+  lateStartMs?: number;
   /** When this segment's first and last requests were due and sent, ms from the start; null when none. */
   firstDueMs: number | null;
   lastDueMs: number | null;
@@ -151,6 +153,7 @@ export function runResultOf(results: LoadTestResults, answers: RunAnswers | null
     endReason: info.endReason,
     concurrency: info.concurrency,
     slotWaits: info.slotWaits,
+    ...(info.lateStartMs === undefined ? {} : { lateStartMs: info.lateStartMs }),
     firstDueMs: mode === 'stages' ? (withRequests[0]?.firstDueMs ?? null) : dueOf(0),
     lastDueMs: mode === 'stages' ? (withRequests[withRequests.length - 1]?.lastDueMs ?? null) : dueOf(planned - 1),
     firstSendMs: sent > 0 ? (store.actualMs[0] as number) : null,

@@ -76,6 +76,10 @@ describe('segments of one schedule', () => {
     expect(() => validateOptions({ ...base, totalRequests: 3, segment: { index: 4, count: 4 } })).toThrow(/would send none/);
     expect(() => validateOptions({ ...base, startAt: Date.now() + 2 * 3600_000 })).toThrow(/at most an hour ahead/);
     expect(() => validateOptions({ ...base, startAt: Date.now() - 120_000 })).toThrow(/"startAt".*s ago/);
+    // Epoch seconds for milliseconds: said as such, with the fix.
+    expect(() => validateOptions({ ...base, startAt: Math.floor(Date.now() / 1000) + 60 })).toThrow(
+      /reads as epoch seconds .*multiply it by 1000/,
+    );
     const resolved = validateOptions({ ...base, requestsPerSecond: 30, segment: { index: 2, count: 3 } });
     expect(resolved.totalRequests).toBe(3);
     expect(resolved.requestsPerSecond).toBe(10);
@@ -128,8 +132,16 @@ describe('segments run apart from one shared start', () => {
       requestsPerSecond: 50,
       startAt: Date.now() - 250,
     });
-    expect(results.getSummary().warnings.join('\n')).toMatch(/began \d+ ms after its shared start/);
+    const summary = results.getSummary();
+    expect(summary.warnings.join('\n')).toMatch(/began \d+ ms after its shared start/);
     // The requests due in the first 250 ms left at once: their lag is their lateness.
     expect(results.sample(0).actualStartMs - results.sample(0).intendedStartMs).toBeGreaterThan(200);
+    // The lag is put down to the late start, not to a busy generator.
+    expect(summary.schedule.lateStartMs).toBeGreaterThanOrEqual(250);
+    const lag = summary.warnings.find((w) => w.startsWith('Schedule lag'));
+    expect(lag).toMatch(
+      /because the run began \d+ ms after its shared start \(--start-at\), so the requests due before then went out at once/,
+    );
+    expect(lag).not.toMatch(/too busy/);
   });
 });

@@ -83,6 +83,16 @@ describe('the schedule lag warning', () => {
     expect(lagWarning(schedule(100.5))).toContain('the server was offered the planned rate');
     expect(lagWarning(schedule(98.5))).toContain('98.50 req/s against a target of 100.00 req/s (1.5 % lower)');
     expect(lagWarning(schedule(98.5))).toContain('less load than planned');
+    // Above the target: requests that were late went out together.
+    expect(lagWarning(schedule(105))).toContain(
+      '105.00 req/s against a target of 100.00 req/s (5.0 % higher): the late requests went out together',
+    );
+    expect(lagWarning(schedule(105))).not.toContain('planned rate');
+    // A run begun after its shared start: the late start is the cause, not the generator's CPU.
+    const late = lagWarning({ ...schedule(105), lateStartMs: 10_000 });
+    expect(late).toContain('because the run began 10000 ms after its shared start (--start-at)');
+    expect(late).not.toContain('too busy');
+    expect(lagWarning(schedule(100))).toContain('too busy to send on time');
     // Too few sends to measure a rate: the lag only, no claim about the load.
     const single = lagWarning(schedule(Number.NaN));
     expect(single).toMatch(/^Schedule lag P99 30\.0 ms exceeds 10 ms \(max 80\.0 ms\)/);
