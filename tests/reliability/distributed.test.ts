@@ -104,7 +104,10 @@ describe('segments of one plan in separate processes', () => {
     const startAt = Date.now() + 6000; // both processes load and probe before it
     const plan = ['--url', url, '--rate', `${RATE}/s`, '--requests', String(REQUESTS), '--start-at', String(startAt), '--no-progress'];
     const runs = await Promise.all([1, 2].map((i) => load([...plan, '--segment', `${i}/2`, '--report-dir', join(dir, `runner-${i}`)])));
-    for (const run of runs) expect(run.code, run.stderr + run.stdout).toBe(0);
+    for (const run of runs) {
+      expect(run.code, run.stderr + run.stdout).toBe(0);
+      expect(run.stdout).toMatch(/load: waiting \d+ s for the shared start \(/);
+    }
     expectThePlan(firstTicketOf(startAt));
     expect(seen.tickets).toHaveLength(REQUESTS + 2); // each segment's one signed probe
 
@@ -118,7 +121,11 @@ describe('segments of one plan in separate processes', () => {
     const half = await load(['merge', join(dir, 'runner-1'), '--report-dir', join(dir, 'merged')]);
     expect(half.code).toBe(1);
     expect(half.stdout).toMatch(/INCOMPLETE: 1 of 2 segments have no result \(2\/2\)/);
-    const twice = await load(['merge', dir, join(dir, 'runner-1'), '--report-dir', join(dir, 'merged')]);
+    // One file named twice is read once; a copy of a segment's result is that segment twice.
+    const named = await load(['merge', dir, join(dir, 'runner-1'), '--report-dir', join(dir, 'merged')]);
+    expect(named.code, named.stderr).toBe(0);
+    cpSync(join(dir, 'runner-1'), join(dir, 'copy'), { recursive: true });
+    const twice = await load(['merge', dir, '--report-dir', join(dir, 'merged')]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toMatch(/is there twice/);
   });

@@ -347,7 +347,7 @@ function apartFrom(
     startAt = numberOf(raw['start-at']);
     if (!Number.isSafeInteger(startAt) || startAt <= 0) {
       throw new UsageError(
-        `--start-at ${quote(raw['start-at'])}: expected epoch milliseconds, e.g. $(( $(date +%s%3N) + 60000 )) for a minute from now`,
+        `--start-at ${quote(raw['start-at'])}: expected epoch milliseconds, e.g. $(node -e "console.log(Date.now() + 120000)") for two minutes from now`,
         'start-at',
       );
     }
@@ -355,7 +355,7 @@ function apartFrom(
   if (segment !== null && segment.count > 1 && startAt === null) {
     throw new UsageError(
       `--segment ${quote(raw.segment ?? '')} needs --start-at: the segments of one plan start together, from one instant ` +
-        'fixed before any starts, e.g. --start-at $(( $(date +%s%3N) + 60000 )), the same for every segment',
+        'fixed before any starts, e.g. --start-at $(node -e "console.log(Date.now() + 120000)"), the same for every segment',
       'start-at',
     );
   }

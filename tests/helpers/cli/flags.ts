@@ -111,7 +111,7 @@ export const FLAGS = {
     value: 'EPOCH_MS',
     defaultText: 'now',
     group: 'apart',
-    help: 'the shared start of the schedule, epoch milliseconds (e.g. $(( $(date +%s%3N) + 60000 )): in a minute); required with --segment; clocks must agree to well under a request interval (NTP)',
+    help: 'the shared start of the schedule, epoch milliseconds (e.g. $(node -e "console.log(Date.now() + 120000)"): in two minutes); required with --segment; clocks must agree to well under a request interval (NTP)',
   },
   workers: {
     type: 'string',

@@ -1,7 +1,7 @@
 // Result files on disk: writing one beside a run's report, and finding and reading
 // those a merge is given (files, or directories searched to any depth, as CI
 // artifacts arrive in folders of their own). The I/O of the merge part.
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MergeError, type ResultPart } from './merge.ts';
 import { RESULT_SUFFIX, resultProblem, type RunResult } from './result.ts';
@@ -24,7 +24,10 @@ function resultFilesUnder(dir: string): string[] {
     });
 }
 
-/** Every result named by `paths` (files, or directories searched for *.result.json); MergeError on what cannot be read. */
+/**
+ * Every result named by `paths` (files, or directories searched for *.result.json), each file once
+ * however often it is named (a directory and a file in it); MergeError on what cannot be read.
+ */
 export function readRunResults(paths: readonly string[]): ResultPart[] {
   if (paths.length === 0) throw new MergeError(`give the result files (*${RESULT_SUFFIX}) or the directories holding them`);
   const files = paths.flatMap((path) => {
@@ -36,7 +39,14 @@ export function readRunResults(paths: readonly string[]): ResultPart[] {
       throw new MergeError(`${path}: no *${RESULT_SUFFIX} file in it (each npm run load writes one to its --report-dir)`);
     return found;
   });
-  return files.map((file) => {
+  const seen = new Set<string>();
+  const once = files.filter((file) => {
+    const real = realpathSync(file);
+    if (seen.has(real)) return false;
+    seen.add(real);
+    return true;
+  });
+  return once.map((file) => {
     let value: unknown;
     try {
       value = JSON.parse(readFileSync(file, 'utf8'));

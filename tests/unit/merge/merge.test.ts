@@ -137,6 +137,14 @@ describe('mergeResults', () => {
     const read = readRunResults([dir]);
     expect(read.map((p) => p.result.segment.index)).toEqual([1, 2]);
     expect(mergeResults(read).summary.sentRequests).toBe(10);
+    // One file named twice (the directory and the file in it) is read once; a copy of it is a segment twice.
+    const first = join(dir, 'load-segment-1', resultFileName('load-x', one!.segment));
+    expect(readRunResults([dir, first, `${dir}/./load-segment-1/../load-segment-1`]).map((p) => p.source)).toEqual(
+      read.map((p) => p.source),
+    );
+    writeRunResult(join(dir, 'copy'), resultFileName('load-x', one!.segment), one!);
+    expect(() => mergeResults(readRunResults([dir]))).toThrow(/segment 1\/2 is there twice/);
+    rmSync(join(dir, 'copy'), { recursive: true });
     mkdirSync(join(dir, 'bad'));
     writeFileSync(join(dir, 'bad', 'x.result.json'), '{"format":"k6"}');
     expect(() => readRunResults([join(dir, 'bad')])).toThrow(/not a result file \(format "k6"/);
