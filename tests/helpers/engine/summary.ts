@@ -250,14 +250,19 @@ export const SEND_RATE_SHORTFALL_PERCENT = 1;
  * that sent late but caught up offered the planned rate, only not on time.
  */
 export function lagWarning(schedule: ScheduleStats): string {
+  const late = schedule.lateStartMs ?? 0;
+  const lateStart = `the run began ${late.toFixed(0)} ms after its shared start (--start-at)`;
+  // A late start explains a lag of its own size (and the catch-up burst after it), not one far beyond.
+  const lateExplains = late > 0 && schedule.lagP99Ms <= 2 * late;
+  const cause = lateExplains
+    ? `${lateStart}, so the requests due before then went out at once`
+    : (schedule.slotWaits > 0
+        ? `due requests waited ${schedule.slotWaits} times for one of the ${schedule.concurrency} concurrency slots`
+        : 'the generator process was too busy to send on time (CPU contention or a rate too high for one process)') +
+      (late > 0 ? ` (also, ${lateStart})` : '');
   const sentences = [
     `Schedule lag P99 ${schedule.lagP99Ms.toFixed(1)} ms exceeds ${LAG_WARNING_MS} ms (max ${schedule.lagMaxMs.toFixed(1)} ms): ` +
-      'the load generator, not the server, fell behind its schedule, because ' +
-      (schedule.lateStartMs !== undefined
-        ? `the run began ${schedule.lateStartMs.toFixed(0)} ms after its shared start (--start-at), so the requests due before then went out at once`
-        : schedule.slotWaits > 0
-          ? `due requests waited ${schedule.slotWaits} times for one of the ${schedule.concurrency} concurrency slots`
-          : 'the generator process was too busy to send on time (CPU contention or a rate too high for one process)'),
+      `the load generator, not the server, fell behind its schedule, because ${cause}`,
   ];
   const target = schedule.targetRps;
   const achieved = schedule.achievedSendRps;

@@ -92,6 +92,11 @@ describe('the schedule lag warning', () => {
     const late = lagWarning({ ...schedule(105), lateStartMs: 10_000 });
     expect(late).toContain('because the run began 10000 ms after its shared start (--start-at)');
     expect(late).not.toContain('too busy');
+    // A late start far smaller than the lag does not explain it: the generator is named, the start said too.
+    const slightly = lagWarning({ ...schedule(100), lateStartMs: 5 });
+    expect(slightly).toContain(
+      'too busy to send on time (CPU contention or a rate too high for one process) (also, the run began 5 ms after',
+    );
     expect(lagWarning(schedule(100))).toContain('too busy to send on time');
     // Too few sends to measure a rate: the lag only, no claim about the load.
     const single = lagWarning(schedule(Number.NaN));
