@@ -143,11 +143,10 @@ async function main(): Promise<void> {
     process.exitCode = EXIT.usage;
     return;
   }
-  const waitMs = (command.settings.startAt ?? 0) - Date.now();
-  if (waitMs >= 1000) {
-    console.log(
-      `load: waiting ${(waitMs / 1000).toFixed(0)} s for the shared start (${new Date(command.settings.startAt ?? 0).toISOString()})`,
-    );
+  const { startAt } = command.settings;
+  const waitMs = startAt === null ? 0 : startAt - Date.now();
+  if (startAt !== null && waitMs >= 1000) {
+    console.log(`load: waiting ${(waitMs / 1000).toFixed(0)} s for the shared start (${new Date(startAt).toISOString()})`);
   }
   const startedAt = new Date();
   const reportDir = resolve(command.settings.reportDir);
